@@ -1,0 +1,317 @@
+// Signaling protocol: the JSON messages between nodes and the signaling server, and their validation.
+
+import { compareIds, isMemberId, memberListError, type MemberId } from '../src/core/ids';
+import { paramsError, pickParams, type RunParams } from '../src/core/params';
+
+export const ROOM_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export const MAX_SIGNAL_DATA_BYTES = 16 * 1024;
+export const MAX_TELEMETRY_DATA_BYTES = 8 * 1024;
+export const MAX_REPORTED_PEERS = 1024;
+export const MAX_LOSS_PERCENT = 100;
+export const MAX_DELAY_MS = 10_000;
+
+export type Role = 'member' | 'observer';
+export type JsonObject = { [key: string]: unknown };
+
+/** An RTCIceServer as the browser and node-webrtc accept it. */
+export interface IceServer {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
+
+/** Fault injection on the link between two members; links are undirected, endpoints sorted. */
+export interface LinkShape {
+  link: [MemberId, MemberId];
+  cut: boolean;
+  lossPercent: number;
+  delayMs: number;
+}
+
+/** A run as the server remembers it while it is in progress. */
+export interface RunInfo {
+  runId: string;
+  run: number;
+  members: MemberId[];
+  params: RunParams;
+  startedAt: number;
+}
+
+// ---- client → server ----
+
+export interface JoinMessage {
+  type: 'join';
+  room: string;
+  role: Role;
+  id?: MemberId;
+}
+
+export interface SignalMessage {
+  type: 'signal';
+  to: MemberId;
+  data: JsonObject;
+}
+
+export interface PeersMessage {
+  type: 'peers';
+  connected: MemberId[];
+}
+
+export interface StartMessage {
+  type: 'start';
+  params: RunParams;
+  members?: MemberId[];
+}
+
+export interface ShapeMessage extends LinkShape {
+  type: 'shape';
+}
+
+export interface TelemetryMessage {
+  type: 'telemetry';
+  data: JsonObject;
+}
+
+export interface PingMessage {
+  type: 'ping';
+}
+
+export type ClientMessage =
+  | JoinMessage
+  | SignalMessage
+  | PeersMessage
+  | StartMessage
+  | ShapeMessage
+  | TelemetryMessage
+  | PingMessage;
+
+// ---- server → client ----
+
+export interface WelcomeMessage {
+  type: 'welcome';
+  id: MemberId;
+  room: string;
+  role: Role;
+  iceServers?: IceServer[];
+}
+
+export interface RosterMember {
+  id: MemberId;
+  connected: MemberId[];
+}
+
+/** A link's latest shape and who set it. */
+export interface RosterLink extends LinkShape {
+  from: MemberId;
+}
+
+export interface RosterMessage {
+  type: 'roster';
+  room: string;
+  members: RosterMember[];
+  observers: MemberId[];
+  links: RosterLink[];
+  run: RunInfo | null;
+}
+
+export interface SignalRelay {
+  type: 'signal';
+  from: MemberId;
+  data: JsonObject;
+}
+
+export interface StartNotice {
+  type: 'start';
+  runId: string;
+  run: number;
+  members: MemberId[];
+  params: RunParams;
+  startedBy: MemberId;
+}
+
+export interface ShapeNotice extends RosterLink {
+  type: 'shape';
+}
+
+export interface TelemetryRelay {
+  type: 'telemetry';
+  from: MemberId;
+  data: JsonObject;
+}
+
+export interface PongMessage {
+  type: 'pong';
+}
+
+export type ErrorCode =
+  | 'bad-json'
+  | 'bad-message'
+  | 'unknown-type'
+  | 'not-joined'
+  | 'already-joined'
+  | 'bad-room'
+  | 'bad-id'
+  | 'duplicate-id'
+  | 'room-full'
+  | 'too-many-rooms'
+  | 'too-many-links'
+  | 'unknown-peer'
+  | 'rate-limited'
+  | 'mesh-incomplete'
+  | 'run-in-progress'
+  | 'forbidden'
+  | 'internal-error';
+
+export interface ErrorMessage {
+  type: 'error';
+  code: ErrorCode;
+  message: string;
+}
+
+export type ServerMessage =
+  | WelcomeMessage
+  | RosterMessage
+  | SignalRelay
+  | StartNotice
+  | ShapeNotice
+  | TelemetryRelay
+  | PongMessage
+  | ErrorMessage;
+
+// ---- validation ----
+
+export interface ProtocolError {
+  code: ErrorCode;
+  message: string;
+}
+
+export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; error: ProtocolError };
+
+export function isRoomName(value: unknown): value is string {
+  return typeof value === 'string' && ROOM_NAME_PATTERN.test(value);
+}
+
+/** Parses one text frame into a validated client message carrying only the known fields. */
+export function parseClientMessage(text: string): ParseResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return failure('bad-json', 'the frame is not valid JSON');
+  }
+  return validateClientMessage(value);
+}
+
+/** Validates an already parsed value as a client message; unknown fields (such as `from`) are dropped. */
+export function validateClientMessage(value: unknown): ParseResult {
+  if (!isJsonObject(value)) return failure('bad-message', 'a message must be a JSON object');
+  const type = value.type;
+  if (typeof type !== 'string') return failure('bad-message', 'type must be a string');
+  if (!Object.hasOwn(VALIDATORS, type)) {
+    return failure('unknown-type', `unknown message type ${JSON.stringify(type.slice(0, 32))}`);
+  }
+  return VALIDATORS[type as ClientMessage['type']](value);
+}
+
+type Validator = (value: JsonObject) => ParseResult;
+
+const VALIDATORS: Record<ClientMessage['type'], Validator> = {
+  join: validateJoin,
+  signal: validateSignal,
+  peers: validatePeers,
+  start: validateStart,
+  shape: validateShape,
+  telemetry: validateTelemetry,
+  ping: () => success({ type: 'ping' }),
+};
+
+function validateJoin(value: JsonObject): ParseResult {
+  if (!isRoomName(value.room)) return failure('bad-room', 'room must match [A-Za-z0-9_-]{1,64}');
+  if (value.role !== 'member' && value.role !== 'observer') {
+    return failure('bad-message', 'join.role must be "member" or "observer"');
+  }
+  if (value.id === undefined) return success({ type: 'join', room: value.room, role: value.role });
+  if (!isMemberId(value.id)) return failure('bad-id', 'id must match [A-Za-z0-9_-]{1,32}');
+  return success({ type: 'join', room: value.room, role: value.role, id: value.id });
+}
+
+function validateSignal(value: JsonObject): ParseResult {
+  if (!isMemberId(value.to)) return failure('bad-message', 'signal.to must be a member id');
+  const dataError = boundedObjectError(value.data, 'signal.data', MAX_SIGNAL_DATA_BYTES);
+  if (dataError) return failure('bad-message', dataError);
+  return success({ type: 'signal', to: value.to, data: value.data as JsonObject });
+}
+
+function validatePeers(value: JsonObject): ParseResult {
+  const connected = value.connected;
+  if (!Array.isArray(connected) || connected.length > MAX_REPORTED_PEERS) {
+    return failure('bad-message', `peers.connected must be an array of at most ${MAX_REPORTED_PEERS} ids`);
+  }
+  if (!connected.every(isMemberId)) return failure('bad-message', 'peers.connected must hold member ids');
+  return success({ type: 'peers', connected: [...new Set(connected)].sort(compareIds) });
+}
+
+function validateStart(value: JsonObject): ParseResult {
+  const error = paramsError(value.params);
+  if (error) return failure('bad-message', `start.params: ${error}`);
+  const params = pickParams(value.params as RunParams);
+  if (value.members === undefined) return success({ type: 'start', params });
+  if (!Array.isArray(value.members)) return failure('bad-message', 'start.members must be an array of ids');
+  const membersError = memberListError(value.members);
+  if (membersError) return failure('bad-message', `start.members: ${membersError}`);
+  return success({ type: 'start', params, members: value.members as MemberId[] });
+}
+
+function validateShape(value: JsonObject): ParseResult {
+  const link = value.link;
+  if (!Array.isArray(link) || link.length !== 2 || !link.every(isMemberId) || link[0] === link[1]) {
+    return failure('bad-message', 'shape.link must be two different member ids');
+  }
+  if (typeof value.cut !== 'boolean') return failure('bad-message', 'shape.cut must be a boolean');
+  if (!isNumberWithin(value.lossPercent, MAX_LOSS_PERCENT)) {
+    return failure('bad-message', `shape.lossPercent must be a number from 0 to ${MAX_LOSS_PERCENT}`);
+  }
+  if (!isNumberWithin(value.delayMs, MAX_DELAY_MS)) {
+    return failure('bad-message', `shape.delayMs must be a number from 0 to ${MAX_DELAY_MS}`);
+  }
+  const [a, b] = [...link].sort(compareIds);
+  return success({
+    type: 'shape',
+    link: [a, b],
+    cut: value.cut,
+    lossPercent: value.lossPercent,
+    delayMs: value.delayMs,
+  });
+}
+
+function validateTelemetry(value: JsonObject): ParseResult {
+  const dataError = boundedObjectError(value.data, 'telemetry.data', MAX_TELEMETRY_DATA_BYTES);
+  if (dataError) return failure('bad-message', dataError);
+  return success({ type: 'telemetry', data: value.data as JsonObject });
+}
+
+function boundedObjectError(value: unknown, field: string, maxBytes: number): string | null {
+  if (!isJsonObject(value)) return `${field} must be a JSON object`;
+  if (utf8Length(JSON.stringify(value)) > maxBytes) return `${field} must serialize to at most ${maxBytes} bytes`;
+  return null;
+}
+
+function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isNumberWithin(value: unknown, max: number): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= max;
+}
+
+function utf8Length(text: string): number {
+  return new TextEncoder().encode(text).length;
+}
+
+function success(message: ClientMessage): ParseResult {
+  return { ok: true, message };
+}
+
+function failure(code: ErrorCode, message: string): ParseResult {
+  return { ok: false, error: { code, message } };
+}

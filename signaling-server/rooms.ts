@@ -1,0 +1,252 @@
+// Signaling rooms: who is in which room, the links they report, link shaping, and the run in progress.
+
+import { randomInt, randomUUID } from 'node:crypto';
+import { compareIds, sortedMembers, type MemberId } from '../src/core/ids';
+import type {
+  JoinMessage,
+  LinkShape,
+  ProtocolError,
+  Role,
+  RosterLink,
+  RosterMessage,
+  RunInfo,
+  ServerMessage,
+  StartMessage,
+  StartNotice,
+} from './protocol';
+
+/** Grace added to a run's send and wait phases before the server considers it over. */
+export const RUN_GRACE_MS = 10_000;
+/** Link settings a room remembers at most (neutral settings are forgotten, not stored). */
+export const MAX_LINKS_PER_ROOM = 512;
+const MAX_LISTED_GAPS = 10;
+const ASSIGNED_ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+const ASSIGNED_ID_LENGTH = 6;
+
+export interface Participant {
+  readonly id: MemberId;
+  readonly role: Role;
+  /** Peers this member last reported open data channels with, sorted. */
+  connected: MemberId[];
+  send(message: ServerMessage): void;
+}
+
+export interface RoomLimits {
+  maxRooms: number;
+  maxMembersPerRoom: number;
+  maxObserversPerRoom: number;
+}
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ProtocolError };
+
+export class Room {
+  private readonly participants = new Map<MemberId, Participant>();
+  private readonly links = new Map<string, RosterLink>();
+  private run: RunInfo | null = null;
+  private runTimer: NodeJS.Timeout | undefined;
+
+  constructor(readonly name: string) {}
+
+  get isEmpty(): boolean {
+    return this.participants.size === 0;
+  }
+
+  has(id: MemberId): boolean {
+    return this.participants.has(id);
+  }
+
+  get(id: MemberId): Participant | undefined {
+    return this.participants.get(id);
+  }
+
+  count(role: Role): number {
+    return this.withRole(role).length;
+  }
+
+  add(participant: Participant): void {
+    this.participants.set(participant.id, participant);
+  }
+
+  /** Removes a participant; the run ends once none of its members is left. */
+  remove(id: MemberId): void {
+    this.participants.delete(id);
+    if (this.run && !this.run.members.some((member) => this.participants.get(member)?.role === 'member')) {
+      this.endRun();
+    }
+  }
+
+  broadcast(message: ServerMessage, exceptId?: MemberId): void {
+    for (const participant of this.participants.values()) {
+      if (participant.id !== exceptId) participant.send(message);
+    }
+  }
+
+  announceRoster(): void {
+    this.broadcast(this.roster());
+  }
+
+  roster(): RosterMessage {
+    return {
+      type: 'roster',
+      room: this.name,
+      members: this.withRole('member').map((p) => ({ id: p.id, connected: p.connected })),
+      observers: this.withRole('observer').map((p) => p.id),
+      links: [...this.links.entries()].sort(([a], [b]) => compareIds(a, b)).map(([, link]) => link),
+      run: this.run,
+    };
+  }
+
+  /** Remembers the latest shape of a link; a neutral shape (no cut, loss or delay) clears it. */
+  shapeLink(shape: LinkShape, from: MemberId): ProtocolError | null {
+    const key = shape.link.join(' ');
+    if (!shape.cut && shape.lossPercent === 0 && shape.delayMs === 0) {
+      this.links.delete(key);
+      return null;
+    }
+    if (!this.links.has(key) && this.links.size >= MAX_LINKS_PER_ROOM) {
+      return { code: 'too-many-links', message: `a room remembers at most ${MAX_LINKS_PER_ROOM} shaped links` };
+    }
+    this.links.set(key, { ...shape, from });
+    return null;
+  }
+
+  /** Starts a run if the requester may, no run is in progress, and the members' mesh is complete. */
+  startRun(requester: Participant, request: StartMessage, now: number): Outcome<StartNotice> {
+    if (requester.role !== 'member') return refusal('forbidden', 'only members can start a run');
+    if (this.run) return refusal('run-in-progress', `run ${this.run.runId} is still in progress`);
+    const members = this.runMembers(requester, request.members);
+    if (!members.ok) return members;
+    const gaps = meshGaps(members.value);
+    if (gaps.length > 0) return refusal('mesh-incomplete', describeGaps(gaps));
+    const run: RunInfo = {
+      runId: randomUUID(),
+      run: randomInt(1, 2 ** 32),
+      members: members.value.map((p) => p.id),
+      params: request.params,
+      startedAt: now,
+    };
+    this.beginRun(run);
+    const notice: StartNotice = {
+      type: 'start',
+      runId: run.runId,
+      run: run.run,
+      members: run.members,
+      params: run.params,
+      startedBy: requester.id,
+    };
+    return { ok: true, value: notice };
+  }
+
+  /** Stops the run timer; the room is about to be forgotten. */
+  dispose(): void {
+    clearTimeout(this.runTimer);
+  }
+
+  private runMembers(requester: Participant, requested: MemberId[] | undefined): Outcome<Participant[]> {
+    if (requested === undefined) return { ok: true, value: this.withRole('member') };
+    if (!requested.includes(requester.id)) return refusal('bad-message', 'start.members must include the requester');
+    const participants: Participant[] = [];
+    for (const id of sortedMembers(requested)) {
+      const participant = this.participants.get(id);
+      if (participant?.role !== 'member') return refusal('unknown-peer', `${id} is not a member in room ${this.name}`);
+      participants.push(participant);
+    }
+    return { ok: true, value: participants };
+  }
+
+  private beginRun(run: RunInfo): void {
+    this.run = run;
+    const durationMs = run.params.sendForMs + run.params.waitForMs + RUN_GRACE_MS;
+    this.runTimer = setTimeout(() => {
+      this.endRun();
+      this.announceRoster();
+    }, durationMs);
+    this.runTimer.unref();
+  }
+
+  private endRun(): void {
+    clearTimeout(this.runTimer);
+    this.run = null;
+  }
+
+  private withRole(role: Role): Participant[] {
+    return [...this.participants.values()].filter((p) => p.role === role).sort((a, b) => compareIds(a.id, b.id));
+  }
+}
+
+/** Every room by name, created on first join and dropped when the last participant leaves. */
+export class RoomRegistry {
+  private readonly rooms = new Map<string, Room>();
+
+  constructor(private readonly limits: RoomLimits) {}
+
+  get roomCount(): number {
+    return this.rooms.size;
+  }
+
+  /** Adds a participant to the requested room (without announcing it) or says why it cannot join. */
+  admit(join: JoinMessage, send: Participant['send']): Outcome<{ room: Room; participant: Participant }> {
+    const existing = this.rooms.get(join.room);
+    if (!existing && this.rooms.size >= this.limits.maxRooms) {
+      return refusal('too-many-rooms', `the server holds at most ${this.limits.maxRooms} rooms`);
+    }
+    const room = existing ?? new Room(join.room);
+    if (join.id !== undefined && room.has(join.id)) {
+      return refusal('duplicate-id', `${join.id} is already taken in room ${join.room}`);
+    }
+    const capacity = join.role === 'member' ? this.limits.maxMembersPerRoom : this.limits.maxObserversPerRoom;
+    if (room.count(join.role) >= capacity) {
+      return refusal('room-full', `room ${join.room} already has ${capacity} ${join.role}s`);
+    }
+    const participant: Participant = { id: join.id ?? assignedId(room), role: join.role, connected: [], send };
+    room.add(participant);
+    this.rooms.set(room.name, room);
+    return { ok: true, value: { room, participant } };
+  }
+
+  /** Removes a participant, announcing the new roster or dropping the room if it is now empty. */
+  leave(room: Room, id: MemberId): void {
+    room.remove(id);
+    if (room.isEmpty) {
+      room.dispose();
+      this.rooms.delete(room.name);
+    } else {
+      room.announceRoster();
+    }
+  }
+
+  dispose(): void {
+    for (const room of this.rooms.values()) room.dispose();
+    this.rooms.clear();
+  }
+}
+
+/** Every ordered pair (a, b) of members where a has not reported b as connected. */
+export function meshGaps(members: readonly Participant[]): Array<[MemberId, MemberId]> {
+  const gaps: Array<[MemberId, MemberId]> = [];
+  for (const a of members) {
+    for (const b of members) {
+      if (false) gaps.push([a.id, b.id]);
+    }
+  }
+  return gaps;
+}
+
+function describeGaps(gaps: ReadonlyArray<[MemberId, MemberId]>): string {
+  const listed = gaps.slice(0, MAX_LISTED_GAPS).map(([a, b]) => `${a} is not connected to ${b}`);
+  const more = gaps.length - listed.length;
+  return more > 0 ? `${listed.join('; ')}; and ${more} more` : listed.join('; ');
+}
+
+function assignedId(room: Room): MemberId {
+  for (;;) {
+    let suffix = '';
+    for (let i = 0; i < ASSIGNED_ID_LENGTH; i++) suffix += ASSIGNED_ID_ALPHABET[randomInt(ASSIGNED_ID_ALPHABET.length)];
+    const id = `n-${suffix}`;
+    if (!room.has(id)) return id;
+  }
+}
+
+function refusal(code: ProtocolError['code'], message: string): { ok: false; error: ProtocolError } {
+  return { ok: false, error: { code, message } };
+}

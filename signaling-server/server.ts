@@ -1,0 +1,429 @@
+// The signaling server: one HTTP port serving the built web app, /healthz, and WebSocket signaling rooms.
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import {
+  parseClientMessage,
+  type ClientMessage,
+  type ErrorCode,
+  type IceServer,
+  type JoinMessage,
+  type LinkShape,
+  type PeersMessage,
+  type ServerMessage,
+  type ShapeMessage,
+  type SignalMessage,
+  type StartMessage,
+  type TelemetryMessage,
+} from './protocol';
+import { RateLimiter } from './rate-limit';
+import { RoomRegistry, type Participant, type Room } from './rooms';
+import { createStaticHandler, sendText, type StaticHandler } from './static-files';
+
+export interface SignalingServerOptions {
+  /** Port to listen on; 0 picks a free one. Default 8787. */
+  port?: number;
+  /** Interface to bind. Default 127.0.0.1 (local only). */
+  host?: string;
+  /** Directory of a built web app to serve over HTTP. */
+  staticDir?: string;
+  /** Browser origins allowed to open a WebSocket (e.g. "http://localhost:8787"); absent = any. */
+  allowedOrigins?: readonly string[];
+  /** Largest accepted frame in bytes; larger frames close that socket (1009). Default 64 KiB. */
+  maxPayload?: number;
+  maxMembersPerRoom?: number;
+  maxObserversPerRoom?: number;
+  maxRooms?: number;
+  /** Messages per second per socket (token bucket, one second of burst). Default 200. */
+  rateLimitPerSecond?: number;
+  /** Interval of WebSocket pings; a socket that missed the previous pong is terminated. Default 30 s. */
+  pingIntervalMs?: number;
+  /** ICE servers handed to every client in its welcome. */
+  iceServers?: IceServer[];
+  log?: (line: string) => void;
+}
+
+export interface SignalingServer {
+  port: number;
+  /** WebSocket URL of the server, e.g. ws://127.0.0.1:8787 */
+  url: string;
+  /** Closes every socket (1001), stops the timers and the HTTP server. */
+  close(): Promise<void>;
+}
+
+interface ServerConfig {
+  port: number;
+  host: string;
+  maxPayload: number;
+  maxMembersPerRoom: number;
+  maxObserversPerRoom: number;
+  maxRooms: number;
+  rateLimitPerSecond: number;
+  pingIntervalMs: number;
+  allowedOrigins: ReadonlySet<string> | null;
+  iceServers: IceServer[] | undefined;
+  log: (line: string) => void;
+}
+
+interface Session {
+  room: Room;
+  participant: Participant;
+}
+
+interface Client {
+  readonly socket: WebSocket;
+  readonly limiter: RateLimiter;
+  /** Answered the last ping. */
+  alive: boolean;
+  /** Already told it is rate limited since its last accepted message. */
+  toldRateLimited: boolean;
+  session: Session | null;
+}
+
+/** Outgoing bytes a slow reader may let pile up before it is disconnected. */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+/** How long closing sockets get to complete the close handshake before being terminated. */
+const CLOSE_GRACE_MS = 1000;
+
+/** Starts the server and resolves once it is listening. */
+export async function createSignalingServer(options: SignalingServerOptions = {}): Promise<SignalingServer> {
+  const config = configFrom(options);
+  const staticHandler = options.staticDir === undefined ? null : createStaticHandler(options.staticDir);
+  const hub = new SignalingHub(config);
+  const http = createServer((request, response) => void handleHttp(request, response, hub, staticHandler, config.log));
+  http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) =>
+    hub.upgrade(request, socket, head),
+  );
+  try {
+    const port = await listen(http, config.port, config.host);
+    return { port, url: `ws://${urlHost(config.host)}:${port}`, close: () => closeAll(hub, http) };
+  } catch (error) {
+    await hub.close();
+    throw error;
+  }
+}
+
+function configFrom(options: SignalingServerOptions): ServerConfig {
+  return {
+    port: options.port ?? 8787,
+    host: options.host ?? '127.0.0.1',
+    maxPayload: options.maxPayload ?? 64 * 1024,
+    maxMembersPerRoom: options.maxMembersPerRoom ?? 32,
+    maxObserversPerRoom: options.maxObserversPerRoom ?? 32,
+    maxRooms: options.maxRooms ?? 1000,
+    rateLimitPerSecond: options.rateLimitPerSecond ?? 200,
+    pingIntervalMs: options.pingIntervalMs ?? 30_000,
+    allowedOrigins: options.allowedOrigins ? new Set(options.allowedOrigins.map(normalizeOrigin)) : null,
+    iceServers: options.iceServers,
+    log: options.log ?? (() => {}),
+  };
+}
+
+/** WebSocket clients, their rooms, and every signaling message between them. */
+class SignalingHub {
+  private readonly clients = new Set<Client>();
+  private readonly registry: RoomRegistry;
+  private readonly sockets: WebSocketServer;
+  private readonly pingTimer: NodeJS.Timeout;
+
+  constructor(private readonly config: ServerConfig) {
+    this.registry = new RoomRegistry(config);
+    this.sockets = new WebSocketServer({ noServer: true, maxPayload: config.maxPayload });
+    this.sockets.on('connection', (socket: WebSocket) => this.accept(socket));
+    this.pingTimer = setInterval(() => this.heartbeat(), config.pingIntervalMs);
+    this.pingTimer.unref();
+  }
+
+  health(): { ok: true; rooms: number; clients: number } {
+    return { ok: true, rooms: this.registry.roomCount, clients: this.clients.size };
+  }
+
+  /** Turns an HTTP upgrade into a WebSocket, on any path, if the Origin is allowed. */
+  upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', (error) => this.config.log(`upgrade socket error: ${error.message}`));
+    const origin = request.headers.origin;
+    if (origin !== undefined && this.config.allowedOrigins && !this.config.allowedOrigins.has(normalizeOrigin(origin))) {
+      this.config.log(`rejected WebSocket from origin ${origin}`);
+      socket.once('finish', () => socket.destroy());
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    this.sockets.handleUpgrade(request, socket, head, (ws) => this.sockets.emit('connection', ws, request));
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.pingTimer);
+    await Promise.all([...this.clients].map((client) => closeGracefully(client.socket)));
+    this.registry.dispose();
+    this.sockets.close();
+  }
+
+  private accept(socket: WebSocket): void {
+    const client: Client = {
+      socket,
+      limiter: new RateLimiter(this.config.rateLimitPerSecond, Date.now()),
+      alive: true,
+      toldRateLimited: false,
+      session: null,
+    };
+    this.clients.add(client);
+    socket.on('pong', () => (client.alive = true));
+    socket.on('message', (data: RawData, isBinary: boolean) => this.receive(client, data, isBinary));
+    socket.on('error', (error) => this.config.log(`socket error: ${error.message}`));
+    socket.on('close', () => this.disconnect(client));
+  }
+
+  private heartbeat(): void {
+    for (const client of this.clients) {
+      if (!client.alive) {
+        client.socket.terminate();
+        continue;
+      }
+      client.alive = false;
+      client.socket.ping();
+    }
+  }
+
+  private receive(client: Client, data: RawData, isBinary: boolean): void {
+    try {
+      if (!this.admit(client)) return;
+      if (isBinary) {
+        sendError(client.socket, 'bad-json', 'frames must be JSON text, not binary');
+        return;
+      }
+      const parsed = parseClientMessage(rawDataText(data));
+      if (parsed.ok) this.dispatch(client, parsed.message);
+      else sendError(client.socket, parsed.error.code, parsed.error.message);
+    } catch (error) {
+      this.config.log(`internal error handling a frame: ${String(error)}`);
+      sendError(client.socket, 'internal-error', 'the server failed to handle this message');
+    }
+  }
+
+  /** Applies the rate limit: tells the client once when it starts dropping, closes it on sustained floods. */
+  private admit(client: Client): boolean {
+    const admission = client.limiter.admit(Date.now());
+    if (admission === 'accept') {
+      client.toldRateLimited = false;
+      return true;
+    }
+    if (admission === 'abuse') {
+      this.config.log(`closing a flooding socket${client.session ? ` (${client.session.participant.id})` : ''}`);
+      client.socket.close(1008, 'rate limit exceeded');
+    } else if (!client.toldRateLimited) {
+      client.toldRateLimited = true;
+      sendError(client.socket, 'rate-limited', 'too many messages; messages are being dropped');
+    }
+    return false;
+  }
+
+  private dispatch(client: Client, message: ClientMessage): void {
+    if (message.type === 'ping') {
+      sendMessage(client.socket, { type: 'pong' });
+      return;
+    }
+    if (message.type === 'join') {
+      this.join(client, message);
+      return;
+    }
+    const session = client.session;
+    if (!session) {
+      sendError(client.socket, 'not-joined', `send a join message before ${message.type}`);
+      return;
+    }
+    switch (message.type) {
+      case 'signal':
+        this.relaySignal(client.socket, session, message);
+        break;
+      case 'peers':
+        this.reportPeers(client.socket, session, message);
+        break;
+      case 'start':
+        this.startRun(client.socket, session, message);
+        break;
+      case 'shape':
+        this.shapeLink(client.socket, session, message);
+        break;
+      case 'telemetry':
+        this.relayTelemetry(session, message);
+        break;
+    }
+  }
+
+  private join(client: Client, message: JoinMessage): void {
+    if (client.session) {
+      sendError(client.socket, 'already-joined', `already joined room ${client.session.room.name}`);
+      return;
+    }
+    const admitted = this.registry.admit(message, (reply) => sendMessage(client.socket, reply));
+    if (!admitted.ok) {
+      sendError(client.socket, admitted.error.code, admitted.error.message);
+      return;
+    }
+    const { room, participant } = admitted.value;
+    client.session = admitted.value;
+    this.config.log(`room ${room.name}: ${participant.id} joined as ${participant.role}`);
+    sendMessage(client.socket, {
+      type: 'welcome',
+      id: participant.id,
+      room: room.name,
+      role: participant.role,
+      ...(this.config.iceServers ? { iceServers: this.config.iceServers } : {}),
+    });
+    room.announceRoster();
+  }
+
+  private relaySignal(socket: WebSocket, session: Session, message: SignalMessage): void {
+    const target = session.room.get(message.to);
+    if (!target) {
+      sendError(socket, 'unknown-peer', `no peer ${message.to} in room ${session.room.name}`);
+      return;
+    }
+    target.send({ type: 'signal', from: session.participant.id, data: message.data });
+  }
+
+  private reportPeers(socket: WebSocket, session: Session, message: PeersMessage): void {
+    const { participant, room } = session;
+    if (participant.role !== 'member') {
+      sendError(socket, 'forbidden', 'only members report peers');
+      return;
+    }
+    if (sameIds(participant.connected, message.connected)) return;
+    participant.connected = message.connected;
+    room.announceRoster();
+  }
+
+  private startRun(socket: WebSocket, session: Session, message: StartMessage): void {
+    const started = session.room.startRun(session.participant, message, Date.now());
+    if (!started.ok) {
+      sendError(socket, started.error.code, started.error.message);
+      return;
+    }
+    this.config.log(`room ${session.room.name}: ${session.participant.id} started run ${started.value.runId}`);
+    session.room.broadcast(started.value);
+    session.room.announceRoster();
+  }
+
+  private shapeLink(socket: WebSocket, session: Session, message: ShapeMessage): void {
+    const shape: LinkShape = {
+      link: message.link,
+      cut: message.cut,
+      lossPercent: message.lossPercent,
+      delayMs: message.delayMs,
+    };
+    const from = session.participant.id;
+    const refused = session.room.shapeLink(shape, from);
+    if (refused) {
+      sendError(socket, refused.code, refused.message);
+      return;
+    }
+    session.room.broadcast({ type: 'shape', from, ...shape });
+    session.room.announceRoster();
+  }
+
+  private relayTelemetry(session: Session, message: TelemetryMessage): void {
+    const from = session.participant.id;
+    session.room.broadcast({ type: 'telemetry', from, data: message.data }, from);
+  }
+
+  private disconnect(client: Client): void {
+    this.clients.delete(client);
+    if (!client.session) return;
+    const { room, participant } = client.session;
+    client.session = null;
+    this.config.log(`room ${room.name}: ${participant.id} left`);
+    this.registry.leave(room, participant.id);
+  }
+}
+
+async function handleHttp(
+  request: IncomingMessage,
+  response: ServerResponse,
+  hub: SignalingHub,
+  staticHandler: StaticHandler | null,
+  log: (line: string) => void,
+): Promise<void> {
+  try {
+    if (request.url === '/healthz' || request.url?.startsWith('/healthz?')) {
+      response.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+      response.end(JSON.stringify(hub.health()));
+    } else if (staticHandler) {
+      await staticHandler(request, response);
+    } else {
+      sendText(response, 404, 'not found (this signaling server serves no web app)');
+    }
+  } catch (error) {
+    log(`HTTP error on ${request.url}: ${String(error)}`);
+    if (response.headersSent) response.destroy();
+    else sendText(response, 500, 'internal error');
+  }
+}
+
+function sendMessage(socket: WebSocket, message: ServerMessage): void {
+  if (socket.readyState !== WebSocket.OPEN) return;
+  if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+    socket.terminate();
+    return;
+  }
+  socket.send(JSON.stringify(message));
+}
+
+function sendError(socket: WebSocket, code: ErrorCode, message: string): void {
+  sendMessage(socket, { type: 'error', code, message });
+}
+
+function rawDataText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((id, index) => id === b[index]);
+}
+
+function normalizeOrigin(origin: string): string {
+  return origin.trim().toLowerCase().replace(/\/+$/, '');
+}
+
+/** Host part of a URL a local client can connect to: wildcard binds become loopback. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function listen(http: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(port, host, () => {
+      http.off('error', reject);
+      resolve((http.address() as AddressInfo).port);
+    });
+  });
+}
+
+function closeGracefully(socket: WebSocket): Promise<void> {
+  return new Promise((resolve) => {
+    if (socket.readyState === WebSocket.CLOSED) {
+      resolve();
+      return;
+    }
+    const deadline = setTimeout(() => socket.terminate(), CLOSE_GRACE_MS);
+    socket.once('close', () => {
+      clearTimeout(deadline);
+      resolve();
+    });
+    socket.close(1001, 'server shutting down');
+  });
+}
+
+async function closeAll(hub: SignalingHub, http: Server): Promise<void> {
+  await hub.close();
+  await new Promise<void>((resolve, reject) => {
+    http.close((error) => (error ? reject(error) : resolve()));
+    http.closeAllConnections();
+  });
+}

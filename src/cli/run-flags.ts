@@ -1,0 +1,35 @@
+// The run flags every command shares (as the original's): --send-for, --wait-for, --with-seed, ...
+
+import { DEFAULT_PARAMS, LIMITS, MAX_SEED, type RunParams } from '../core';
+import { flagNumber, type FlagSpecs, type ParsedFlags } from './flags';
+
+const MAX_SECONDS = LIMITS.maxDurationMs / 1000;
+
+export const RUN_FLAGS: FlagSpecs = {
+  'send-for': { type: 'number', value: 'SECONDS', min: 0, max: MAX_SECONDS, help: `length of the send phase (default ${DEFAULT_PARAMS.sendForMs / 1000})` },
+  'wait-for': { type: 'number', value: 'SECONDS', min: 0, max: MAX_SECONDS, help: `length of the wait phase (default ${DEFAULT_PARAMS.waitForMs / 1000})` },
+  'with-seed': { type: 'integer', value: 'SEED', min: 0, max: MAX_SEED, help: `seed of the random values (default ${DEFAULT_PARAMS.seed})` },
+  'tick-duration': { type: 'number', value: 'MS', min: LIMITS.minTickMs, max: LIMITS.maxTickMs, help: `resend period in milliseconds (default ${DEFAULT_PARAMS.tickMs})` },
+  window: { type: 'integer', value: 'W', min: 1, max: LIMITS.maxWindow, help: 'messages in flight per sender; 1 = the original protocol (default 1)' },
+};
+
+export function runParamsFromFlags(flags: ParsedFlags): RunParams {
+  return {
+    sendForMs: Math.round(flagNumber(flags, 'send-for', DEFAULT_PARAMS.sendForMs / 1000) * 1000),
+    waitForMs: Math.round(flagNumber(flags, 'wait-for', DEFAULT_PARAMS.waitForMs / 1000) * 1000),
+    seed: flagNumber(flags, 'with-seed', DEFAULT_PARAMS.seed),
+    tickMs: flagNumber(flags, 'tick-duration', DEFAULT_PARAMS.tickMs),
+    window: flagNumber(flags, 'window', DEFAULT_PARAMS.window),
+  };
+}
+
+/** The run flags that reproduce these params on a command line. */
+export function runParamsToArgs(params: RunParams): string[] {
+  return [
+    '--send-for', String(params.sendForMs / 1000),
+    '--wait-for', String(params.waitForMs / 1000),
+    '--with-seed', String(params.seed),
+    '--tick-duration', String(params.tickMs),
+    '--window', String(params.window),
+  ];
+}

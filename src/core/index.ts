@@ -1,0 +1,10 @@
+// The protocol core's public surface: everything shells (runtime, simulator, UI, CLI) may use.
+
+export * from './ids';
+export * from './fixed';
+export * from './value';
+export * from './params';
+export * from './ledger';
+export * from './frames';
+export * from './codec';
+export * from './protocol';

@@ -1,0 +1,320 @@
+// One deterministic simulated run: N reducers, a virtual clock, a seeded network, the checker.
+
+import {
+  checksumOfAll,
+  createNode,
+  formatFixed,
+  step,
+  type Committed,
+  type Effect,
+  type MemberId,
+  type NodeResult,
+  type NodeState,
+  type ProtocolEvent,
+  type ProtocolFrame,
+  type RunParams,
+  type TimerName,
+} from '../core';
+import type { TraceRecord } from '../runtime/trace';
+import { InvariantChecker, type Violation } from './checker';
+import { drawDelay, isPartitioned, planFaults, type FaultPlan, type NetworkConfig } from './network';
+import { EventQueue } from './queue';
+import { Random } from './random';
+
+export interface SimConfig {
+  nodes: number;
+  params: RunParams;
+  network: NetworkConfig;
+  /** Seed of the network and fault randomness (the value streams use params.seed). */
+  netSeed: number;
+  /** Receives every trace record in order, when given. */
+  trace?: (record: TraceRecord) => void;
+  /** The reducer under test (default: the protocol's step); lets tests check that the checker catches a broken one. */
+  reducer?: typeof step;
+}
+
+export interface SimNodeReport {
+  id: MemberId;
+  count: number;
+  checksum: string;
+  complete: boolean;
+  crashed: boolean;
+}
+
+export interface LatencyQuantiles {
+  p0: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  p100: number;
+}
+
+export interface SimReport {
+  nodes: SimNodeReport[];
+  /** Every node that did not crash printed the same (count, checksum). */
+  agree: boolean;
+  /** Largest difference between two nodes' counts. */
+  spread: number;
+  violations: number;
+  firstViolations: Violation[];
+  framesPerCommit: number;
+  /** From a message's first send until the last surviving member commits it, in milliseconds. */
+  latencyMs: LatencyQuantiles;
+  simulatedSeconds: number;
+  /** Network frames sent and messages committed by every surviving node. */
+  frames: number;
+  messages: number;
+}
+
+type SimEvent =
+  | { kind: 'start'; node: MemberId }
+  | { kind: 'deliver'; node: MemberId; from: MemberId; frame: ProtocolFrame }
+  | { kind: 'timer'; node: MemberId; name: TimerName; generation: number }
+  | { kind: 'crash'; node: MemberId };
+
+interface SimNode {
+  id: MemberId;
+  state: NodeState;
+  skewUs: number;
+  crashed: boolean;
+  timerGeneration: Record<TimerName, number>;
+  result: NodeResult | null;
+  commits: Committed[];
+}
+
+const RUN_TAG = 1;
+/** The simulated network keeps delivering this long after the last deadline, then the run ends. */
+const GRACE_US = 1_000_000;
+
+/** Member ids n1..nN, zero-padded so they sort in numeric order. */
+export function simMemberIds(count: number): MemberId[] {
+  const width = String(count).length;
+  return Array.from({ length: count }, (_, i) => `n${String(i + 1).padStart(width, '0')}`);
+}
+
+export function simulate(config: SimConfig): SimReport {
+  return new Simulation(config).run();
+}
+
+class Simulation {
+  private readonly random: Random;
+  private readonly members: MemberId[];
+  private readonly nodes = new Map<MemberId, SimNode>();
+  private readonly queue = new EventQueue<SimEvent>();
+  private readonly checker: InvariantChecker;
+  private readonly plan: FaultPlan;
+  private readonly survivors: Set<MemberId>;
+  private readonly latency = new LatencyRecorder();
+  private readonly endUs: number;
+  private now = 0;
+  private frames = 0;
+
+  constructor(private readonly config: SimConfig) {
+    this.random = new Random(config.netSeed);
+    this.members = simMemberIds(config.nodes);
+    const runUs = (config.params.sendForMs + config.params.waitForMs) * 1000;
+    this.endUs = runUs + GRACE_US;
+    this.plan = planFaults(config.network, this.members, runUs, this.random);
+    this.checker = new InvariantChecker(this.members, config.params.seed, config.params.window);
+    this.survivors = new Set(this.members.filter((m) => !this.plan.crashes.some((c) => c.node === m)));
+    for (const id of this.members) {
+      const skewUs = this.plan.skew.get(id)!;
+      this.nodes.set(id, { id, state: createNode(id), skewUs, crashed: false, timerGeneration: { tick: 0, phase: 0 }, result: null, commits: [] });
+    }
+  }
+
+  run(): SimReport {
+    const startJitterUs = this.config.network.latencyMs * 1000;
+    for (const id of this.members) this.queue.push(Math.round(this.random.next() * startJitterUs), { kind: 'start', node: id });
+    for (const crash of this.plan.crashes) this.queue.push(crash.at, { kind: 'crash', node: crash.node });
+    for (let next = this.queue.pop(); next && next.time <= this.endUs; next = this.queue.pop()) {
+      this.now = next.time;
+      this.handle(next.item);
+    }
+    return this.report();
+  }
+
+  private handle(event: SimEvent): void {
+    const node = this.nodes.get(event.node)!;
+    if (node.crashed) return;
+    const clock = this.now + node.skewUs;
+    switch (event.kind) {
+      case 'start':
+        this.apply(node, { type: 'start', now: clock, run: RUN_TAG, members: this.members, params: this.config.params });
+        break;
+      case 'deliver':
+        this.trace({ t: clock, node: node.id, ev: 'recv', from: event.from, frame: event.frame });
+        this.apply(node, { type: 'frame', now: clock, frame: event.frame });
+        break;
+      case 'timer':
+        if (event.generation !== node.timerGeneration[event.name]) return;
+        this.trace({ t: clock, node: node.id, ev: 'timer', name: event.name });
+        this.apply(node, { type: 'timer', now: clock, name: event.name });
+        break;
+      case 'crash':
+        node.crashed = true;
+        this.trace({ t: clock, node: node.id, ev: 'crash' });
+        break;
+    }
+  }
+
+  private apply(node: SimNode, event: ProtocolEvent): void {
+    if (event.type === 'start') {
+      this.trace({ t: event.now, node: node.id, ev: 'start', run: event.run, runId: 'sim', members: [...event.members], params: event.params });
+    }
+    const { state, effects } = (this.config.reducer ?? step)(node.state, event);
+    node.state = state;
+    for (const effect of effects) this.perform(node, effect, event.now);
+    this.checker.checkBuffers(node.id, node.state, this.now);
+    this.checker.checkDivergence(node.id, this.now);
+  }
+
+  private perform(node: SimNode, effect: Effect, clock: number): void {
+    switch (effect.type) {
+      case 'send':
+        this.send(node, effect.to, effect.frame, clock);
+        break;
+      case 'timer':
+        node.timerGeneration[effect.name] += 1;
+        this.queue.push(Math.max(this.now, effect.at - node.skewUs), { kind: 'timer', node: node.id, name: effect.name, generation: node.timerGeneration[effect.name] });
+        break;
+      case 'commit':
+        this.commit(node, effect.entry, clock);
+        break;
+      case 'phase':
+        this.trace({ t: clock, node: node.id, ev: 'phase', phase: effect.phase });
+        break;
+      case 'result':
+        node.result = effect.result;
+        this.trace({ t: clock, node: node.id, ev: 'result', count: effect.result.count, checksum: formatFixed(effect.result.checksum), complete: effect.result.complete });
+        break;
+      case 'log':
+        break;
+    }
+  }
+
+  private send(node: SimNode, to: MemberId, frame: ProtocolFrame, clock: number): void {
+    this.frames += 1;
+    if (frame.kind === 'data') this.noteDataSent(node, frame.seq, frame.sentAt);
+    this.trace({ t: clock, node: node.id, ev: 'send', to, frame });
+    const network = this.config.network;
+    if (isPartitioned(this.plan, node.id, to, this.now)) {
+      this.trace({ t: clock, node: node.id, ev: 'drop', to, frame, reason: 'partition' });
+      return;
+    }
+    if (this.random.chance(network.loss)) {
+      this.trace({ t: clock, node: node.id, ev: 'drop', to, frame, reason: 'loss' });
+      return;
+    }
+    const copies = this.random.chance(network.dup) ? 2 : 1;
+    for (let i = 0; i < copies; i += 1) {
+      this.queue.push(this.now + drawDelay(network, this.random), { kind: 'deliver', node: to, from: node.id, frame });
+    }
+  }
+
+  private noteDataSent(node: SimNode, seq: number, sentAt: number): void {
+    if (this.latency.firstSend(node.id, seq, this.now)) this.checker.recordSent(node.id, seq, sentAt);
+  }
+
+  private commit(node: SimNode, entry: Committed, clock: number): void {
+    this.trace({ t: clock, node: node.id, ev: 'commit', from: entry.from, seq: entry.seq, sentAt: entry.sentAt, value: entry.value });
+    if (entry.from === node.id && this.latency.isUnsent(entry.from, entry.seq)) {
+      // A node's own message is sent to itself in-process; with one member there is no network send.
+      this.noteDataSent(node, entry.seq, entry.sentAt);
+    }
+    this.checker.checkCommit(node.id, entry, this.now);
+    node.commits.push(entry);
+    if (this.survivors.has(node.id)) this.latency.commit(entry.from, entry.seq, this.now);
+  }
+
+  private trace(record: TraceRecord): void {
+    this.config.trace?.(record);
+  }
+
+  private report(): SimReport {
+    const results = new Map<MemberId, { line: string; complete: boolean }>();
+    const nodes: SimNodeReport[] = [];
+    for (const node of this.nodes.values()) {
+      const recomputed = checksumOfAll(node.commits);
+      const line = node.result?.line ?? `(${recomputed.count}, ${formatFixed(recomputed.checksum)})`;
+      this.checker.checkChecksum(node.id, line, `(${recomputed.count}, ${formatFixed(recomputed.checksum)})`, this.now);
+      const complete = node.result?.complete ?? false;
+      if (!node.crashed) results.set(node.id, { line, complete });
+      nodes.push({ id: node.id, count: recomputed.count, checksum: formatFixed(recomputed.checksum), complete, crashed: node.crashed });
+    }
+    this.checker.checkAgreement(results, this.now);
+    const alive = nodes.filter((n) => !n.crashed);
+    const counts = nodes.map((n) => n.count);
+    const messages = this.latency.fullyCommitted(this.survivors.size);
+    return {
+      nodes,
+      agree: alive.length > 0 && alive.every((n) => n.count === alive[0].count && n.checksum === alive[0].checksum),
+      spread: Math.max(...counts) - Math.min(...counts),
+      violations: this.checker.total,
+      firstViolations: this.checker.violations.slice(0, 10),
+      framesPerCommit: messages === 0 ? 0 : round(this.frames / messages, 3),
+      latencyMs: this.latency.quantiles(this.survivors.size),
+      simulatedSeconds: round(this.now / 1e6, 6),
+      frames: this.frames,
+      messages,
+    };
+  }
+}
+
+/** First-send and last-commit times per message, for latency quantiles and frames per commit. */
+class LatencyRecorder {
+  private readonly messages = new Map<MemberId, { firstSent: number[]; lastCommit: number[]; commits: number[] }>();
+
+  private of(from: MemberId) {
+    let entry = this.messages.get(from);
+    if (!entry) {
+      entry = { firstSent: [], lastCommit: [], commits: [] };
+      this.messages.set(from, entry);
+    }
+    return entry;
+  }
+
+  isUnsent(from: MemberId, seq: number): boolean {
+    return this.of(from).firstSent[seq] === undefined;
+  }
+
+  /** Records the first send of a message; returns false if it was sent before. */
+  firstSend(from: MemberId, seq: number, at: number): boolean {
+    const entry = this.of(from);
+    if (entry.firstSent[seq] !== undefined) return false;
+    entry.firstSent[seq] = at;
+    entry.commits[seq] = 0;
+    return true;
+  }
+
+  commit(from: MemberId, seq: number, at: number): void {
+    const entry = this.of(from);
+    entry.commits[seq] = (entry.commits[seq] ?? 0) + 1;
+    entry.lastCommit[seq] = at;
+  }
+
+  fullyCommitted(survivors: number): number {
+    let total = 0;
+    for (const entry of this.messages.values()) {
+      for (const commits of entry.commits) if (commits === survivors) total += 1;
+    }
+    return total;
+  }
+
+  quantiles(survivors: number): LatencyQuantiles {
+    const latencies: number[] = [];
+    for (const entry of this.messages.values()) {
+      entry.commits.forEach((commits, seq) => {
+        if (commits === survivors) latencies.push((entry.lastCommit[seq] - entry.firstSent[seq]) / 1000);
+      });
+    }
+    latencies.sort((a, b) => a - b);
+    const at = (q: number): number => (latencies.length === 0 ? 0 : round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))], 3));
+    return { p0: at(0), p50: at(0.5), p95: at(0.95), p99: at(0.99), p100: at(1) };
+  }
+}
+
+function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}

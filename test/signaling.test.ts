@@ -1,0 +1,467 @@
+// Signaling server behaviour over real sockets: rooms, relays, validation, limits, runs, shaping, HTTP.
+
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket, { type ClientOptions } from 'ws';
+import type { RosterMessage, ServerMessage } from '../signaling-server/protocol';
+import { createSignalingServer, type SignalingServer, type SignalingServerOptions } from '../signaling-server/server';
+
+type MessageOf<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
+
+const PARAMS = { sendForMs: 1000, waitForMs: 500, seed: 7, tickMs: 50, window: 1 };
+const WAIT_MS = 1000;
+
+const servers: SignalingServer[] = [];
+const sockets: WebSocket[] = [];
+
+/** A ws client that queues what it receives so tests can wait for specific messages. */
+class TestClient {
+  private readonly inbox: ServerMessage[] = [];
+  private wake: () => void = () => {};
+  readonly closeCode: Promise<number>;
+
+  constructor(readonly socket: WebSocket) {
+    socket.on('message', (data) => {
+      this.inbox.push(JSON.parse(String(data)) as ServerMessage);
+      this.wake();
+    });
+    this.closeCode = new Promise((resolve) => socket.on('close', (code) => resolve(code)));
+  }
+
+  send(message: object): void {
+    this.socket.send(JSON.stringify(message));
+  }
+
+  /** Removes and returns the first message (queued or future) that matches. */
+  async take<T extends ServerMessage>(matches: (message: ServerMessage) => message is T): Promise<T>;
+  async take(matches: (message: ServerMessage) => boolean): Promise<ServerMessage>;
+  async take(matches: (message: ServerMessage) => boolean): Promise<ServerMessage> {
+    const deadline = Date.now() + WAIT_MS;
+    for (;;) {
+      const index = this.inbox.findIndex(matches);
+      if (index >= 0) return this.inbox.splice(index, 1)[0];
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new Error(`no matching message; inbox: ${JSON.stringify(this.inbox)}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, remaining);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  next<T extends ServerMessage['type']>(type: T): Promise<MessageOf<T>> {
+    return this.take((message): message is MessageOf<T> => message.type === type);
+  }
+
+  /** Waits for a roster satisfying the predicate. */
+  roster(predicate: (roster: RosterMessage) => boolean = () => true): Promise<RosterMessage> {
+    return this.take((message): message is RosterMessage => message.type === 'roster' && predicate(message));
+  }
+
+  async error(): Promise<MessageOf<'error'>> {
+    return this.next('error');
+  }
+
+  /** Round-trips a ping, so everything the server sent before it has arrived. */
+  async sync(): Promise<void> {
+    this.send({ type: 'ping' });
+    await this.next('pong');
+  }
+
+  /** Messages of this type received so far (after a sync, everything sent before it). */
+  received<T extends ServerMessage['type']>(type: T): MessageOf<T>[] {
+    return this.inbox.filter((message): message is MessageOf<T> => message.type === type);
+  }
+}
+
+async function serve(options: SignalingServerOptions = {}): Promise<SignalingServer> {
+  const server = await createSignalingServer({ port: 0, ...options });
+  servers.push(server);
+  return server;
+}
+
+async function connect(server: SignalingServer, options?: ClientOptions): Promise<TestClient> {
+  const socket = new WebSocket(`${server.url}/signal`, options);
+  sockets.push(socket);
+  const client = new TestClient(socket);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  return client;
+}
+
+async function join(server: SignalingServer, room: string, id?: string, role = 'member'): Promise<TestClient> {
+  const client = await connect(server);
+  client.send({ type: 'join', room, role, ...(id === undefined ? {} : { id }) });
+  await client.next('welcome');
+  return client;
+}
+
+async function reportMesh(clients: Record<string, TestClient>, watcher: TestClient): Promise<void> {
+  const ids = Object.keys(clients);
+  for (const id of ids) clients[id].send({ type: 'peers', connected: ids.filter((other) => other !== id) });
+  const reported = (r: RosterMessage, id: string): boolean =>
+    r.members.find((m) => m.id === id)?.connected.length === ids.length - 1;
+  await watcher.roster((r) => ids.every((id) => reported(r, id)));
+}
+
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+  for (const socket of sockets.splice(0)) socket.terminate();
+});
+
+describe('joining', () => {
+  it('welcomes each client and announces the roster to everyone in the room', async () => {
+    const server = await serve();
+    const a = await connect(server);
+    a.send({ type: 'join', room: 'lobby', role: 'member', id: 'a' });
+    expect(await a.next('welcome')).toEqual({ type: 'welcome', id: 'a', room: 'lobby', role: 'member' });
+    expect(await a.next('roster')).toEqual({
+      type: 'roster',
+      room: 'lobby',
+      members: [{ id: 'a', connected: [] }],
+      observers: [],
+      links: [],
+      run: null,
+    });
+    await join(server, 'lobby', 'obs', 'observer');
+    const roster = await a.roster((r) => r.observers.length === 1);
+    expect(roster.observers).toEqual(['obs']);
+    expect(roster.members.map((m) => m.id)).toEqual(['a']);
+  });
+
+  it('assigns distinct random ids when none is given', async () => {
+    const server = await serve();
+    const first = await connect(server);
+    const second = await connect(server);
+    first.send({ type: 'join', room: 'r', role: 'member' });
+    second.send({ type: 'join', room: 'r', role: 'member' });
+    const [one, two] = await Promise.all([first.next('welcome'), second.next('welcome')]);
+    expect(one.id).toMatch(/^n-[a-z0-9]{6}$/);
+    expect(two.id).toMatch(/^n-[a-z0-9]{6}$/);
+    expect(one.id).not.toBe(two.id);
+  });
+
+  it('hands out the configured ICE servers in the welcome', async () => {
+    const iceServers = [{ urls: 'stun:stun.example.org:3478' }];
+    const server = await serve({ iceServers });
+    const client = await connect(server);
+    client.send({ type: 'join', room: 'r', role: 'member' });
+    expect((await client.next('welcome')).iceServers).toEqual(iceServers);
+  });
+
+  it('refuses a taken id, a second join, bad rooms and bad ids', async () => {
+    const server = await serve();
+    const a = await join(server, 'r', 'a');
+    const intruder = await connect(server);
+    intruder.send({ type: 'join', room: 'r', role: 'observer', id: 'a' });
+    expect((await intruder.error()).code).toBe('duplicate-id');
+    a.send({ type: 'join', room: 'other', role: 'member' });
+    expect((await a.error()).code).toBe('already-joined');
+    intruder.send({ type: 'join', room: '../etc', role: 'member' });
+    expect((await intruder.error()).code).toBe('bad-room');
+    intruder.send({ type: 'join', room: 'r', role: 'member', id: 'has space' });
+    expect((await intruder.error()).code).toBe('bad-id');
+  });
+
+  it('requires a join before anything but ping', async () => {
+    const server = await serve();
+    const client = await connect(server);
+    client.send({ type: 'signal', to: 'x', data: {} });
+    expect((await client.error()).code).toBe('not-joined');
+    await client.sync();
+  });
+
+  it('limits members per room and the number of rooms', async () => {
+    const server = await serve({ maxMembersPerRoom: 2, maxRooms: 1 });
+    await join(server, 'r', 'a');
+    await join(server, 'r', 'b');
+    const third = await connect(server);
+    third.send({ type: 'join', room: 'r', role: 'member', id: 'c' });
+    expect((await third.error()).code).toBe('room-full');
+    third.send({ type: 'join', room: 'elsewhere', role: 'member', id: 'c' });
+    expect((await third.error()).code).toBe('too-many-rooms');
+    third.send({ type: 'join', room: 'r', role: 'observer', id: 'c' });
+    expect((await third.next('welcome')).role).toBe('observer');
+  });
+
+  it('removes leavers from the roster and forgets empty rooms', async () => {
+    const server = await serve();
+    const a = await join(server, 'r', 'a');
+    const b = await join(server, 'r', 'b');
+    await join(server, 'solo', 's').then((s) => s.socket.close());
+    b.socket.close();
+    const roster = await a.roster((r) => r.members.length === 1);
+    expect(roster.members).toEqual([{ id: 'a', connected: [] }]);
+    await eventually(async () => expect(await health(server)).toEqual({ ok: true, rooms: 1, clients: 1 }));
+  });
+});
+
+describe('relaying', () => {
+  it('relays signals with the sender id stamped by the server, ignoring a spoofed from', async () => {
+    const server = await serve();
+    const a = await join(server, 'r', 'a');
+    const b = await join(server, 'r', 'b');
+    a.send({ type: 'signal', to: 'b', from: 'mallory', data: { sdp: 'offer', from: 'inner' } });
+    expect(await b.next('signal')).toEqual({ type: 'signal', from: 'a', data: { sdp: 'offer', from: 'inner' } });
+  });
+
+  it('refuses signals to peers of another room, which receive nothing', async () => {
+    const server = await serve();
+    const a = await join(server, 'red', 'a');
+    const b = await join(server, 'blue', 'b');
+    a.send({ type: 'signal', to: 'b', data: { candidate: 'x' } });
+    expect((await a.error()).code).toBe('unknown-peer');
+    await b.sync();
+    expect(b.received('signal')).toEqual([]);
+  });
+
+  it('relays telemetry to everyone else in the room', async () => {
+    const server = await serve();
+    const a = await join(server, 'r', 'a');
+    const obs = await join(server, 'r', 'obs', 'observer');
+    a.send({ type: 'telemetry', data: { delivered: 3 } });
+    expect(await obs.next('telemetry')).toEqual({ type: 'telemetry', from: 'a', data: { delivered: 3 } });
+    await a.sync();
+    expect(a.received('telemetry')).toEqual([]);
+  });
+});
+
+describe('validation and limits', () => {
+  it('answers malformed JSON with bad-json and keeps the socket usable', async () => {
+    const server = await serve();
+    const client = await connect(server);
+    client.socket.send('{"type": "join", ');
+    expect((await client.error()).code).toBe('bad-json');
+    await client.sync();
+  });
+
+  it('names unknown types and invalid fields', async () => {
+    const server = await serve();
+    const a = await join(server, 'r', 'a');
+    a.send({ type: 'teleport' });
+    expect((await a.error()).code).toBe('unknown-type');
+    a.send({ type: 'signal', to: 'a' });
+    expect(await a.error()).toMatchObject({ code: 'bad-message', message: expect.stringContaining('signal.data') });
+    a.send({ type: 'signal', to: 'a', data: { blob: 'x'.repeat(17 * 1024) } });
+    expect(await a.error()).toMatchObject({ code: 'bad-message', message: expect.stringContaining('signal.data') });
+    a.send({ type: 'start', params: { ...PARAMS, tickMs: 0 } });
+    expect(await a.error()).toMatchObject({ code: 'bad-message', message: expect.stringContaining('tickMs') });
+    a.send([1, 2]);
+    expect((await a.error()).code).toBe('bad-message');
+  });
+
+  it('closes only the socket that sends an oversized frame', async () => {
+    const server = await serve({ maxPayload: 1024 });
+    const a = await join(server, 'r', 'a');
+    const b = await join(server, 'r', 'b');
+    const big = await join(server, 'r', 'big');
+    big.socket.send(JSON.stringify({ type: 'telemetry', data: { pad: 'x'.repeat(2000) } }));
+    expect(await big.closeCode).toBe(1009);
+    a.send({ type: 'signal', to: 'b', data: { ok: true } });
+    expect((await b.next('signal')).from).toBe('a');
+  });
+
+  it('drops a flood with one rate-limited error while others are still relayed promptly', async () => {
+    const server = await serve({ rateLimitPerSecond: 10 });
+    const a = await join(server, 'r', 'a');
+    const b = await join(server, 'r', 'b');
+    const flooder = await connect(server);
+    for (let i = 0; i < 25; i++) flooder.send({ type: 'ping' });
+    expect((await flooder.error()).code).toBe('rate-limited');
+    expect(flooder.received('pong')).toHaveLength(10);
+    const sentAt = Date.now();
+    a.send({ type: 'signal', to: 'b', data: { n: 1 } });
+    await b.next('signal');
+    expect(Date.now() - sentAt).toBeLessThan(200);
+    expect(flooder.socket.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('closes a socket that keeps flooding with 1008', async () => {
+    const server = await serve({ rateLimitPerSecond: 10 });
+    const flooder = await connect(server);
+    for (let i = 0; i < 60; i++) flooder.send({ type: 'ping' });
+    expect(await flooder.closeCode).toBe(1008);
+  });
+
+  it('terminates sockets that stop answering pings', async () => {
+    const server = await serve({ pingIntervalMs: 30 });
+    const silent = await connect(server, { autoPong: false });
+    const lively = await connect(server);
+    await silent.closeCode;
+    await lively.sync();
+    expect(lively.socket.readyState).toBe(WebSocket.OPEN);
+  });
+});
+
+describe('runs', () => {
+  it('refuses to start until every member reports every other one, naming the gaps', async () => {
+    const server = await serve();
+    const a = await join(server, 'r', 'a');
+    const b = await join(server, 'r', 'b');
+    await join(server, 'r', 'c');
+    a.send({ type: 'peers', connected: ['c', 'b'] });
+    b.send({ type: 'peers', connected: ['a'] });
+    await a.roster((r) => r.members.find((m) => m.id === 'b')?.connected.length === 1);
+    a.send({ type: 'start', params: PARAMS });
+    const error = await a.error();
+    expect(error.code).toBe('mesh-incomplete');
+    expect(error.message).toContain('b is not connected to c');
+    expect(error.message).toContain('c is not connected to a');
+    expect(error.message).not.toContain('a is not connected');
+  });
+
+  it('sends the same start to every member and observer once the mesh is complete', async () => {
+    const server = await serve();
+    const members = { a: await join(server, 'r', 'a'), b: await join(server, 'r', 'b'), c: await join(server, 'r', 'c') };
+    const obs = await join(server, 'r', 'obs', 'observer');
+    await reportMesh(members, obs);
+    members.b.send({ type: 'start', params: { ...PARAMS, extra: 'dropped' } });
+    const starts = await Promise.all([...Object.values(members), obs].map((client) => client.next('start')));
+    const [first] = starts;
+    for (const start of starts) expect(start).toEqual(first);
+    expect(first).toMatchObject({ type: 'start', members: ['a', 'b', 'c'], params: PARAMS, startedBy: 'b' });
+    expect(Number.isInteger(first.run) && first.run > 0 && first.run < 2 ** 32).toBe(true);
+    const roster = await obs.roster((r) => r.run !== null);
+    expect(roster.run).toMatchObject({ runId: first.runId, run: first.run, members: ['a', 'b', 'c'] });
+    members.a.send({ type: 'start', params: PARAMS });
+    expect((await members.a.error()).code).toBe('run-in-progress');
+  });
+
+  it('starts a run among the listed members only', async () => {
+    const server = await serve();
+    const a = await join(server, 'r', 'a');
+    const b = await join(server, 'r', 'b');
+    const c = await join(server, 'r', 'c');
+    a.send({ type: 'start', params: PARAMS, members: ['b', 'c'] });
+    expect((await a.error()).code).toBe('bad-message');
+    a.send({ type: 'start', params: PARAMS, members: ['a', 'zed'] });
+    expect((await a.error()).code).toBe('unknown-peer');
+    await reportMesh({ a, b }, a);
+    a.send({ type: 'start', params: PARAMS, members: ['b', 'a'] });
+    expect((await c.next('start')).members).toEqual(['a', 'b']);
+  });
+
+  it('lets a lone member start, refuses observers, and ends the run when its members leave', async () => {
+    const server = await serve();
+    const obs = await join(server, 'r', 'obs', 'observer');
+    obs.send({ type: 'start', params: PARAMS });
+    expect((await obs.error()).code).toBe('forbidden');
+    const solo = await join(server, 'r', 'solo');
+    solo.send({ type: 'start', params: PARAMS });
+    expect((await obs.next('start')).members).toEqual(['solo']);
+    await obs.roster((r) => r.run !== null);
+    solo.socket.close();
+    expect((await obs.roster((r) => r.members.length === 0)).run).toBeNull();
+  });
+});
+
+describe('shaping', () => {
+  it('relays link shapes to the whole room and keeps them in the roster for late joiners', async () => {
+    const server = await serve();
+    const a = await join(server, 'r', 'a');
+    const obs = await join(server, 'r', 'obs', 'observer');
+    const shape = { link: ['b', 'a'], cut: true, lossPercent: 12.5, delayMs: 40 };
+    obs.send({ type: 'shape', ...shape });
+    const expected = { type: 'shape', from: 'obs', link: ['a', 'b'], cut: true, lossPercent: 12.5, delayMs: 40 };
+    expect(await a.next('shape')).toEqual(expected);
+    expect(await obs.next('shape')).toEqual(expected);
+    const late = await join(server, 'r', 'late');
+    expect((await late.roster()).links).toEqual([{ from: 'obs', link: ['a', 'b'], cut: true, lossPercent: 12.5, delayMs: 40 }]);
+    obs.send({ type: 'shape', link: ['a', 'b'], cut: false, lossPercent: 0, delayMs: 0 });
+    expect((await late.roster((r) => r.links.length === 0)).links).toEqual([]);
+    obs.send({ type: 'shape', link: ['a', 'b'], cut: true, lossPercent: 101, delayMs: 0 });
+    expect(await obs.error()).toMatchObject({ code: 'bad-message', message: expect.stringContaining('lossPercent') });
+  });
+});
+
+describe('HTTP', () => {
+  let root: string;
+  let appDir: string;
+
+  beforeAll(() => {
+    root = mkdtempSync(path.join(os.tmpdir(), 'signaling-test-'));
+    appDir = path.join(root, 'app');
+    mkdirSync(path.join(appDir, 'assets'), { recursive: true });
+    writeFileSync(path.join(appDir, 'index.html'), '<!doctype html><title>chatterbox</title>');
+    writeFileSync(path.join(appDir, 'assets', 'app.js'), 'console.log(1);');
+    writeFileSync(path.join(appDir, 'assets', 'app.css'), 'body{}');
+    writeFileSync(path.join(root, 'secret.txt'), 'TOP SECRET');
+  });
+
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('serves the app with content types and falls back to index.html for routes', async () => {
+    const server = await serve({ staticDir: appDir });
+    const index = await get(server, '/');
+    expect(index).toMatchObject({ status: 200, body: expect.stringContaining('chatterbox') });
+    expect(index.type).toMatch(/^text\/html/);
+    expect((await get(server, '/assets/app.js')).type).toMatch(/^text\/javascript/);
+    expect((await get(server, '/assets/app.css')).type).toMatch(/^text\/css/);
+    expect(await get(server, '/runs/42')).toMatchObject({ status: 200, body: expect.stringContaining('chatterbox') });
+    expect((await get(server, '/assets/missing.js')).status).toBe(404);
+  });
+
+  it('never serves files outside the app directory', async () => {
+    const server = await serve({ staticDir: appDir });
+    for (const attempt of ['/../secret.txt', '/..%2fsecret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt']) {
+      const response = await get(server, attempt);
+      expect([400, 404]).toContain(response.status);
+      expect(response.body).not.toContain('TOP SECRET');
+    }
+  });
+
+  it('reports health and answers 404 when no app is served', async () => {
+    const server = await serve();
+    await join(server, 'r', 'a');
+    expect(await health(server)).toEqual({ ok: true, rooms: 1, clients: 1 });
+    expect((await get(server, '/')).status).toBe(404);
+  });
+
+  it('accepts WebSockets only from allowed origins (or without an Origin)', async () => {
+    const server = await serve({ allowedOrigins: ['http://good.example'] });
+    await expect(connect(server, { origin: 'http://evil.example' })).rejects.toThrow(/403/);
+    await connect(server, { origin: 'http://good.example' }).then((client) => client.sync());
+    await connect(server).then((client) => client.sync());
+  });
+});
+
+/** A raw GET, so the path reaches the server exactly as written. */
+function get(server: SignalingServer, requestPath: string): Promise<{ status: number; type: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.get({ host: '127.0.0.1', port: server.port, path: requestPath, agent: false }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, type: response.headers['content-type'] ?? '', body }),
+      );
+    });
+    request.on('error', reject);
+  });
+}
+
+/** Retries an assertion until it passes or a second has gone by (for effects of a client's close). */
+async function eventually(assertion: () => Promise<void>): Promise<void> {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    try {
+      await assertion();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+}
+
+async function health(server: SignalingServer): Promise<unknown> {
+  return JSON.parse((await get(server, '/healthz')).body);
+}

@@ -131,7 +131,8 @@ function closingOnSignals(server: SignalingServer): SignalingServer {
 
 function isDirectRun(): boolean {
   const script = process.argv[1];
-  return script !== undefined && existsSync(script) && realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  if (script === undefined || !existsSync(script)) return false;
+  return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
 }
 
 if (isDirectRun()) {

@@ -1,7 +1,9 @@
-// Per-socket token bucket: admits bursts of up to one second's worth of messages and spots sustained floods.
+// Per-socket token bucket: admits bursts of a few seconds' worth of messages and spots sustained floods.
 
 export type Admission = 'accept' | 'drop' | 'abuse';
 
+/** Bucket size in seconds' worth of messages: a node joining a full room trickles ICE to every peer at once. */
+const BURST_SECONDS = 2;
 /** Dropped messages still cost a token; a debt beyond this many seconds' worth of messages is abuse. */
 const ABUSE_DEBT_SECONDS = 4;
 
@@ -13,7 +15,7 @@ export class RateLimiter {
     private readonly messagesPerSecond: number,
     now: number,
   ) {
-    this.tokens = messagesPerSecond;
+    this.tokens = BURST_SECONDS * messagesPerSecond;
     this.lastRefill = now;
   }
 
@@ -28,7 +30,8 @@ export class RateLimiter {
 
   private refill(now: number): void {
     const elapsedMs = Math.max(0, now - this.lastRefill);
-    this.tokens = Math.min(this.messagesPerSecond, this.tokens + (elapsedMs * this.messagesPerSecond) / 1000);
+    const refilled = this.tokens + (elapsedMs * this.messagesPerSecond) / 1000;
+    this.tokens = Math.min(BURST_SECONDS * this.messagesPerSecond, refilled);
     this.lastRefill = now;
   }
 }

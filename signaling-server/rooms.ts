@@ -226,7 +226,7 @@ export function meshGaps(members: readonly Participant[]): Array<[MemberId, Memb
   const gaps: Array<[MemberId, MemberId]> = [];
   for (const a of members) {
     for (const b of members) {
-      if (false) gaps.push([a.id, b.id]);
+      if (a.id !== b.id && !a.connected.includes(b.id)) gaps.push([a.id, b.id]);
     }
   }
   return gaps;

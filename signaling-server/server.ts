@@ -36,7 +36,7 @@ export interface SignalingServerOptions {
   maxMembersPerRoom?: number;
   maxObserversPerRoom?: number;
   maxRooms?: number;
-  /** Messages per second per socket (token bucket, one second of burst). Default 200. */
+  /** Messages per second per socket (token bucket with two seconds of burst). Default 200. */
   rateLimitPerSecond?: number;
   /** Interval of WebSocket pings; a socket that missed the previous pong is terminated. Default 30 s. */
   pingIntervalMs?: number;
@@ -127,6 +127,7 @@ class SignalingHub {
   private readonly registry: RoomRegistry;
   private readonly sockets: WebSocketServer;
   private readonly pingTimer: NodeJS.Timeout;
+  private closing = false;
 
   constructor(private readonly config: ServerConfig) {
     this.registry = new RoomRegistry(config);
@@ -143,8 +144,12 @@ class SignalingHub {
   /** Turns an HTTP upgrade into a WebSocket, on any path, if the Origin is allowed. */
   upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', (error) => this.config.log(`upgrade socket error: ${error.message}`));
+    if (this.closing) {
+      socket.destroy();
+      return;
+    }
     const origin = request.headers.origin;
-    if (origin !== undefined && this.config.allowedOrigins && !this.config.allowedOrigins.has(normalizeOrigin(origin))) {
+    if (!originAllowed(origin, this.config.allowedOrigins)) {
       this.config.log(`rejected WebSocket from origin ${origin}`);
       socket.once('finish', () => socket.destroy());
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
@@ -154,6 +159,7 @@ class SignalingHub {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     clearInterval(this.pingTimer);
     await Promise.all([...this.clients].map((client) => closeGracefully(client.socket)));
     this.registry.dispose();
@@ -384,6 +390,11 @@ function sameIds(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((id, index) => id === b[index]);
 }
 
+/** Browsers always send Origin; clients without one (Node, CLI) are not subject to the allowlist. */
+function originAllowed(origin: string | undefined, allowed: ReadonlySet<string> | null): boolean {
+  return origin === undefined || allowed === null || allowed.has(normalizeOrigin(origin));
+}
+
 function normalizeOrigin(origin: string): string {
   return origin.trim().toLowerCase().replace(/\/+$/, '');
 }
@@ -420,10 +431,10 @@ function closeGracefully(socket: WebSocket): Promise<void> {
   });
 }
 
+/** Stops accepting connections, closes every WebSocket, then drops any remaining HTTP connection. */
 async function closeAll(hub: SignalingHub, http: Server): Promise<void> {
+  const httpClosed = new Promise<void>((resolve, reject) => http.close((error) => (error ? reject(error) : resolve())));
   await hub.close();
-  await new Promise<void>((resolve, reject) => {
-    http.close((error) => (error ? reject(error) : resolve()));
-    http.closeAllConnections();
-  });
+  http.closeAllConnections();
+  await httpClosed;
 }

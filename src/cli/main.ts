@@ -2,14 +2,20 @@
 
 import { UsageError } from './flags';
 import { processOutput, type CommandOutput } from './output';
-import { runSim, SIM_HELP } from './sim';
+import { runCluster } from './cluster';
+import { runNode } from './node';
+import { runSignal } from './signal';
+import { runSim } from './sim';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
-type Command = { summary: string; help: string; run: (args: readonly string[], out: CommandOutput) => number | Promise<number> };
+type Command = { summary: string; run: (args: readonly string[], out: CommandOutput) => number | Promise<number> };
 
 const COMMANDS: Record<string, Command> = {
-  sim: { summary: 'run the protocol on a simulated, faulty network', help: SIM_HELP, run: runSim },
+  cluster: { summary: 'run a local cluster of headless nodes and check they agree', run: runCluster },
+  node: { summary: 'run one headless node in a room (WebRTC)', run: runNode },
+  signal: { summary: 'run the signaling server (and the built UI)', run: runSignal },
+  sim: { summary: 'run the protocol on a simulated, faulty network', run: runSim },
 };
 
 function usage(): string {

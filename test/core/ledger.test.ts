@@ -25,7 +25,7 @@ function interleave(perSender: Committed[][], choices: number[]): Committed[] {
   const out: Committed[] = [];
   let pick = 0;
   for (;;) {
-    const open = perSender.map((s, i) => i).filter((i) => cursors[i] < perSender[i].length);
+    const open = perSender.map((_stream, i) => i).filter((i) => cursors[i] < perSender[i].length);
     if (open.length === 0) return out;
     const index = open[(choices[pick % Math.max(choices.length, 1)] ?? 0) % open.length];
     pick += 1;

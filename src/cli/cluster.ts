@@ -1,0 +1,122 @@
+// `chatterbox cluster`: a local cluster of headless nodes, one process each, and whether they agree.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { createSignalingServer } from '../../signaling-server/server';
+import { simMemberIds } from '../sim/simulate';
+import { describeFlags, flagBoolean, flagNumber, flagString, parseFlags, UsageError, type FlagSpecs, type ParsedFlags } from './flags';
+import type { CommandOutput } from './output';
+import { RUN_FLAGS, runParamsFromFlags, runParamsToArgs } from './run-flags';
+
+const BIN = fileURLToPath(new URL('../../bin/chatterbox.js', import.meta.url));
+
+const CLUSTER_FLAGS: FlagSpecs = {
+  nodes: { type: 'integer', value: 'N', min: 1, max: 32, help: 'number of node processes (default 3)' },
+  ...RUN_FLAGS,
+  signal: { type: 'string', value: 'URL', help: 'use this signaling server instead of starting one' },
+  room: { type: 'string', value: 'NAME', help: 'room name (default: a random one)' },
+  'trace-dir': { type: 'string', value: 'DIR', help: 'write each node\'s trace to DIR/<id>.jsonl' },
+  json: { type: 'boolean', help: 'print { nodes: [{ id, count, checksum }], agree } as JSON' },
+  verbose: { type: 'boolean', alias: 'v', help: 'pass the nodes\' logs through to stderr' },
+  help: { type: 'boolean', alias: 'h', help: 'show this help' },
+};
+
+export const CLUSTER_HELP = `chatterbox cluster [options]
+
+Starts a signaling server (unless --signal is given) and N headless nodes, one process each, in
+one room; they form a WebRTC mesh, run, and this prints every node's result and whether they agree.
+
+${describeFlags(CLUSTER_FLAGS)}
+
+Exit code 0 only if every node finished and all results are equal; 1 otherwise; 2 bad flags.`;
+
+interface NodeOutcome {
+  id: string;
+  count: number | null;
+  checksum: string | null;
+  exitCode: number | null;
+  error?: string;
+}
+
+export async function runCluster(args: readonly string[], out: CommandOutput): Promise<number> {
+  const flags = parseFlags(args, CLUSTER_FLAGS);
+  if (flagBoolean(flags, 'help')) {
+    out.stdout(CLUSTER_HELP);
+    return 0;
+  }
+  const room = flagString(flags, 'room') ?? `cluster-${randomBytes(4).toString('hex')}`;
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(room)) throw new UsageError('--room must be 1-64 letters, digits, _ or -');
+  const given = flagString(flags, 'signal');
+  const server = given ? null : await createSignalingServer({ port: 0, host: '127.0.0.1' });
+  try {
+    const url = given ?? server!.url;
+    const outcomes = await runNodes(flags, url, room, out);
+    return printOutcomes(outcomes, flagBoolean(flags, 'json'), out);
+  } finally {
+    await server?.close();
+  }
+}
+
+async function runNodes(flags: ParsedFlags, url: string, room: string, out: CommandOutput): Promise<NodeOutcome[]> {
+  const count = flagNumber(flags, 'nodes', 3);
+  const ids = simMemberIds(count);
+  const params = runParamsFromFlags(flags);
+  const traceDir = flagString(flags, 'trace-dir');
+  const verbose = flagBoolean(flags, 'verbose');
+  const done = new Set<string>();
+  out.progress(`starting ${count} nodes in room ${room}`);
+  const runs = ids.map((id) => {
+    const nodeArgs = [BIN, 'node', '--signal', url, '--room', room, '--id', id, '--expect', String(count), '--json', ...runParamsToArgs(params)];
+    if (traceDir) nodeArgs.push('--trace', `${traceDir}/${id}.jsonl`);
+    if (verbose) nodeArgs.push('--verbose');
+    return runChild(id, spawn(process.execPath, nodeArgs, { stdio: ['ignore', 'pipe', 'pipe'] }), verbose, out).then((outcome) => {
+      done.add(id);
+      out.progress(`${done.size}/${count} nodes finished`);
+      return outcome;
+    });
+  });
+  const outcomes = await Promise.all(runs);
+  out.progress('');
+  return outcomes;
+}
+
+function runChild(id: string, child: ChildProcess, verbose: boolean, out: CommandOutput): Promise<NodeOutcome> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+    if (verbose) for (const line of chunk.split('\n').filter(Boolean)) out.stderr(`[${id}] ${line}`);
+  });
+  return new Promise((resolve) => {
+    child.on('close', (exitCode) => resolve(parseOutcome(id, exitCode, stdout, stderr)));
+  });
+}
+
+function parseOutcome(id: string, exitCode: number | null, stdout: string, stderr: string): NodeOutcome {
+  try {
+    const result = JSON.parse(stdout.trim().split('\n').pop() ?? '');
+    return { id, count: result.count, checksum: result.checksum, exitCode };
+  } catch {
+    const lastError = stderr.trim().split('\n').pop() ?? 'no output';
+    return { id, count: null, checksum: null, exitCode, error: lastError };
+  }
+}
+
+function printOutcomes(outcomes: NodeOutcome[], json: boolean, out: CommandOutput): number {
+  const first = outcomes[0];
+  const agree = outcomes.every((o) => o.exitCode === 0 && o.count !== null && o.count === first.count && o.checksum === first.checksum);
+  if (json) {
+    out.stdout(JSON.stringify({ nodes: outcomes.map(({ id, count, checksum }) => ({ id, count, checksum })), agree }));
+  } else {
+    const width = Math.max(...outcomes.map((o) => String(o.count ?? '-').length), 5);
+    out.stdout(`${'id'.padEnd(6)}${'count'.padStart(width)}  checksum`);
+    for (const o of outcomes) {
+      const detail = o.error ? `  (exit ${o.exitCode}: ${o.error})` : o.exitCode === 0 ? '' : `  (exit ${o.exitCode})`;
+      out.stdout(`${o.id.padEnd(6)}${String(o.count ?? '-').padStart(width)}  ${o.checksum ?? '-'}${detail}`);
+    }
+    out.stdout(agree ? 'agree' : 'DISAGREE');
+  }
+  return agree ? 0 : 1;
+}

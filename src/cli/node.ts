@@ -1,0 +1,306 @@
+// `chatterbox node`: one headless node that joins a room, forms the mesh, runs and prints its result.
+
+import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
+import { formatFixed, memberListError, isMemberId, type MemberId, type NodeResult, type RunParams } from '../core';
+import { parseIceUrl } from '../net/ice';
+import { nodePeerFactory, nodeWebSocket } from '../net/node-transport';
+import { microsecondClock } from '../runtime/clock';
+import type { NodeRuntime, PeerResult } from '../runtime/runtime';
+import { Session } from '../runtime/session';
+import { traceLine } from '../runtime/trace';
+import type { IceServer } from '../../signaling-server/protocol';
+import { describeFlags, flagBoolean, flagNumber, flagString, flagStrings, parseFlags, UsageError, type FlagSpecs, type ParsedFlags } from './flags';
+import type { CommandOutput } from './output';
+import { RUN_FLAGS, runParamsFromFlags } from './run-flags';
+
+export const NODE_EXIT = { done: 0, error: 1, usage: 2, noConnection: 3, stalled: 4, interrupted: 130 } as const;
+export const DEFAULT_SIGNAL_URL = 'ws://127.0.0.1:8787';
+
+const NODE_FLAGS: FlagSpecs = {
+  ...RUN_FLAGS,
+  signal: { type: 'string', value: 'URL', help: `signaling server (default ${DEFAULT_SIGNAL_URL})` },
+  room: { type: 'string', value: 'NAME', help: 'room to join (default "chatterbox")' },
+  id: { type: 'string', value: 'ID', help: 'this node\'s member id (default: assigned by the server)' },
+  expect: { type: 'integer', value: 'N', min: 1, max: 32, help: 'start the run once N members are connected' },
+  'peer-config-file': { type: 'string', value: 'FILE', help: 'JSON array of member ids: start when exactly these are connected' },
+  ice: { type: 'strings', value: 'URL', help: 'STUN/TURN server, repeatable; turn:USER:PASS@host:port for credentials' },
+  trace: { type: 'string', value: 'FILE', help: 'write this node\'s run as JSON Lines (docs/TRACE.md)' },
+  json: { type: 'boolean', help: 'print the result as one JSON object' },
+  'connect-timeout': { type: 'number', value: 'SECONDS', min: 1, max: 3600, help: 'give up if the run has not started by then (default 60)' },
+  verbose: { type: 'boolean', alias: 'v', help: 'log protocol details on stderr' },
+  help: { type: 'boolean', alias: 'h', help: 'show this help' },
+};
+
+export const NODE_HELP = `chatterbox node [options]
+
+Joins a room on the signaling server as a member, connects to every other member over WebRTC,
+runs the protocol when the run starts and prints one line on stdout: (count, checksum).
+Without --expect or --peer-config-file it waits for another member (a tab, say) to start.
+
+${describeFlags(NODE_FLAGS)}
+
+Exit codes: ${NODE_EXIT.done} done, ${NODE_EXIT.usage} bad flags, ${NODE_EXIT.noConnection} could not connect (signaling or mesh),
+${NODE_EXIT.stalled} stalled (a member stopped acking; named on stderr), ${NODE_EXIT.error} unexpected error.`;
+
+interface NodeConfig {
+  signalUrl: string;
+  room: string;
+  id?: MemberId;
+  expect?: number;
+  peers?: MemberId[];
+  params: RunParams;
+  iceServers: IceServer[];
+  tracePath?: string;
+  json: boolean;
+  verbose: boolean;
+  connectTimeoutMs: number;
+}
+
+export async function runNode(args: readonly string[], out: CommandOutput): Promise<number> {
+  const flags = parseFlags(args, NODE_FLAGS);
+  if (flagBoolean(flags, 'help')) {
+    out.stdout(NODE_HELP);
+    return 0;
+  }
+  return new HeadlessNode(nodeConfigFromFlags(flags), out).run();
+}
+
+function nodeConfigFromFlags(flags: ParsedFlags): NodeConfig {
+  const signalUrl = flagString(flags, 'signal') ?? DEFAULT_SIGNAL_URL;
+  if (!/^wss?:\/\/[^\s]+$/.test(signalUrl)) throw new UsageError(`--signal must be a ws:// or wss:// URL, got ${JSON.stringify(signalUrl)}`);
+  const room = flagString(flags, 'room') ?? 'chatterbox';
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(room)) throw new UsageError('--room must be 1-64 letters, digits, _ or -');
+  const id = flagString(flags, 'id');
+  if (id !== undefined && !isMemberId(id)) throw new UsageError('--id must be 1-32 letters, digits, _ or -');
+  const peersFile = flagString(flags, 'peer-config-file');
+  const peers = peersFile ? readPeerConfig(peersFile, id) : undefined;
+  if (peers && flags.has('expect')) throw new UsageError('use either --expect or --peer-config-file, not both');
+  const iceServers = flagStrings(flags, 'ice').map((url) => {
+    const server = parseIceUrl(url);
+    if (!server) throw new UsageError(`--ice must be a stun:, turn: or turns: URL, got ${JSON.stringify(url)}`);
+    return server;
+  });
+  return {
+    signalUrl,
+    room,
+    id,
+    expect: flags.has('expect') ? flagNumber(flags, 'expect', 1) : undefined,
+    peers,
+    params: runParamsFromFlags(flags),
+    iceServers,
+    tracePath: flagString(flags, 'trace'),
+    json: flagBoolean(flags, 'json'),
+    verbose: flagBoolean(flags, 'verbose'),
+    connectTimeoutMs: flagNumber(flags, 'connect-timeout', 60) * 1000,
+  };
+}
+
+/** Reads the original's peers.json: a JSON array of member ids that must include this node. */
+function readPeerConfig(path: string, id: MemberId | undefined): MemberId[] {
+  let ids: unknown;
+  try {
+    ids = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--peer-config-file ${path}: ${error instanceof SyntaxError ? 'not valid JSON' : 'cannot be read'}`);
+  }
+  if (!Array.isArray(ids)) throw new UsageError(`--peer-config-file ${path}: must be a JSON array of member ids`);
+  const error = memberListError(ids);
+  if (error) throw new UsageError(`--peer-config-file ${path}: ${error}`);
+  if (!id) throw new UsageError('--peer-config-file needs --id (one of the ids in the file)');
+  if (!ids.includes(id)) throw new UsageError(`--peer-config-file ${path} does not list --id ${id}`);
+  return ids as MemberId[];
+}
+
+class HeadlessNode {
+  private session: Session | null = null;
+  private trace: WriteStream | null = null;
+  private finish: (code: number) => void = () => undefined;
+  private startRequested = 0;
+  private connectTimer: ReturnType<typeof setTimeout> | null = null;
+  private progressTimer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(
+    private readonly config: NodeConfig,
+    private readonly out: CommandOutput,
+  ) {}
+
+  run(): Promise<number> {
+    return new Promise<number>((resolve) => {
+      this.finish = (code) => {
+        this.finish = () => undefined;
+        void this.shutdown().then(() => resolve(code));
+      };
+      const interrupt = (): void => {
+        this.out.stderr('interrupted');
+        this.finish(NODE_EXIT.interrupted);
+      };
+      process.once('SIGINT', interrupt);
+      process.once('SIGTERM', interrupt);
+      this.open();
+    });
+  }
+
+  private open(): void {
+    const { config } = this;
+    const session = new Session({
+      signalUrl: config.signalUrl,
+      room: config.room,
+      role: 'member',
+      id: config.id,
+      connect: nodeWebSocket,
+      createPeer: nodePeerFactory(),
+      iceServers: config.iceServers,
+      clock: microsecondClock(),
+      log: (message) => this.debug(message),
+    });
+    this.session = session;
+    session.on('welcome', ({ id }) => this.debug(`joined room ${config.room} as ${id}`));
+    session.on('roster', () => this.maybeRequestStart());
+    session.on('link', ({ peer, state }) => {
+      this.debug(`link to ${peer}: ${state}`);
+      this.maybeRequestStart();
+    });
+    session.on('error', ({ code, message }) => this.onServerError(code, message));
+    session.on('run', ({ runtime }) => this.onRun(runtime));
+    this.connectTimer = setTimeout(() => this.giveUp(), config.connectTimeoutMs);
+    this.progressTimer = setInterval(() => this.showProgress(), 200);
+  }
+
+  /** Members this node waits for before asking to start, or null if someone else starts. */
+  private expectedMembers(): MemberId[] | null {
+    const roster = this.session?.roster;
+    if (this.config.peers) return this.config.peers;
+    if (this.config.expect === undefined || !roster) return null;
+    const ids = roster.members.map((m) => m.id).sort();
+    return ids.length >= this.config.expect ? ids.slice(0, this.config.expect) : null;
+  }
+
+  /** The lowest expected id asks the server to start once every expected pair is connected. */
+  private maybeRequestStart(): void {
+    const session = this.session;
+    const expected = this.expectedMembers();
+    if (!session || !expected || session.runtime || !session.id) return;
+    if (!expected.includes(session.id) || [...expected].sort()[0] !== session.id) return;
+    if (!meshComplete(session, expected)) return;
+    if (Date.now() - this.startRequested < 1000) return;
+    this.startRequested = Date.now();
+    this.debug(`mesh of ${expected.length} complete; asking to start`);
+    session.requestStart(this.config.params, expected);
+  }
+
+  private onServerError(code: string, message: string): void {
+    if (code === 'mesh-incomplete') {
+      this.debug(`start refused (${message}); will retry`);
+      setTimeout(() => this.maybeRequestStart(), 500);
+      return;
+    }
+    this.out.stderr(`signaling: ${code}: ${message}`);
+    if (code === 'duplicate-id' || code === 'room-full' || code === 'bad-room' || code === 'bad-id' || code === 'too-many-rooms') {
+      this.finish(NODE_EXIT.noConnection);
+    }
+  }
+
+  private onRun(runtime: NodeRuntime): void {
+    if (this.connectTimer) clearTimeout(this.connectTimer);
+    this.connectTimer = null;
+    if (this.config.tracePath) {
+      const trace = createWriteStream(this.config.tracePath);
+      this.trace = trace;
+      runtime.on('trace', (record) => trace.write(traceLine(record) + '\n'));
+    }
+    runtime.on('log', ({ level, message }) => (level === 'warn' ? this.out.stderr(message) : this.debug(message)));
+    runtime.on('rejected', ({ from, reason }) => this.out.stderr(`rejected a frame from ${from}: ${reason}`));
+    runtime.on('phase', ({ phase }) => this.debug(`phase ${phase}`));
+    runtime.on('result', (result) => this.onResult(runtime, result));
+  }
+
+  /** Prints once every member's result is in (or after a grace period), so we can say who agrees. */
+  private onResult(runtime: NodeRuntime, result: NodeResult): void {
+    const members = runtime.run?.members ?? [];
+    const graceMs = Math.max(2000, runtime.state.params.waitForMs + 1000);
+    const report = (): void => {
+      unsubscribe();
+      clearTimeout(timer);
+      this.report(result, members, runtime.results);
+    };
+    const timer = setTimeout(report, graceMs);
+    const unsubscribe = runtime.on('results', (results) => {
+      if (members.every((m) => results.has(m))) report();
+    });
+    if (members.every((m) => runtime.results.has(m))) report();
+  }
+
+  private report(result: NodeResult, members: MemberId[], results: Map<MemberId, PeerResult>): void {
+    const mine = { count: result.count, checksum: formatFixed(result.checksum) };
+    const differing = [...results].filter(([, r]) => r.count !== mine.count || r.checksum !== mine.checksum).map(([id]) => id);
+    const missing = members.filter((m) => !results.has(m));
+    const agree = differing.length === 0 && missing.length === 0;
+    this.out.progress('');
+    if (this.config.json) {
+      this.out.stdout(JSON.stringify({ id: this.session?.id, ...mine, complete: result.complete, agree, differing, missingResults: missing, reason: result.reason }));
+    } else {
+      this.out.stdout(result.line);
+    }
+    if (agree) this.out.stderr(`cluster agrees: ${members.length} of ${members.length} results equal`);
+    else if (differing.length > 0) this.out.stderr(`DISAGREE: ${differing.map((id) => `${id} (${results.get(id)!.count}, ${results.get(id)!.checksum})`).join(', ')}`);
+    else this.out.stderr(`no result from ${missing.join(', ')}`);
+    if (result.complete) {
+      this.finish(NODE_EXIT.done);
+      return;
+    }
+    const fins = result.missingFins.length > 0 ? `missing FIN from ${result.missingFins.join(', ')}` : '';
+    const acks = result.unackedBy.length > 0 ? `no ack from ${result.unackedBy.join(', ')}` : '';
+    this.out.stderr(`stalled: ${[acks, fins].filter(Boolean).join('; ')}`);
+    this.finish(NODE_EXIT.stalled);
+  }
+
+  private giveUp(): void {
+    const session = this.session;
+    if (!session || session.signaling.status !== 'open') {
+      this.out.stderr(`could not connect to the signaling server at ${this.config.signalUrl}`);
+    } else {
+      const expected = this.expectedMembers();
+      const connected = session.connectedPeers();
+      const waiting = expected ? `waiting for ${expected.filter((m) => m !== session.id && !connected.includes(m)).join(', ') || 'the mesh to complete'}` : 'no run was started';
+      this.out.stderr(`could not start within ${this.config.connectTimeoutMs / 1000} s: connected to ${connected.length} peer(s) [${connected.join(', ')}], ${waiting}`);
+    }
+    this.finish(NODE_EXIT.noConnection);
+  }
+
+  private showProgress(): void {
+    const runtime = this.session?.runtime;
+    const session = this.session;
+    if (!session) return;
+    if (!runtime) {
+      this.out.progress(`connecting: signaling ${session.signaling.status}, ${session.connectedPeers().length} peer(s) connected`);
+      return;
+    }
+    const state = runtime.state;
+    const now = Date.now() * 1000;
+    const deadline = state.phase === 'sending' ? state.sendEndsAt : state.waitEndsAt;
+    const left = state.phase === 'done' ? '' : ` ${Math.max(0, (deadline - now) / 1e6).toFixed(1)} s left,`;
+    this.out.progress(`${state.phase}${left} ${runtime.committedCount()} committed, serial ${state.sender.nextSeq - 1}`);
+  }
+
+  private debug(message: string): void {
+    if (this.config.verbose) this.out.stderr(message);
+  }
+
+  private async shutdown(): Promise<void> {
+    if (this.connectTimer) clearTimeout(this.connectTimer);
+    if (this.progressTimer) clearInterval(this.progressTimer);
+    this.out.progress('');
+    this.session?.close();
+    const trace = this.trace;
+    if (trace) await new Promise<void>((resolve) => trace.end(resolve));
+  }
+}
+
+/** Every expected member is connected to every other, as this node and the roster see it. */
+function meshComplete(session: Session, expected: MemberId[]): boolean {
+  const self = session.id!;
+  const connected = new Set(session.connectedPeers());
+  if (!expected.every((m) => m === self || connected.has(m))) return false;
+  const roster = new Map(session.roster?.members.map((m) => [m.id, new Set(m.connected)]) ?? []);
+  return expected.every((a) => a === self || expected.every((b) => a === b || roster.get(a)?.has(b) === true));
+}

@@ -1,0 +1,256 @@
+// The WebRTC mesh: one simple-peer data channel per pair of members, kept up while the run goes on.
+
+import type SimplePeer from 'simple-peer';
+import type { IceServer } from '../../signaling-server/protocol';
+import { compareIds, type MemberId } from '../core';
+import { Emitter } from './emitter';
+import { LinkShaper } from './link-shaper';
+import type { SignalingClient } from './signaling-client';
+
+export type PeerFactory = (options: SimplePeer.Options) => SimplePeer.Instance;
+export type LinkState = 'connecting' | 'open' | 'lost';
+
+export interface MeshEvents extends Record<string, unknown> {
+  frame: { from: MemberId; bytes: Uint8Array };
+  link: { peer: MemberId; state: LinkState };
+  /** A frame was not sent: the link is cut, lossy, down, or its queue is full. */
+  dropped: { to: MemberId; reason: string };
+}
+
+export interface MeshOptions {
+  self: MemberId;
+  signaling: SignalingClient;
+  createPeer: PeerFactory;
+  iceServers: IceServer[];
+  shaper?: LinkShaper;
+  log?: (message: string) => void;
+}
+
+interface Link {
+  peer: MemberId;
+  initiator: boolean;
+  connection: SimplePeer.Instance | null;
+  /** Identifies one connection attempt; signals of older attempts are ignored. */
+  attempt: number;
+  state: LinkState;
+  queue: Uint8Array[];
+  flushTimer: ReturnType<typeof setTimeout> | null;
+  retryTimer: ReturnType<typeof setTimeout> | null;
+  failures: number;
+}
+
+/** Above this many buffered bytes, frames wait in our own queue (data-channel backpressure). */
+const HIGH_WATER_BYTES = 1 << 20;
+/** Frames beyond this queue length are dropped; the protocol resends what matters. */
+const MAX_QUEUE = 20_000;
+const RETRY_MS = 500;
+const MAX_RETRY_MS = 5000;
+
+export class Mesh extends Emitter<MeshEvents> {
+  readonly shaper: LinkShaper;
+  private readonly links = new Map<MemberId, Link>();
+  private destroyed = false;
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly options: MeshOptions) {
+    super();
+    this.shaper = options.shaper ?? new LinkShaper();
+    this.unsubscribe = options.signaling.on('signal', ({ from, data }) => this.onSignal(from, data));
+  }
+
+  /** Connects to every member of the room other than self and forgets those who left. */
+  setMembers(members: readonly MemberId[]): void {
+    if (this.destroyed) return;
+    const wanted = new Set(members.filter((m) => m !== this.options.self));
+    for (const peer of [...this.links.keys()]) if (!wanted.has(peer)) this.removeLink(peer);
+    for (const peer of wanted) if (!this.links.has(peer)) this.addLink(peer);
+  }
+
+  /** Peers with an open data channel. */
+  connectedPeers(): MemberId[] {
+    return [...this.links.values()].filter((l) => l.state === 'open').map((l) => l.peer).sort(compareIds);
+  }
+
+  linkState(peer: MemberId): LinkState | null {
+    return this.links.get(peer)?.state ?? null;
+  }
+
+  /** Sends one frame to a peer through the shaper, respecting data-channel backpressure. */
+  send(to: MemberId, bytes: Uint8Array): void {
+    const decision = this.shaper.outgoing(to);
+    if (decision.action === 'drop') {
+      this.emit('dropped', { to, reason: decision.reason });
+      return;
+    }
+    if (decision.delayMs > 0) setTimeout(() => this.transmit(to, bytes), decision.delayMs);
+    else this.transmit(to, bytes);
+  }
+
+  /** Destroys every peer connection (wrtc can crash at exit otherwise). */
+  destroy(): void {
+    this.destroyed = true;
+    this.unsubscribe();
+    for (const peer of [...this.links.keys()]) this.removeLink(peer);
+  }
+
+  private addLink(peer: MemberId): void {
+    const link: Link = {
+      peer,
+      initiator: compareIds(this.options.self, peer) < 0,
+      connection: null,
+      attempt: 0,
+      state: 'connecting',
+      queue: [],
+      flushTimer: null,
+      retryTimer: null,
+      failures: 0,
+    };
+    this.links.set(peer, link);
+    this.emit('link', { peer, state: 'connecting' });
+    if (link.initiator) this.connect(link, randomAttempt());
+  }
+
+  private removeLink(peer: MemberId): void {
+    const link = this.links.get(peer);
+    if (!link) return;
+    this.links.delete(peer);
+    this.closeConnection(link);
+    if (link.retryTimer) clearTimeout(link.retryTimer);
+  }
+
+  /** Starts connection attempt `attempt` (the initiator picks it; the other side follows). */
+  private connect(link: Link, attempt: number): void {
+    this.closeConnection(link);
+    link.attempt = attempt;
+    const connection = this.options.createPeer({
+      initiator: link.initiator,
+      trickle: true,
+      config: { iceServers: this.options.iceServers },
+    });
+    link.connection = connection;
+    connection.on('signal', (signal) => {
+      this.options.signaling.send({ type: 'signal', to: link.peer, data: { attempt, signal: signal as unknown as Record<string, unknown> } });
+    });
+    connection.on('connect', () => this.onOpen(link, connection));
+    connection.on('data', (data: Uint8Array) => this.onData(link, connection, data));
+    connection.on('close', () => this.onLost(link, connection, 'closed'));
+    connection.on('error', (error: Error) => this.onLost(link, connection, error.message));
+    connection.on('iceStateChange', (state: string) => {
+      if (state === 'failed' || state === 'disconnected') this.onLost(link, connection, `ICE ${state}`);
+    });
+  }
+
+  private onSignal(from: MemberId, data: Record<string, unknown>): void {
+    const link = this.links.get(from);
+    const attempt = data.attempt;
+    if (!link || typeof attempt !== 'number' || typeof data.signal !== 'object' || data.signal === null) return;
+    if (attempt !== link.attempt) {
+      if (link.initiator) return; // a stale answer or candidate of an attempt we gave up
+      this.connect(link, attempt); // the initiator started over: follow it
+    }
+    try {
+      link.connection?.signal(data.signal as SimplePeer.SignalData);
+    } catch (error) {
+      this.options.log?.(`mesh: bad signal from ${from}: ${String(error)}`);
+    }
+  }
+
+  private onOpen(link: Link, connection: SimplePeer.Instance): void {
+    if (link.connection !== connection) return;
+    link.failures = 0;
+    this.setState(link, 'open');
+    this.flush(link);
+  }
+
+  private onData(link: Link, connection: SimplePeer.Instance, data: Uint8Array): void {
+    if (link.connection !== connection || !this.shaper.incoming(link.peer)) return;
+    this.emit('frame', { from: link.peer, bytes: data });
+  }
+
+  /** ICE failure or close: the peer is lost; destroy it and try again while it is still a member. */
+  private onLost(link: Link, connection: SimplePeer.Instance, reason: string): void {
+    if (link.connection !== connection || this.destroyed) return;
+    this.options.log?.(`mesh: link to ${link.peer} lost (${reason})`);
+    this.closeConnection(link);
+    this.setState(link, 'lost');
+    if (!link.initiator || !this.links.has(link.peer)) return;
+    const delay = Math.min(MAX_RETRY_MS, RETRY_MS * 2 ** link.failures);
+    link.failures += 1;
+    link.retryTimer = setTimeout(() => {
+      link.retryTimer = null;
+      if (this.links.get(link.peer) === link && link.state !== 'open') {
+        this.setState(link, 'connecting');
+        this.connect(link, randomAttempt());
+      }
+    }, delay);
+  }
+
+  private closeConnection(link: Link): void {
+    const connection = link.connection;
+    link.connection = null;
+    link.queue = [];
+    if (link.flushTimer) clearTimeout(link.flushTimer);
+    link.flushTimer = null;
+    if (connection) {
+      connection.removeAllListeners();
+      connection.on('error', () => undefined);
+      connection.destroy();
+    }
+  }
+
+  private transmit(to: MemberId, bytes: Uint8Array): void {
+    const link = this.links.get(to);
+    if (!link || link.state !== 'open' || !link.connection) {
+      this.emit('dropped', { to, reason: 'link down' });
+      return;
+    }
+    if (link.queue.length > 0 || bufferedAmount(link.connection) > HIGH_WATER_BYTES) {
+      if (link.queue.length >= MAX_QUEUE) {
+        this.emit('dropped', { to, reason: 'queue full' });
+        return;
+      }
+      link.queue.push(bytes);
+      this.scheduleFlush(link);
+      return;
+    }
+    this.write(link, bytes);
+  }
+
+  private write(link: Link, bytes: Uint8Array): void {
+    try {
+      link.connection!.send(bytes);
+    } catch (error) {
+      this.emit('dropped', { to: link.peer, reason: `send failed: ${String(error)}` });
+    }
+  }
+
+  private scheduleFlush(link: Link): void {
+    if (link.flushTimer) return;
+    link.flushTimer = setTimeout(() => {
+      link.flushTimer = null;
+      this.flush(link);
+    }, 2);
+  }
+
+  private flush(link: Link): void {
+    while (link.queue.length > 0 && link.connection && bufferedAmount(link.connection) <= HIGH_WATER_BYTES) {
+      this.write(link, link.queue.shift()!);
+    }
+    if (link.queue.length > 0) this.scheduleFlush(link);
+  }
+
+  private setState(link: Link, state: LinkState): void {
+    if (link.state === state) return;
+    link.state = state;
+    this.emit('link', { peer: link.peer, state });
+  }
+}
+
+function bufferedAmount(connection: SimplePeer.Instance): number {
+  const channel = (connection as unknown as { _channel?: { bufferedAmount?: number } })._channel;
+  return channel?.bufferedAmount ?? 0;
+}
+
+function randomAttempt(): number {
+  return Math.floor(Math.random() * 0xffffffff);
+}

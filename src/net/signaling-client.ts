@@ -1,0 +1,155 @@
+// Signaling client: joins a room on the signaling server over WebSocket and reconnects when it drops.
+
+import type { IceServer, Role, RosterMessage, ServerMessage, ClientMessage, StartNotice, ShapeNotice } from '../../signaling-server/protocol';
+import type { MemberId } from '../core';
+import { Emitter } from './emitter';
+import { parseServerMessage } from './server-messages';
+
+/** The WebSocket API both the browser's WebSocket and the `ws` package provide. */
+export interface WebSocketLike {
+  readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: unknown) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+}
+export type WebSocketFactory = (url: string) => WebSocketLike;
+
+export type SignalingStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+export interface SignalingEvents extends Record<string, unknown> {
+  status: SignalingStatus;
+  welcome: { id: MemberId; iceServers: IceServer[] };
+  roster: RosterMessage;
+  signal: { from: MemberId; data: Record<string, unknown> };
+  start: StartNotice;
+  shape: ShapeNotice;
+  telemetry: { from: MemberId; data: Record<string, unknown> };
+  error: { code: string; message: string };
+}
+
+export interface SignalingOptions {
+  url: string;
+  room: string;
+  role: Role;
+  id?: MemberId;
+  connect: WebSocketFactory;
+  /** Keep reconnecting after the connection drops (default true). */
+  reconnect?: boolean;
+  log?: (message: string) => void;
+}
+
+const OPEN = 1;
+const MAX_BACKOFF_MS = 5000;
+
+export class SignalingClient extends Emitter<SignalingEvents> {
+  status: SignalingStatus = 'connecting';
+  id: MemberId | null;
+  private socket: WebSocketLike | null = null;
+  private attempts = 0;
+  private closedByUs = false;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly options: SignalingOptions) {
+    super();
+    this.id = options.id ?? null;
+    this.open();
+  }
+
+  /** Sends a message if connected; returns false when it could not be sent. */
+  send(message: ClientMessage): boolean {
+    if (!this.socket || this.socket.readyState !== OPEN || this.status !== 'open') return false;
+    this.socket.send(JSON.stringify(message));
+    return true;
+  }
+
+  close(): void {
+    this.closedByUs = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.socket?.close(1000, 'bye');
+    this.setStatus('closed');
+  }
+
+  private open(): void {
+    let socket: WebSocketLike;
+    try {
+      socket = this.options.connect(this.options.url);
+    } catch (error) {
+      this.options.log?.(`signaling: cannot open ${this.options.url}: ${String(error)}`);
+      this.scheduleReconnect();
+      return;
+    }
+    this.socket = socket;
+    socket.onopen = () => {
+      const join: ClientMessage = { type: 'join', room: this.options.room, role: this.options.role, ...(this.id ? { id: this.id } : {}) };
+      socket.send(JSON.stringify(join));
+    };
+    socket.onmessage = (event) => this.onMessage(event.data);
+    socket.onerror = () => undefined; // the close event follows and carries what we need
+    socket.onclose = (event) => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      if (!this.closedByUs) this.options.log?.(`signaling: connection closed (${event.code}${event.reason ? ` ${event.reason}` : ''})`);
+      this.scheduleReconnect();
+    };
+  }
+
+  private onMessage(data: unknown): void {
+    const message = typeof data === 'string' ? parseServerMessage(data) : null;
+    if (!message) {
+      this.options.log?.('signaling: ignored a malformed message from the server');
+      return;
+    }
+    this.dispatch(message);
+  }
+
+  private dispatch(message: ServerMessage): void {
+    switch (message.type) {
+      case 'welcome':
+        this.id = message.id;
+        this.attempts = 0;
+        this.setStatus('open');
+        this.emit('welcome', { id: message.id, iceServers: message.iceServers ?? [] });
+        break;
+      case 'roster':
+        this.emit('roster', message);
+        break;
+      case 'signal':
+        this.emit('signal', { from: message.from, data: message.data });
+        break;
+      case 'start':
+        this.emit('start', message);
+        break;
+      case 'shape':
+        this.emit('shape', message);
+        break;
+      case 'telemetry':
+        this.emit('telemetry', { from: message.from, data: message.data });
+        break;
+      case 'error':
+        this.emit('error', { code: message.code, message: message.message });
+        break;
+      case 'pong':
+        break;
+    }
+  }
+
+  private scheduleReconnect(): void {
+    if (this.closedByUs || this.options.reconnect === false) {
+      this.setStatus('closed');
+      return;
+    }
+    this.setStatus('reconnecting');
+    const delay = Math.min(MAX_BACKOFF_MS, 250 * 2 ** this.attempts);
+    this.attempts += 1;
+    this.retryTimer = setTimeout(() => this.open(), delay);
+  }
+
+  private setStatus(status: SignalingStatus): void {
+    if (this.status === status) return;
+    this.status = status;
+    this.emit('status', status);
+  }
+}

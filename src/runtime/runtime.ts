@@ -1,0 +1,255 @@
+// The node runtime: drives the pure core with real time and a transport, and reports what happens.
+
+import {
+  createNode,
+  decodeFrame,
+  encodeFrame,
+  formatFixed,
+  isProtocolFrame,
+  step,
+  committedCount,
+  type Committed,
+  type Effect,
+  type Frame,
+  type MemberId,
+  type NodeResult,
+  type NodeState,
+  type Phase,
+  type ProtocolEvent,
+  type RunParams,
+  type TimerName,
+} from '../core';
+import { Emitter } from '../net/emitter';
+import { systemTimers, type Timers } from './clock';
+import type { TraceRecord } from './trace';
+
+/** What the runtime needs from the network: send bytes to a member. */
+export interface FrameSink {
+  send(to: MemberId, bytes: Uint8Array): void;
+}
+
+export interface RunStart {
+  runId: string;
+  run: number;
+  members: MemberId[];
+  params: RunParams;
+}
+
+export interface PeerResult {
+  count: number;
+  checksum: string;
+  complete: boolean;
+}
+
+export interface RuntimeEvents extends Record<string, unknown> {
+  send: { to: MemberId; frame: Frame; at: number };
+  recv: { from: MemberId; frame: Frame; at: number };
+  commit: { entry: Committed; at: number };
+  phase: { phase: Phase; at: number };
+  result: NodeResult;
+  /** Results of members (self included) received so far, after each new one. */
+  results: Map<MemberId, PeerResult>;
+  rtt: { peer: MemberId; ms: number };
+  log: { level: 'debug' | 'warn'; message: string };
+  rejected: { from: MemberId; reason: string };
+  trace: TraceRecord;
+}
+
+export interface RuntimeOptions {
+  self: MemberId;
+  sink: FrameSink;
+  clock: () => number;
+  timers?: Timers;
+}
+
+/** How often RTT probes go out while a run is active. */
+const PING_INTERVAL_MS = 1000;
+
+export class NodeRuntime extends Emitter<RuntimeEvents> {
+  state: NodeState;
+  run: RunStart | null = null;
+  readonly results = new Map<MemberId, PeerResult>();
+  readonly rttMs = new Map<MemberId, number>();
+  private readonly timers: Timers;
+  private readonly pending = new Map<TimerName, { handle: unknown; at: number }>();
+  private pingTimer: unknown = null;
+  private pingNonce = 0;
+
+  constructor(private readonly options: RuntimeOptions) {
+    super();
+    this.state = createNode(options.self);
+    this.timers = options.timers ?? systemTimers;
+  }
+
+  get self(): MemberId {
+    return this.options.self;
+  }
+
+  start(run: RunStart): void {
+    if (this.run) return;
+    this.run = run;
+    const now = this.options.clock();
+    this.record({ t: now, node: this.self, ev: 'start', run: run.run, runId: run.runId, members: run.members, params: run.params });
+    this.apply({ type: 'start', now, run: run.run, members: run.members, params: run.params });
+    this.schedulePing();
+  }
+
+  stop(): void {
+    const now = this.options.clock();
+    this.record({ t: now, node: this.self, ev: 'stop' });
+    this.apply({ type: 'stop', now });
+  }
+
+  /** Bytes from the network on the link to `from`: validated, then handed to the reducer. */
+  receive(from: MemberId, bytes: Uint8Array): void {
+    this.fireOverdueTimers();
+    const decoded = decodeFrame(bytes, from);
+    if (!decoded.ok) {
+      this.emit('rejected', { from, reason: `${decoded.error.code}: ${decoded.error.message}` });
+      return;
+    }
+    const frame = decoded.frame;
+    const now = this.options.clock();
+    if (this.has('recv')) this.emit('recv', { from, frame, at: now });
+    if (isProtocolFrame(frame)) {
+      this.record({ t: now, node: this.self, ev: 'recv', from, frame });
+      this.apply({ type: 'frame', now, frame });
+    } else {
+      this.onControlFrame(frame, now);
+    }
+  }
+
+  /** Cancels timers; call when the node leaves. */
+  dispose(): void {
+    for (const { handle } of this.pending.values()) this.timers.clear(handle);
+    this.pending.clear();
+    if (this.pingTimer) this.timers.clear(this.pingTimer);
+    this.pingTimer = null;
+  }
+
+  committedCount(): number {
+    return committedCount(this.state);
+  }
+
+  private onControlFrame(frame: Exclude<Frame, { kind: 'data' | 'ack' | 'fin' }>, now: number): void {
+    if (!this.run || frame.run !== this.run.run) return;
+    switch (frame.kind) {
+      case 'ping':
+        this.sendFrame(frame.from, { kind: 'pong', run: frame.run, from: this.self, nonce: frame.nonce, time: frame.time }, now);
+        break;
+      case 'pong': {
+        const ms = (now - frame.time) / 1000;
+        if (ms >= 0 && ms < 60_000) {
+          this.rttMs.set(frame.from, ms);
+          this.emit('rtt', { peer: frame.from, ms });
+        }
+        break;
+      }
+      case 'result':
+        if (!this.run.members.includes(frame.from)) return;
+        this.results.set(frame.from, { count: frame.count, checksum: frame.checksum, complete: frame.complete });
+        this.emit('results', this.results);
+        break;
+    }
+  }
+
+  private apply(event: ProtocolEvent): void {
+    const { state, effects } = step(this.state, event);
+    this.state = state;
+    for (const effect of effects) this.perform(effect, event.now);
+  }
+
+  private perform(effect: Effect, now: number): void {
+    switch (effect.type) {
+      case 'send':
+        this.sendFrame(effect.to, effect.frame, now);
+        break;
+      case 'timer':
+        this.setTimer(effect.name, effect.at);
+        break;
+      case 'commit':
+        this.record({ t: now, node: this.self, ev: 'commit', from: effect.entry.from, seq: effect.entry.seq, sentAt: effect.entry.sentAt, value: effect.entry.value });
+        if (this.has('commit')) this.emit('commit', { entry: effect.entry, at: now });
+        break;
+      case 'phase':
+        this.record({ t: now, node: this.self, ev: 'phase', phase: effect.phase });
+        this.emit('phase', { phase: effect.phase, at: effect.at });
+        break;
+      case 'result':
+        this.onResult(effect.result, now);
+        break;
+      case 'log':
+        this.emit('log', { level: effect.level, message: effect.message });
+        break;
+    }
+  }
+
+  /** At DONE: record, stop probing, and tell every member our result. */
+  private onResult(result: NodeResult, now: number): void {
+    const checksum = formatFixed(result.checksum);
+    this.record({ t: now, node: this.self, ev: 'result', count: result.count, checksum, complete: result.complete });
+    if (this.pingTimer) this.timers.clear(this.pingTimer);
+    this.pingTimer = null;
+    this.emit('result', result);
+    this.results.set(this.self, { count: result.count, checksum, complete: result.complete });
+    this.emit('results', this.results);
+    if (!this.run) return;
+    for (const member of this.run.members) {
+      if (member === this.self) continue;
+      this.sendFrame(member, { kind: 'result', run: this.run.run, from: this.self, count: result.count, checksum, complete: result.complete }, now);
+    }
+  }
+
+  private sendFrame(to: MemberId, frame: Frame, now: number): void {
+    if (frame.kind === 'data' || frame.kind === 'ack' || frame.kind === 'fin') this.record({ t: now, node: this.self, ev: 'send', to, frame });
+    if (this.has('send')) this.emit('send', { to, frame, at: now });
+    this.options.sink.send(to, encodeFrame(frame));
+  }
+
+  private setTimer(name: TimerName, at: number): void {
+    const previous = this.pending.get(name);
+    if (previous) this.timers.clear(previous.handle);
+    const delayMs = Math.max(0, (at - this.options.clock()) / 1000);
+    const handle = this.timers.set(() => this.fire(name), delayMs);
+    this.pending.set(name, { handle, at });
+  }
+
+  private fire(name: TimerName): void {
+    if (!this.pending.has(name)) return;
+    this.pending.delete(name);
+    const now = this.options.clock();
+    this.record({ t: now, node: this.self, ev: 'timer', name });
+    this.apply({ type: 'timer', now, name });
+  }
+
+  /**
+   * Background tabs run timers late (about once a second); frames still arrive at once. Firing
+   * overdue timers whenever a frame arrives keeps a hidden node's phases on time.
+   */
+  private fireOverdueTimers(): void {
+    if (this.pending.size === 0) return;
+    const now = this.options.clock();
+    for (const [name, timer] of [...this.pending]) {
+      if (timer.at <= now) {
+        this.timers.clear(timer.handle);
+        this.fire(name);
+      }
+    }
+  }
+
+  private schedulePing(): void {
+    this.pingTimer = this.timers.set(() => {
+      if (!this.run || this.state.phase === 'done') return;
+      const now = this.options.clock();
+      this.pingNonce = (this.pingNonce + 1) >>> 0;
+      for (const member of this.run.members) {
+        if (member !== this.self) this.sendFrame(member, { kind: 'ping', run: this.run.run, from: this.self, nonce: this.pingNonce, time: now }, now);
+      }
+      this.schedulePing();
+    }, PING_INTERVAL_MS);
+  }
+
+  private record(record: TraceRecord): void {
+    if (this.has('trace')) this.emit('trace', record);
+  }
+}

@@ -1,0 +1,86 @@
+// The protocol on a real network: WebRTC data channels between in-process sessions (@roamhq/wrtc).
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SignalingServer } from '../../signaling-server/server';
+import type { Session } from '../../src/runtime/session';
+import type { TraceRecord } from '../../src/runtime/trace';
+import { openSession, PARAMS, randomRoom, results, startServer, waitFor, waitForMesh } from './helpers';
+
+let server: SignalingServer;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+async function cluster(ids: string[]): Promise<Session[]> {
+  const room = randomRoom();
+  const sessions = ids.map((id) => openSession(server.url, room, id));
+  await waitForMesh(sessions);
+  return sessions;
+}
+
+function closeAll(sessions: Session[]): void {
+  for (const s of sessions) s.close();
+}
+
+describe('a real WebRTC mesh', () => {
+  it('three nodes agree, and the same seed and ids give the same value stream', async () => {
+    const streams: string[][] = [];
+    for (let round = 0; round < 2; round += 1) {
+      const sessions = await cluster(['a', 'b', 'c']);
+      const commits: string[] = [];
+      sessions[0].on('run', ({ runtime }) =>
+        runtime.on('trace', (r: TraceRecord) => {
+          if (r.ev === 'commit') commits.push(`${r.from}#${r.seq}=${r.value}`);
+        }),
+      );
+      const done = results(sessions);
+      expect(sessions[0].requestStart({ ...PARAMS, sendForMs: 800, waitForMs: 1000 })).toBe(true);
+      const all = await done;
+      closeAll(sessions);
+      expect(new Set(all.map((r) => r.line)).size).toBe(1);
+      expect(all.every((r) => r.complete)).toBe(true);
+      expect(all[0].count).toBeGreaterThan(10);
+      streams.push(commits.filter((c) => c.startsWith('a#')).slice(0, 10));
+    }
+    expect(streams[0]).toHaveLength(10);
+    expect(streams[1]).toEqual(streams[0]);
+  });
+
+  it('a link cut mid-run stops acks on it; restored, the run ends in agreement', async () => {
+    const sessions = await cluster(['a', 'b', 'c']);
+    const [a, b] = sessions;
+    const done = results(sessions);
+    a.requestStart({ ...PARAMS, sendForMs: 2000, waitForMs: 2000 });
+    await waitFor(() => (a.runtime?.committedCount() ?? 0) > 20, 5000, 'progress');
+    a.shapeLink('a', 'b', { cut: true, lossPercent: 0, delayMs: 0 });
+    await waitFor(() => a.mesh?.shaper.get('b').cut === true && b.mesh?.shaper.get('a').cut === true, 2000, 'the cut at both ends');
+    const stalledAt = a.runtime!.committedCount();
+    const serialAtCut = a.runtime!.state.sender.nextSeq;
+    let framesFromB = 0;
+    const stopCounting = a.runtime!.on('recv', ({ from }) => (framesFromB += from === 'b' ? 1 : 0));
+    await new Promise((r) => setTimeout(r, 400));
+    stopCounting();
+    expect(framesFromB).toBe(0); // no acks (or anything else) cross the cut link
+    expect(a.runtime!.state.sender.nextSeq).toBe(serialAtCut); // so a cannot move on
+    a.shapeLink('a', 'b', { cut: false, lossPercent: 0, delayMs: 0 });
+    const all = await done;
+    closeAll(sessions);
+    expect(all.every((r) => r.complete)).toBe(true);
+    expect(new Set(all.map((r) => r.line)).size).toBe(1);
+    expect(all[0].count).toBeGreaterThan(stalledAt);
+  });
+
+  it('exchanges results at the end so each node knows whether the cluster agrees', async () => {
+    const sessions = await cluster(['x', 'y']);
+    const done = results(sessions);
+    sessions[1].requestStart({ ...PARAMS, sendForMs: 300, waitForMs: 1000 });
+    await done;
+    await waitFor(() => sessions.every((s) => s.runtime!.results.size === 2), 3000, 'results from every member');
+    const [x] = sessions;
+    expect(x.runtime!.results.get('y')).toEqual(x.runtime!.results.get('x'));
+    closeAll(sessions);
+  });
+});

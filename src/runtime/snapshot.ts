@@ -1,6 +1,6 @@
 // A compact, JSON-friendly picture of one node's protocol state (for telemetry, the UI and progress).
 
-import { committedCount, highestSent, type MemberId, type NodeState, type Phase } from '../core';
+import { committedCount, formatFixed, highestSent, type MemberId, type NodeState, type Phase } from '../core';
 
 export interface BufferSnapshot {
   from: MemberId;
@@ -22,6 +22,8 @@ export interface NodeSnapshot {
   /** Members (self included) that acked the current message / FIN. */
   acked: MemberId[];
   buffers: BufferSnapshot[];
+  /** The final result once done. */
+  result: { count: number; checksum: string; complete: boolean } | null;
 }
 
 export function snapshotNode(state: NodeState): NodeSnapshot {
@@ -37,5 +39,6 @@ export function snapshotNode(state: NodeState): NodeSnapshot {
       finished: buffer.finished,
     };
   });
-  return { id: state.self, phase: state.phase, count: committedCount(state), seq, fin: state.sender.finSeq !== null, acked, buffers };
+  const result = state.result ? { count: state.result.count, checksum: formatFixed(state.result.checksum), complete: state.result.complete } : null;
+  return { id: state.self, phase: state.phase, count: committedCount(state), seq, fin: state.sender.finSeq !== null, acked, buffers, result };
 }

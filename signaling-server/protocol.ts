@@ -6,7 +6,7 @@ import { paramsError, pickParams, type RunParams } from '../src/core/params';
 export const ROOM_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const MAX_SIGNAL_DATA_BYTES = 16 * 1024;
 export const MAX_TELEMETRY_DATA_BYTES = 8 * 1024;
-export const MAX_REPORTED_PEERS = 1024;
+export const MAX_REPORTED_PEERS = 256;
 export const MAX_LOSS_PERCENT = 100;
 export const MAX_DELAY_MS = 10_000;
 

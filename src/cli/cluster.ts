@@ -18,6 +18,7 @@ const CLUSTER_FLAGS: FlagSpecs = {
   room: { type: 'string', value: 'NAME', help: 'room name (default: a random one)' },
   'trace-dir': { type: 'string', value: 'DIR', help: 'write each node\'s trace to DIR/<id>.jsonl' },
   json: { type: 'boolean', help: 'print { nodes: [{ id, count, checksum }], agree } as JSON' },
+  'no-batching': { type: 'boolean', help: 'nodes send every frame on its own (the plain protocol)' },
   verbose: { type: 'boolean', alias: 'v', help: 'pass the nodes\' logs through to stderr' },
   help: { type: 'boolean', alias: 'h', help: 'show this help' },
 };
@@ -70,6 +71,7 @@ async function runNodes(flags: ParsedFlags, url: string, room: string, out: Comm
     const nodeArgs = [BIN, 'node', '--signal', url, '--room', room, '--id', id, '--expect', String(count), '--json', ...runParamsToArgs(params)];
     if (traceDir) nodeArgs.push('--trace', `${traceDir}/${id}.jsonl`);
     if (verbose) nodeArgs.push('--verbose');
+    if (flagBoolean(flags, 'no-batching')) nodeArgs.push('--no-batching');
     return runChild(id, spawn(process.execPath, nodeArgs, { stdio: ['ignore', 'pipe', 'pipe'] }), verbose, out).then((outcome) => {
       done.add(id);
       out.progress(`${done.size}/${count} nodes finished`);

@@ -26,6 +26,7 @@ const NODE_FLAGS: FlagSpecs = {
   ice: { type: 'strings', value: 'URL', help: 'STUN/TURN server, repeatable; turn:USER:PASS@host:port for credentials' },
   trace: { type: 'string', value: 'FILE', help: 'write this node\'s run as JSON Lines (docs/TRACE.md)' },
   json: { type: 'boolean', help: 'print the result as one JSON object' },
+  'no-batching': { type: 'boolean', help: 'send every frame on its own (the plain protocol, byte for byte)' },
   'connect-timeout': { type: 'number', value: 'SECONDS', min: 1, max: 3600, help: 'give up if the run has not started by then (default 60)' },
   verbose: { type: 'boolean', alias: 'v', help: 'log protocol details on stderr' },
   help: { type: 'boolean', alias: 'h', help: 'show this help' },
@@ -52,6 +53,7 @@ interface NodeConfig {
   iceServers: IceServer[];
   tracePath?: string;
   json: boolean;
+  batching: boolean;
   verbose: boolean;
   connectTimeoutMs: number;
 }
@@ -90,6 +92,7 @@ function nodeConfigFromFlags(flags: ParsedFlags): NodeConfig {
     iceServers,
     tracePath: flagString(flags, 'trace'),
     json: flagBoolean(flags, 'json'),
+    batching: !flagBoolean(flags, 'no-batching'),
     verbose: flagBoolean(flags, 'verbose'),
     connectTimeoutMs: flagNumber(flags, 'connect-timeout', 60) * 1000,
   };
@@ -150,6 +153,7 @@ class HeadlessNode {
       connect: nodeWebSocket,
       createPeer: nodePeerFactory(),
       iceServers: config.iceServers,
+      batching: config.batching,
       clock: microsecondClock(),
       log: (message) => this.debug(message),
     });

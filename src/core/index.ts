@@ -8,3 +8,4 @@ export * from './ledger';
 export * from './frames';
 export * from './codec';
 export * from './protocol';
+export * from './batch';

@@ -2,7 +2,7 @@
 
 import type SimplePeer from 'simple-peer';
 import type { IceServer } from '../../signaling-server/protocol';
-import { compareIds, type MemberId } from '../core';
+import { compareIds, packFrames, type MemberId } from '../core';
 import { Emitter } from './emitter';
 import { LinkShaper } from './link-shaper';
 import type { SignalingClient } from './signaling-client';
@@ -23,6 +23,8 @@ export interface MeshOptions {
   createPeer: PeerFactory;
   iceServers: IceServer[];
   shaper?: LinkShaper;
+  /** Pack the frames a node sends to one peer in one turn into one message (default true). */
+  batching?: boolean;
   log?: (message: string) => void;
 }
 
@@ -33,7 +35,12 @@ interface Link {
   /** Identifies one connection attempt; signals of older attempts are ignored. */
   attempt: number;
   state: LinkState;
+  /** Frames of this turn, sent together at the end of it. */
+  outbox: Uint8Array[];
+  /** Messages waiting for the data channel to drain (backpressure). */
   queue: Uint8Array[];
+  /** Bytes written since bufferedAmount was last read (reading it is a slow native call). */
+  unchecked: number;
   flushTimer: ReturnType<typeof setTimeout> | null;
   retryTimer: ReturnType<typeof setTimeout> | null;
   failures: number;
@@ -41,6 +48,8 @@ interface Link {
 
 /** Above this many buffered bytes, frames wait in our own queue (data-channel backpressure). */
 const HIGH_WATER_BYTES = 1 << 20;
+/** bufferedAmount is read again after this many bytes were written (each read crosses threads in wrtc). */
+const CHECK_EVERY_BYTES = 64 * 1024;
 /** Frames beyond this queue length are dropped; the protocol resends what matters. */
 const MAX_QUEUE = 20_000;
 const RETRY_MS = 500;
@@ -100,7 +109,9 @@ export class Mesh extends Emitter<MeshEvents> {
       connection: null,
       attempt: 0,
       state: 'connecting',
+      outbox: [],
       queue: [],
+      unchecked: 0,
       flushTimer: null,
       retryTimer: null,
       failures: 0,
@@ -188,6 +199,7 @@ export class Mesh extends Emitter<MeshEvents> {
   private closeConnection(link: Link): void {
     const connection = link.connection;
     link.connection = null;
+    link.outbox = [];
     link.queue = [];
     if (link.flushTimer) clearTimeout(link.flushTimer);
     link.flushTimer = null;
@@ -198,27 +210,53 @@ export class Mesh extends Emitter<MeshEvents> {
     }
   }
 
+  /** Adds a frame to the link's outbox; the outbox goes out at the end of the current turn. */
   private transmit(to: MemberId, bytes: Uint8Array): void {
     const link = this.links.get(to);
     if (!link || link.state !== 'open' || !link.connection) {
       this.emit('dropped', { to, reason: 'link down' });
       return;
     }
-    if (link.queue.length > 0 || bufferedAmount(link.connection) > HIGH_WATER_BYTES) {
+    if (this.options.batching === false) {
+      this.enqueue(link, bytes);
+      return;
+    }
+    link.outbox.push(bytes);
+    if (link.outbox.length === 1) queueMicrotask(() => this.sendOutbox(link));
+  }
+
+  private sendOutbox(link: Link): void {
+    const frames = link.outbox;
+    link.outbox = [];
+    if (frames.length === 0 || !link.connection) return;
+    for (const message of packFrames(frames)) this.enqueue(link, message);
+  }
+
+  /** Writes a message now, or queues it while the data channel's buffer is above the high-water mark. */
+  private enqueue(link: Link, message: Uint8Array): void {
+    if (link.queue.length > 0 || this.congested(link)) {
       if (link.queue.length >= MAX_QUEUE) {
-        this.emit('dropped', { to, reason: 'queue full' });
+        this.emit('dropped', { to: link.peer, reason: 'queue full' });
         return;
       }
-      link.queue.push(bytes);
+      link.queue.push(message);
       this.scheduleFlush(link);
       return;
     }
-    this.write(link, bytes);
+    this.write(link, message);
   }
 
-  private write(link: Link, bytes: Uint8Array): void {
+  private congested(link: Link): boolean {
+    if (link.unchecked < CHECK_EVERY_BYTES) return false;
+    const buffered = bufferedAmount(link.connection!);
+    if (buffered <= HIGH_WATER_BYTES) link.unchecked = 0;
+    return buffered > HIGH_WATER_BYTES;
+  }
+
+  private write(link: Link, message: Uint8Array): void {
+    link.unchecked += message.length;
     try {
-      link.connection!.send(bytes);
+      link.connection!.send(message);
     } catch (error) {
       this.emit('dropped', { to: link.peer, reason: `send failed: ${String(error)}` });
     }
@@ -233,7 +271,7 @@ export class Mesh extends Emitter<MeshEvents> {
   }
 
   private flush(link: Link): void {
-    while (link.queue.length > 0 && link.connection && bufferedAmount(link.connection) <= HIGH_WATER_BYTES) {
+    while (link.queue.length > 0 && link.connection && !this.congested(link)) {
       this.write(link, link.queue.shift()!);
     }
     if (link.queue.length > 0) this.scheduleFlush(link);

@@ -2,7 +2,7 @@
 
 import {
   createNode,
-  decodeFrame,
+  decodeMessage,
   encodeFrame,
   formatFixed,
   isProtocolFrame,
@@ -100,15 +100,15 @@ export class NodeRuntime extends Emitter<RuntimeEvents> {
     this.apply({ type: 'stop', now });
   }
 
-  /** Bytes from the network on the link to `from`: validated, then handed to the reducer. */
+  /** A message from the network on the link to `from` (a frame or a batch): validated, then handed to the reducer. */
   receive(from: MemberId, bytes: Uint8Array): void {
     this.fireOverdueTimers();
-    const decoded = decodeFrame(bytes, from);
-    if (!decoded.ok) {
-      this.emit('rejected', { from, reason: `${decoded.error.code}: ${decoded.error.message}` });
-      return;
-    }
-    const frame = decoded.frame;
+    const { frames, errors } = decodeMessage(bytes, from);
+    for (const error of errors) this.emit('rejected', { from, reason: `${error.code}: ${error.message}` });
+    for (const frame of frames) this.handleFrame(from, frame);
+  }
+
+  private handleFrame(from: MemberId, frame: Frame): void {
     const now = this.options.clock();
     if (this.has('recv')) this.emit('recv', { from, frame, at: now });
     if (isProtocolFrame(frame)) {

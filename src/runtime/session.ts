@@ -21,6 +21,8 @@ export interface SessionOptions {
   iceServers?: IceServer[];
   clock: () => number;
   timers?: Timers;
+  /** Pack frames to one peer into batches (default true); false speaks the plain protocol only. */
+  batching?: boolean;
   /** How often a member publishes its snapshot to the room while a run is on (ms; 0 = never). */
   telemetryMs?: number;
   log?: (message: string) => void;
@@ -101,7 +103,7 @@ export class Session extends Emitter<SessionEvents> {
   }
 
   private createMesh(self: MemberId, iceServers: IceServer[]): void {
-    const mesh = new Mesh({ self, signaling: this.signaling, createPeer: this.options.createPeer, iceServers, log: this.options.log });
+    const mesh = new Mesh({ self, signaling: this.signaling, createPeer: this.options.createPeer, iceServers, batching: this.options.batching, log: this.options.log });
     mesh.on('frame', ({ from, bytes }) => this.runtime?.receive(from, bytes));
     mesh.on('link', (change) => {
       this.reportPeers();

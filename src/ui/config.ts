@@ -1,0 +1,95 @@
+// The page's configuration from its URL (room, role, signaling server, ICE servers), validated.
+
+import { isMemberId, type MemberId } from '../core';
+import { parseIceUrl } from '../net/ice';
+import { isRoomName, type IceServer, type Role } from '../../signaling-server/protocol';
+
+export interface PageConfig {
+  room: string;
+  role: Role;
+  signalUrl: string;
+  iceServers: IceServer[];
+  /** A member id asked for with `id=`; otherwise the server assigns one. */
+  id?: MemberId;
+  /** The room was made up because the URL named none. */
+  generatedRoom: boolean;
+}
+
+export type ConfigResult = { ok: true; config: PageConfig } | { ok: false; problem: string };
+
+/** The signaling port the server listens on by default (used when the page runs on Vite's dev server). */
+const DEFAULT_SIGNAL_PORT = 8787;
+
+export function readPageConfig(location: Location, devServer: boolean): ConfigResult {
+  const params = new URLSearchParams(location.search);
+  const roomParam = params.get('room');
+  if (roomParam !== null && !isRoomName(roomParam)) {
+    return { ok: false, problem: `The room name ${JSON.stringify(roomParam.slice(0, 80))} is not valid: use 1 to 64 letters, digits, "_" or "-".` };
+  }
+  const signalParam = params.get('signal');
+  if (signalParam !== null && !isWebSocketUrl(signalParam)) {
+    return { ok: false, problem: `The signal parameter ${JSON.stringify(signalParam.slice(0, 120))} is not a ws:// or wss:// URL.` };
+  }
+  const iceServers: IceServer[] = [];
+  for (const text of params.getAll('ice')) {
+    const server = parseIceUrl(text);
+    if (!server) return { ok: false, problem: `The ice parameter ${JSON.stringify(text.slice(0, 120))} is not a stun:, turn: or turns: URL.` };
+    iceServers.push(server);
+  }
+  const idParam = params.get('id');
+  if (idParam !== null && !isMemberId(idParam)) {
+    return { ok: false, problem: `The id ${JSON.stringify(idParam.slice(0, 80))} is not valid: use 1 to 32 letters, digits, "_" or "-".` };
+  }
+  const config: PageConfig = {
+    room: roomParam ?? randomRoomName(),
+    role: isObserver(params) ? 'observer' : 'member',
+    signalUrl: signalParam ?? defaultSignalUrl(location, devServer),
+    iceServers,
+    generatedRoom: roomParam === null,
+  };
+  if (idParam !== null) config.id = idParam;
+  return { ok: true, config };
+}
+
+/** `observe` (with no value, or any value but 0/false) makes the tab an observer. */
+function isObserver(params: URLSearchParams): boolean {
+  const value = params.get('observe');
+  return value !== null && value !== '0' && value.toLowerCase() !== 'false';
+}
+
+function isWebSocketUrl(text: string): boolean {
+  if (!/^wss?:\/\/\S+$/.test(text)) return false;
+  try {
+    new URL(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Same origin as the page; on Vite's dev server, the signaling server's default port on the same host. */
+function defaultSignalUrl(location: Location, devServer: boolean): string {
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  if (devServer) return `${scheme}://${location.hostname}:${DEFAULT_SIGNAL_PORT}/signal`;
+  return `${scheme}://${location.host}/signal`;
+}
+
+export function randomRoomName(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(5));
+  return 'room-' + Array.from(bytes, (b) => (b % 36).toString(36)).join('');
+}
+
+/** The page's address for a room (what "share" and "open another node" use). */
+export function roomUrl(location: Location, room: string, extra: Record<string, string> = {}): string {
+  const url = new URL(location.href);
+  url.search = '';
+  url.hash = '';
+  const params = new URLSearchParams(location.search);
+  params.delete('room');
+  params.delete('id');
+  params.delete('observe');
+  params.set('room', room);
+  for (const [key, value] of Object.entries(extra)) params.set(key, value);
+  url.search = params.toString().replace(/=(?=&|$)/g, '');
+  return url.toString();
+}

@@ -1,0 +1,54 @@
+// Packets in flight and commits as the views draw them: timed intervals on the timeline.
+
+import type { MemberId, ProtocolFrame } from '../../core';
+import type { Interval } from './interval-log';
+
+export type FlightKind = ProtocolFrame['kind'];
+
+/** A frame travelling from one node to another between `start` (sent) and `end` (arrived or expected). */
+export interface Flight extends Interval {
+  from: MemberId;
+  to: MemberId;
+  kind: FlightKind;
+  seq: number;
+  /** Dropped on the way (loss, cut or partition): drawn fading out halfway. */
+  lost: boolean;
+}
+
+/** A message `from`#`seq` committed by `node`: animated from its receive buffer slot into the log. */
+export interface CommitMark extends Interval {
+  node: MemberId;
+  from: MemberId;
+  seq: number;
+}
+
+/** How long a commit's move from buffer to log takes on the timeline (µs). */
+export const COMMIT_ANIMATION_US = 250_000;
+
+/**
+ * Keeps at most `perWindow` items per key (a directed link, say) in each window of `windowUs`:
+ * at thousands of frames a second the views draw a sample, while counters stay exact.
+ */
+export class RateSampler {
+  private readonly windows = new Map<string, { start: number; kept: number }>();
+
+  constructor(
+    private readonly windowUs: number,
+    private readonly perWindow: number,
+  ) {}
+
+  keep(key: string, time: number): boolean {
+    let window = this.windows.get(key);
+    if (!window || time - window.start >= this.windowUs || time < window.start) {
+      window = { start: time, kept: 0 };
+      this.windows.set(key, window);
+    }
+    if (window.kept >= this.perWindow) return false;
+    window.kept += 1;
+    return true;
+  }
+
+  clear(): void {
+    this.windows.clear();
+  }
+}

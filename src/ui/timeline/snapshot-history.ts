@@ -1,0 +1,43 @@
+// A node's snapshots over time, so the views can show its state at the animation's playhead.
+
+import type { NodeSnapshot } from '../../runtime/snapshot';
+
+export class SnapshotHistory {
+  private times: number[] = [];
+  private snapshots: NodeSnapshot[] = [];
+
+  constructor(private readonly capacity: number) {}
+
+  /** Adds the snapshot taken at `time` (timeline µs); times are kept non-decreasing. */
+  add(time: number, snapshot: NodeSnapshot): void {
+    const last = this.times.length > 0 ? this.times[this.times.length - 1] : -Infinity;
+    this.times.push(Math.max(time, last));
+    this.snapshots.push(snapshot);
+    if (this.times.length > this.capacity * 1.25) {
+      const excess = this.times.length - this.capacity;
+      this.times.splice(0, excess);
+      this.snapshots.splice(0, excess);
+    }
+  }
+
+  /** The last snapshot taken at or before `time`, or null before the first. */
+  at(time: number): NodeSnapshot | null {
+    let low = 0;
+    let high = this.times.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.times[mid] <= time) low = mid + 1;
+      else high = mid;
+    }
+    return low === 0 ? null : this.snapshots[low - 1];
+  }
+
+  latest(): NodeSnapshot | null {
+    return this.snapshots.length > 0 ? this.snapshots[this.snapshots.length - 1] : null;
+  }
+
+  clear(): void {
+    this.times = [];
+    this.snapshots = [];
+  }
+}

@@ -114,8 +114,17 @@ function readPeerConfig(path: string, id: MemberId | undefined): MemberId[] {
   return ids as MemberId[];
 }
 
+/** Wall-clock moments of a node's life (epoch ms), reported with --json for benchmarks. */
+interface NodeTimeline {
+  processStartMs: number;
+  joinedMs?: number;
+  runStartMs?: number;
+  doneMs?: number;
+}
+
 class HeadlessNode {
   private session: Session | null = null;
+  private readonly timeline: NodeTimeline = { processStartMs: Math.round(performance.timeOrigin) };
   private trace: WriteStream | null = null;
   private finish: (code: number) => void = () => undefined;
   private startRequested = 0;
@@ -158,7 +167,10 @@ class HeadlessNode {
       log: (message) => this.debug(message),
     });
     this.session = session;
-    session.on('welcome', ({ id }) => this.debug(`joined room ${config.room} as ${id}`));
+    session.on('welcome', ({ id }) => {
+      this.timeline.joinedMs ??= Date.now();
+      this.debug(`joined room ${config.room} as ${id}`);
+    });
     session.on('roster', () => this.maybeRequestStart());
     session.on('link', ({ peer, state }) => {
       this.debug(`link to ${peer}: ${state}`);
@@ -205,6 +217,7 @@ class HeadlessNode {
   }
 
   private onRun(runtime: NodeRuntime): void {
+    this.timeline.runStartMs = Date.now();
     if (this.connectTimer) clearTimeout(this.connectTimer);
     this.connectTimer = null;
     if (this.config.tracePath) {
@@ -220,6 +233,7 @@ class HeadlessNode {
 
   /** Prints once every member's result is in (or after a grace period), so we can say who agrees. */
   private onResult(runtime: NodeRuntime, result: NodeResult): void {
+    this.timeline.doneMs = Date.now();
     const members = runtime.run?.members ?? [];
     const graceMs = Math.max(2000, runtime.state.params.waitForMs + 1000);
     const report = (): void => {
@@ -241,7 +255,8 @@ class HeadlessNode {
     const agree = differing.length === 0 && missing.length === 0;
     this.out.progress('');
     if (this.config.json) {
-      this.out.stdout(JSON.stringify({ id: this.session?.id, ...mine, complete: result.complete, agree, differing, missingResults: missing, reason: result.reason }));
+      const stats = { timeline: this.timeline, rssBytes: process.memoryUsage().rss };
+      this.out.stdout(JSON.stringify({ id: this.session?.id, ...mine, complete: result.complete, agree, differing, missingResults: missing, reason: result.reason, ...stats }));
     } else {
       this.out.stdout(result.line);
     }

@@ -1,0 +1,53 @@
+// Tabs as nodes: three tabs agree; the downloaded trace replays; screenshots are kept as artifacts.
+
+import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { closeAll, expectAgreement, expectDone, expectMesh, openTab, randomRoom, setParam } from './fixtures';
+
+test.describe.serial('three tabs', () => {
+  let tracePath = '';
+
+  test('(a) form a mesh, run, and all show the same result and agree', async ({ browser }, testInfo) => {
+    const room = randomRoom();
+    const pages = [];
+    for (let i = 0; i < 3; i += 1) pages.push(await openTab(browser, `/?room=${room}`));
+    await expectMesh(pages, 3);
+    await setParam(pages[0], /send-for/i, '2');
+    await setParam(pages[0], /wait-for/i, '2');
+    await expect(pages[0].getByTestId('start-run')).toBeEnabled();
+    await pages[0].getByTestId('start-run').click();
+    await expect(pages[1].getByTestId('phase')).toContainText(/sending|waiting|done/);
+    await pages[0].screenshot({ path: testInfo.outputPath('cluster-view-running.png'), fullPage: true });
+    const results = [];
+    for (const page of pages) results.push(await expectDone(page));
+    expect(new Set(results).size).toBe(1);
+    expect(Number(/^\((\d+),/.exec(results[0])![1])).toBeGreaterThan(0);
+    for (const page of pages) await expectAgreement(page);
+    await pages[0].screenshot({ path: testInfo.outputPath('cluster-view-done.png'), fullPage: true });
+    await testInfo.attach('cluster-view-done', { path: testInfo.outputPath('cluster-view-done.png'), contentType: 'image/png' });
+
+    const downloading = pages[0].waitForEvent('download');
+    await pages[0].getByTestId('trace-download').click();
+    const download = await downloading;
+    tracePath = testInfo.outputPath('tab-trace.jsonl');
+    await download.saveAs(tracePath);
+    const lines = readFileSync(tracePath, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines[0].ev).toBe('start');
+    expect(lines.some((l) => l.ev === 'commit')).toBe(true);
+    expect(lines.at(-1)).toMatchObject({ ev: 'result' });
+    await closeAll(pages);
+  });
+
+  test('(e) the downloaded trace replays', async ({ browser }, testInfo) => {
+    test.skip(!tracePath, 'needs the trace of (a)');
+    const page = await openTab(browser, `/?room=${randomRoom()}`);
+    await page.getByTestId('trace-open').setInputFiles(tracePath);
+    const slider = page.getByTestId('replay-slider');
+    await expect(slider).toBeVisible();
+    await slider.fill(String(await slider.getAttribute('max')));
+    const expected = readFileSync(tracePath, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).at(-1);
+    await expect(page.getByTestId('result')).toHaveText(`(${expected.count}, ${expected.checksum})`);
+    await page.screenshot({ path: testInfo.outputPath('replay.png'), fullPage: true });
+    await closeAll([page]);
+  });
+});

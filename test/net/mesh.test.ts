@@ -73,6 +73,25 @@ describe('a real WebRTC mesh', () => {
     expect(all[0].count).toBeGreaterThan(stalledAt);
   });
 
+  it('a data channel that closes mid-run is marked lost, reconnected, and the run still agrees', async () => {
+    const sessions = await cluster(['a', 'b', 'c']);
+    const [a, b] = sessions;
+    const states: string[] = [];
+    b.on('link', ({ peer, state }) => peer === 'a' && states.push(state));
+    const done = results(sessions);
+    a.requestStart({ ...PARAMS, sendForMs: 2500, waitForMs: 2500 });
+    await waitFor(() => (a.runtime?.committedCount() ?? 0) > 20, 5000, 'progress');
+    const link = (a.mesh as unknown as { links: Map<string, { connection: { destroy(): void } }> }).links.get('b')!;
+    link.connection.destroy(); // as if ICE failed: both ends see the channel close
+    await waitFor(() => states.includes('lost') && a.mesh!.linkState('b') === 'open' && b.mesh!.linkState('a') === 'open', 10_000, 'the link to come back');
+    const all = await done;
+    closeAll(sessions);
+    expect(states[0]).toBe('lost');
+    expect(states.at(-1)).toBe('open');
+    expect(all.every((r) => r.complete)).toBe(true);
+    expect(new Set(all.map((r) => r.line)).size).toBe(1);
+  });
+
   it('exchanges results at the end so each node knows whether the cluster agrees', async () => {
     const sessions = await cluster(['x', 'y']);
     const done = results(sessions);

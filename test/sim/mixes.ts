@@ -1,5 +1,8 @@
 // Fault mixes the simulation suite runs: together more than 10,000 scenarios across the fault space.
 
+import { describe, expect, it } from 'vitest';
+import { reproduceCommand } from '../../src/cli/sim';
+import { runScenarios } from '../../src/sim/scenarios';
 import type { SimConfig } from '../../src/sim/simulate';
 
 const QUIET = { latencyMs: 10, delay: 'uniform' as const, loss: 0, dup: 0, partitions: false, crash: false, skewMs: 0 };
@@ -34,3 +37,18 @@ export const MIXES_C: Mix[] = [
   mix('window 16, loss 0.1, dup 0.1, exponential delays', 1250, 4, { delay: 'exponential', loss: 0.1, dup: 0.1 }, { window: 16 }),
   mix('two nodes, constant delay, everything', 1000, 2, { delay: 'constant', loss: 0.2, dup: 0.2, partitions: true, crash: true }),
 ];
+
+/** One test per mix: no invariant may break; failures print their seed and the command that replays them. */
+export function describeMixes(part: string, mixes: Mix[]): void {
+  describe(`simulated fault scenarios (${part})`, () => {
+    for (const mix of mixes) {
+      it(`${mix.name}: ${mix.scenarios} scenarios, no invariant violated`, () => {
+        const summary = runScenarios(mix.config, mix.scenarios, 20261126);
+        const failures = summary.failures.map((f) => `seed ${f.seed}: ${f.invariant} (${f.detail})\n  reproduce: ${reproduceCommand(mix.config, f.seed)}`);
+        expect(failures, failures.join('\n')).toEqual([]);
+        expect(summary.violations).toBe(0);
+        if (mix.mustAgree) expect(summary.agreed, 'every scenario without lasting faults ends in agreement').toBe(mix.scenarios);
+      });
+    }
+  });
+}

@@ -72,6 +72,7 @@ export class NodeRuntime extends Emitter<RuntimeEvents> {
   readonly rttMs = new Map<MemberId, number>();
   private readonly timers: Timers;
   private readonly pending = new Map<TimerName, { handle: unknown; at: number }>();
+  private readonly pendingAcks = new Map<MemberId, Extract<Frame, { kind: 'ack' }>>();
   private pingTimer: unknown = null;
   private pingNonce = 0;
 
@@ -112,7 +113,7 @@ export class NodeRuntime extends Emitter<RuntimeEvents> {
     const now = this.options.clock();
     if (this.has('recv')) this.emit('recv', { from, frame, at: now });
     if (isProtocolFrame(frame)) {
-      this.record({ t: now, node: this.self, ev: 'recv', from, frame });
+      if (this.has('trace')) this.record({ t: now, node: this.self, ev: 'recv', from, frame });
       this.apply({ type: 'frame', now, frame });
     } else {
       this.onControlFrame(frame, now);
@@ -168,7 +169,7 @@ export class NodeRuntime extends Emitter<RuntimeEvents> {
         this.setTimer(effect.name, effect.at);
         break;
       case 'commit':
-        this.record({ t: now, node: this.self, ev: 'commit', from: effect.entry.from, seq: effect.entry.seq, sentAt: effect.entry.sentAt, value: effect.entry.value });
+        if (this.has('trace')) this.record({ t: now, node: this.self, ev: 'commit', from: effect.entry.from, seq: effect.entry.seq, sentAt: effect.entry.sentAt, value: effect.entry.value });
         if (this.has('commit')) this.emit('commit', { entry: effect.entry, at: now });
         break;
       case 'phase':
@@ -201,9 +202,27 @@ export class NodeRuntime extends Emitter<RuntimeEvents> {
   }
 
   private sendFrame(to: MemberId, frame: Frame, now: number): void {
-    if (frame.kind === 'data' || frame.kind === 'ack' || frame.kind === 'fin') this.record({ t: now, node: this.self, ev: 'send', to, frame });
+    if (this.has('trace') && (frame.kind === 'data' || frame.kind === 'ack' || frame.kind === 'fin')) this.record({ t: now, node: this.self, ev: 'send', to, frame });
     if (this.has('send')) this.emit('send', { to, frame, at: now });
-    this.options.sink.send(to, encodeFrame(frame));
+    if (frame.kind === 'ack') this.coalesceAck(to, frame);
+    else this.options.sink.send(to, encodeFrame(frame));
+  }
+
+  /**
+   * Acks are cumulative, so of the acks one turn produces for a peer (say, for a window of DATA
+   * that arrived in one batch) only the highest needs to travel; it goes out at the end of the turn.
+   */
+  private coalesceAck(to: MemberId, frame: Extract<Frame, { kind: 'ack' }>): void {
+    const pending = this.pendingAcks.get(to);
+    if (pending && pending.seq >= frame.seq) return;
+    this.pendingAcks.set(to, frame);
+    if (this.pendingAcks.size === 1 && !pending) queueMicrotask(() => this.flushAcks());
+  }
+
+  private flushAcks(): void {
+    const acks = [...this.pendingAcks];
+    this.pendingAcks.clear();
+    for (const [to, frame] of acks) this.options.sink.send(to, encodeFrame(frame));
   }
 
   private setTimer(name: TimerName, at: number): void {
@@ -249,7 +268,8 @@ export class NodeRuntime extends Emitter<RuntimeEvents> {
     }, PING_INTERVAL_MS);
   }
 
+  /** Emits a trace record; hot paths check has('trace') first so nobody pays for unread records. */
   private record(record: TraceRecord): void {
-    if (this.has('trace')) this.emit('trace', record);
+    this.emit('trace', record);
   }
 }

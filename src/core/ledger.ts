@@ -31,6 +31,8 @@ export interface Ledger {
   foldedSum: bigint;
   /** Committed messages not folded yet. */
   pendingCount: number;
+  /** The watermark of the last fold: while it stays put, nothing new can fold. */
+  lastWatermark: number;
 }
 
 export interface LedgerResult {
@@ -44,7 +46,7 @@ export function createLedger(members: readonly MemberId[]): Ledger {
   for (const member of members) {
     senders.set(member, { pending: [], head: 0, lastSentAt: -Infinity, finished: false });
   }
-  return { senders, foldedCount: 0, foldedSum: 0n, pendingCount: 0 };
+  return { senders, foldedCount: 0, foldedSum: 0n, pendingCount: 0, lastWatermark: -Infinity };
 }
 
 /** Orders committed messages the way the result does: by (sentAt, from, seq). */
@@ -128,6 +130,8 @@ function watermark(ledger: Ledger): number {
 function fold(ledger: Ledger): void {
   if (ledger.pendingCount === 0) return;
   const mark = watermark(ledger);
+  if (mark === ledger.lastWatermark) return; // every pending entry lies above it (see ledgerCommit)
+  ledger.lastWatermark = mark;
   for (;;) {
     const queue = earliestHead(ledger);
     if (!queue) return;

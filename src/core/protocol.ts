@@ -52,6 +52,8 @@ export interface OutgoingMessage {
   value: number;
   /** Local clock of the last (re)transmission. */
   transmittedAt: number;
+  /** Sent more than once: its acks say nothing about the round-trip time (Karn's rule). */
+  retransmitted: boolean;
 }
 
 export interface SenderState {
@@ -66,6 +68,10 @@ export interface SenderState {
   finAcked: boolean;
   finTransmittedAt: number;
   lastSentAt: number;
+  /** Smoothed round-trip time to each member in microseconds, from acks of messages sent once. */
+  rttUs: Map<MemberId, number>;
+  /** Resend-timeout multiplier: doubles on each resend (up to 4), back to 1 on a clean RTT sample. */
+  backoff: number;
 }
 
 export interface ReceiveBuffer {
@@ -102,6 +108,7 @@ export interface StepResult {
 }
 
 const US_PER_MS = 1000;
+const MAX_BACKOFF = 4;
 
 /** A node that is not in a run yet (phase connecting). */
 export function createNode(self: MemberId): NodeState {
@@ -113,7 +120,7 @@ export function createNode(self: MemberId): NodeState {
     params: { sendForMs: 0, waitForMs: 0, seed: 0, tickMs: 100, window: 1 },
     sendEndsAt: 0,
     waitEndsAt: 0,
-    sender: { nextSeq: 1, inflight: [], ackedUpTo: new Map(), finSeq: null, finAcked: false, finTransmittedAt: 0, lastSentAt: -1 },
+    sender: { nextSeq: 1, inflight: [], ackedUpTo: new Map(), finSeq: null, finAcked: false, finTransmittedAt: 0, lastSentAt: -1, rttUs: new Map(), backoff: 1 },
     receivers: new Map(),
     ledger: createLedger([]),
     result: null,
@@ -223,26 +230,54 @@ function enterWaiting(state: NodeState, now: number, effects: Effect[]): void {
 }
 
 /**
- * Every tick: resend each message (and the FIN) that has waited for acks for a whole tick to each
- * member that has not acked it. A message sent just before the tick waits for the next one, so
- * frames are not resent while their acks are still on the way.
+ * Every tick: resend each message (and the FIN) that has waited for acks longer than the resend
+ * timeout to each member that has not acked it. The timeout is one tick, or twice the measured
+ * round trip of the fastest member still missing if that is longer: frames whose acks are still on
+ * the way are not resent, so a slow link costs no extra frames.
  */
 function resendUnacked(state: NodeState, now: number, effects: Effect[]): void {
   const { sender } = state;
-  const due = now - state.params.tickMs * US_PER_MS;
   for (const message of sender.inflight) {
-    if (message.transmittedAt > due) continue;
+    if (now - message.transmittedAt < resendTimeout(state, message.seq)) continue;
     message.transmittedAt = now;
+    message.retransmitted = true;
+    sender.backoff = Math.min(MAX_BACKOFF, sender.backoff * 2);
     for (const member of state.members) {
       if (member !== state.self && sender.ackedUpTo.get(member)! < message.seq) {
         effects.push({ type: 'send', to: member, frame: dataFrame(state, message) });
       }
     }
   }
-  if (sender.finSeq !== null && !sender.finAcked && sender.finTransmittedAt <= due) {
+  const finSeq = sender.finSeq;
+  if (finSeq !== null && !sender.finAcked && now - sender.finTransmittedAt >= resendTimeout(state, finSeq)) {
     sender.finTransmittedAt = now;
-    sendFinTo(state, sender.finSeq, effects, false);
+    sendFinTo(state, finSeq, effects, false);
   }
+}
+
+/**
+ * Resend timeout of serial `seq`: max(tick, 2 x the smallest measured RTT among members missing it),
+ * times the backoff. Backing off after a resend is what lets a first clean RTT sample arrive when
+ * the round trip is longer than a tick (acks of resent messages are not sampled).
+ */
+function resendTimeout(state: NodeState, seq: number): number {
+  let fastest = Infinity;
+  for (const member of state.members) {
+    if (member === state.self || state.sender.ackedUpTo.get(member)! >= seq) continue;
+    fastest = Math.min(fastest, state.sender.rttUs.get(member) ?? 0);
+  }
+  const tickUs = state.params.tickMs * US_PER_MS;
+  return (fastest === Infinity ? tickUs : Math.max(tickUs, 2 * fastest)) * state.sender.backoff;
+}
+
+/** Folds an RTT sample into the member's smoothed estimate (gain 1/8, as TCP's SRTT). */
+function sampleRtt(state: NodeState, member: MemberId, seq: number, now: number): void {
+  const message = state.sender.inflight.find((m) => m.seq === seq);
+  if (!message || message.retransmitted) return;
+  const sample = now - message.transmittedAt;
+  state.sender.backoff = 1;
+  const previous = state.sender.rttUs.get(member);
+  state.sender.rttUs.set(member, previous === undefined ? sample : previous + (sample - previous) / 8);
 }
 
 // ---- the sender -----------------------------------------------------------------------------
@@ -275,7 +310,7 @@ function sendNewMessage(state: NodeState, now: number, effects: Effect[]): void 
   const { sender } = state;
   const seq = sender.nextSeq;
   const sentAt = Math.max(now, sender.lastSentAt + 1);
-  const message: OutgoingMessage = { seq, sentAt, value: state.nextValue(seq), transmittedAt: now };
+  const message: OutgoingMessage = { seq, sentAt, value: state.nextValue(seq), transmittedAt: now, retransmitted: false };
   sender.nextSeq += 1;
   sender.lastSentAt = sentAt;
   sender.inflight.push(message);
@@ -320,6 +355,7 @@ function onAck(state: NodeState, from: MemberId, seq: number, now: number, effec
     return;
   }
   if (seq <= acked) return;
+  sampleRtt(state, from, seq, now);
   state.sender.ackedUpTo.set(from, seq);
   progress(state, now, effects);
 }

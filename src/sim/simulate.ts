@@ -165,8 +165,10 @@ class Simulation {
     const { state, effects } = (this.config.reducer ?? step)(node.state, event);
     node.state = state;
     for (const effect of effects) this.perform(node, effect, event.now);
-    this.checker.checkBuffers(node.id, node.state, this.now);
-    this.checker.checkDivergence(node.id, this.now);
+    // A step can only move the buffers of the frame's sender and of the node itself (self-delivery).
+    const touched = event.type === 'frame' ? [event.frame.from, node.id] : event.type === 'start' ? [] : [node.id];
+    this.checker.checkBuffers(node.id, node.state, touched, this.now);
+    if (effects.some((e) => e.type === 'commit')) this.checker.checkDivergence(node.id, this.now);
   }
 
   private perform(node: SimNode, effect: Effect, clock: number): void {

@@ -67,6 +67,14 @@ describe('sender', () => {
     expect(sends(apply(a, { type: 'timer', now: 100 * MS, name: 'tick' })).map((s) => [s.to, s.seq])).toEqual([['c', 1]]);
   });
 
+  it('measures the round trip and does not resend while acks are still on the way', () => {
+    const a = started('a', ['a', 'b']);
+    apply(a, frame(ack('b', 1), 250 * MS)); // message 1: a clean 250 ms round trip; message 2 goes out
+    expect(a.sender.rttUs.get('b')).toBe(250 * MS);
+    expect(sends(apply(a, { type: 'timer', now: 400 * MS, name: 'tick' }))).toEqual([]); // 150 ms < 2 x RTT
+    expect(sends(apply(a, { type: 'timer', now: 750 * MS, name: 'tick' })).map((s) => s.seq)).toEqual([2]);
+  });
+
   it('ignores an ack for a serial it never sent, and a stale ack', () => {
     const a = started('a', ['a', 'b']);
     const effects = apply(a, frame(ack('b', 5)));
@@ -155,7 +163,9 @@ describe('phases', () => {
     expect(sends(apply(a, { type: 'timer', now: 1100 * MS, name: 'tick' })).map((s) => [s.kind, s.seq])).toEqual([['data', 1]]);
     const acked = apply(a, frame(ack('b', 1), 1101 * MS));
     expect(sends(acked).map((s) => [s.kind, s.seq])).toEqual([['fin', 2]]);
-    expect(sends(apply(a, { type: 'timer', now: 1300 * MS, name: 'tick' })).map((s) => [s.kind, s.seq])).toEqual([['fin', 2]]);
+    // The resend above doubled the resend timeout (backoff): the FIN is resent after 2 ticks, not 1.
+    expect(sends(apply(a, { type: 'timer', now: 1200 * MS, name: 'tick' }))).toEqual([]);
+    expect(sends(apply(a, { type: 'timer', now: 1301 * MS, name: 'tick' })).map((s) => [s.kind, s.seq])).toEqual([['fin', 2]]);
   });
 
   it('settles early once every FIN is in and its own FIN is acked by all', () => {

@@ -143,12 +143,12 @@ class Simulation {
         this.apply(node, { type: 'start', now: clock, run: RUN_TAG, members: this.members, params: this.config.params });
         break;
       case 'deliver':
-        this.trace({ t: clock, node: node.id, ev: 'recv', from: event.from, frame: event.frame });
+        if (this.config.trace) this.trace({ t: clock, node: node.id, ev: 'recv', from: event.from, frame: event.frame });
         this.apply(node, { type: 'frame', now: clock, frame: event.frame });
         break;
       case 'timer':
         if (event.generation !== node.timerGeneration[event.name]) return;
-        this.trace({ t: clock, node: node.id, ev: 'timer', name: event.name });
+        if (this.config.trace) this.trace({ t: clock, node: node.id, ev: 'timer', name: event.name });
         this.apply(node, { type: 'timer', now: clock, name: event.name });
         break;
       case 'crash':
@@ -198,7 +198,7 @@ class Simulation {
   private send(node: SimNode, to: MemberId, frame: ProtocolFrame, clock: number): void {
     this.frames += 1;
     if (frame.kind === 'data') this.noteDataSent(node, frame.seq, frame.sentAt);
-    this.trace({ t: clock, node: node.id, ev: 'send', to, frame });
+    if (this.config.trace) this.trace({ t: clock, node: node.id, ev: 'send', to, frame });
     const network = this.config.network;
     if (isPartitioned(this.plan, node.id, to, this.now)) {
       this.trace({ t: clock, node: node.id, ev: 'drop', to, frame, reason: 'partition' });
@@ -219,7 +219,7 @@ class Simulation {
   }
 
   private commit(node: SimNode, entry: Committed, clock: number): void {
-    this.trace({ t: clock, node: node.id, ev: 'commit', from: entry.from, seq: entry.seq, sentAt: entry.sentAt, value: entry.value });
+    if (this.config.trace) this.trace({ t: clock, node: node.id, ev: 'commit', from: entry.from, seq: entry.seq, sentAt: entry.sentAt, value: entry.value });
     if (entry.from === node.id && this.latency.isUnsent(entry.from, entry.seq)) {
       // A node's own message is sent to itself in-process; with one member there is no network send.
       this.noteDataSent(node, entry.seq, entry.sentAt);
@@ -229,6 +229,7 @@ class Simulation {
     if (this.survivors.has(node.id)) this.latency.commit(entry.from, entry.seq, this.now);
   }
 
+  /** Records a trace line; hot paths test config.trace first so untraced runs build no records. */
   private trace(record: TraceRecord): void {
     this.config.trace?.(record);
   }

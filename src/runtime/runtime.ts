@@ -122,6 +122,10 @@ export class NodeRuntime extends Emitter<RuntimeEvents> {
 
   /** Cancels timers; call when the node leaves. */
   dispose(): void {
+    this.clearTimers();
+  }
+
+  private clearTimers(): void {
     for (const { handle } of this.pending.values()) this.timers.clear(handle);
     this.pending.clear();
     if (this.pingTimer) this.timers.clear(this.pingTimer);
@@ -187,10 +191,9 @@ export class NodeRuntime extends Emitter<RuntimeEvents> {
 
   /** At DONE: record, stop probing, and tell every member our result. */
   private onResult(result: NodeResult, now: number): void {
+    this.clearTimers(); // the reducer ignores timers once done
     const checksum = formatFixed(result.checksum);
     this.record({ t: now, node: this.self, ev: 'result', count: result.count, checksum, complete: result.complete });
-    if (this.pingTimer) this.timers.clear(this.pingTimer);
-    this.pingTimer = null;
     this.emit('result', result);
     this.results.set(this.self, { count: result.count, checksum, complete: result.complete });
     this.emit('results', this.results);

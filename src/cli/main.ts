@@ -2,6 +2,7 @@
 
 import { UsageError } from './flags';
 import { processOutput, type CommandOutput } from './output';
+import { runBenchCommand } from './bench';
 import { runCluster } from './cluster';
 import { runNode } from './node';
 import { runSignal } from './signal';
@@ -12,6 +13,7 @@ export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 type Command = { summary: string; run: (args: readonly string[], out: CommandOutput) => number | Promise<number> };
 
 const COMMANDS: Record<string, Command> = {
+  bench: { summary: 'measure throughput, mesh formation, memory and the UI on this machine', run: runBenchCommand },
   cluster: { summary: 'run a local cluster of headless nodes and check they agree', run: runCluster },
   node: { summary: 'run one headless node in a room (WebRTC)', run: runNode },
   signal: { summary: 'run the signaling server (and the built UI)', run: runSignal },

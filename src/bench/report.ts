@@ -1,0 +1,128 @@
+// The bench summary as markdown: the machine, one table per kind of figure, and the targets.
+
+import type { MeshFormation } from './cluster-run';
+import { errorText, isFigure, type Outcome } from './outcome';
+import type { BenchSummary, ClusterFigures } from './suite';
+
+/** A number with thousands separators and a fixed number of decimals. */
+export const n = (value: number, digits = 0): string => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** A markdown table; cells are escaped for pipes. */
+export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]): string => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+export function markdownReport(s: BenchSummary): string {
+  const m = s.machine;
+  return [
+    `# Chatterbox bench (${s.mode}), ${m.date}`,
+    '',
+    `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.chromium ?? 'no Chromium'}, ${m.platform}; ` +
+      `load average ${m.loadAverage} at the start. The bench took ${n(s.durationS)} s.`,
+    '',
+    '## Throughput (headless nodes, one process each, WebRTC)',
+    '',
+    `Raw data-channel ping-pong between two processes: ${rawLine(s)}.`,
+    '',
+    throughputTable(s),
+    '',
+    `Ratio, W=1 commits/s per sender at N=3 over raw round trips/s: ${s.ratio ?? 'not measured'}.`,
+    '',
+    `Ten nodes: ${tenLine(s)}.`,
+    '',
+    '## Simulator',
+    '',
+    simulatorTable(s),
+    '',
+    '## Mesh formation and memory per node process',
+    '',
+    meshTable(s),
+    '',
+    `In-process memory (two runtimes, in-memory link): ${memoryLine(s)}`,
+    '',
+    '## UI',
+    '',
+    uiLine(s),
+    '',
+    '## Targets',
+    '',
+    markdownTable(
+      ['part', 'target', 'measured', 'met'],
+      s.targets.map((t) => [t.part, t.goal, t.measured, t.met === null ? 'not measured' : t.met ? 'met' : 'NOT met']),
+    ),
+    '',
+  ].join('\n');
+}
+
+function rawLine(s: BenchSummary): string {
+  const raw = s.raw;
+  if (!isFigure(raw)) return errorText(raw);
+  return `${n(raw.roundTripsPerSec)} round trips/s (${n(raw.roundTrips)} in ${n(raw.seconds, 1)} s; one send() call takes ${raw.sendCallUs} µs)`;
+}
+
+function throughputTable(s: BenchSummary): string {
+  const rows: string[][] = [];
+  const add = (label: string, figures: Outcome<ClusterFigures> | undefined): void => {
+    if (!figures) return;
+    if (!isFigure(figures)) rows.push([label, '', '', '', errorText(figures), '', '']);
+    else rows.push([label, String(figures.nodes), String(figures.window), figures.batching ? 'yes' : 'no', n(figures.agreedCount), n(figures.commitsPerSenderPerSec, 1), `${figures.spread}${figures.agree ? '' : ' (not agreed)'}`]);
+  };
+  if (isFigure(s.w1)) for (const [nodes, figures] of Object.entries(s.w1)) add(`W=1, N=${nodes}`, figures);
+  else rows.push(['W=1', '', '', '', errorText(s.w1), '', '']);
+  if (isFigure(s.windowed)) for (const [window, figures] of Object.entries(s.windowed)) add(`windowed, W=${window}`, figures);
+  else rows.push(['windowed', '', '', '', errorText(s.windowed), '', '']);
+  return markdownTable(['run', 'N', 'W', 'batching', 'agreed count', 'commits/s per sender', 'count spread'], rows);
+}
+
+function tenLine(s: BenchSummary): string {
+  const ten = s.tenNode;
+  if (!isFigure(ten)) return errorText(ten);
+  return `${n(ten.agreedMessages)} agreed messages in ${ten.durationS} s at W=${ten.window}${ten.agree ? '' : ' (nodes did NOT agree)'}; the published figure is ${n(ten.baseline)} in 60 s, the target ${n(ten.target)}`;
+}
+
+function simulatorTable(s: BenchSummary): string {
+  const sim = s.simulator;
+  if (!isFigure(sim)) return errorText(sim);
+  const rows = [sim.defaultNetwork, sim.links100ms, sim.links100msSlowTick].map((r) => [
+    `${r.latencyMs} ms ${r.delay}`,
+    String(r.tickMs),
+    String(r.nodes),
+    `${r.speedup}x`,
+    `${r.commitLatencyMs.p0} / ${r.commitLatencyMs.p50} / ${r.commitLatencyMs.p95} / ${r.commitLatencyMs.p99} / ${r.commitLatencyMs.p100}`,
+    `${r.framesPerCommit} (2(N-1) = ${r.framesPerCommitBound})`,
+    r.agree && r.violations === 0 ? 'yes' : 'NO',
+  ]);
+  return markdownTable(['links', 'tick ms', 'N', 'speedup (sim s / wall s)', 'commit latency ms p0 / p50 / p95 / p99 / p100', 'frames per commit', 'agree, no violation'], rows);
+}
+
+function meshTable(s: BenchSummary): string {
+  if (!isFigure(s.mesh)) return errorText(s.mesh);
+  const rows = Object.entries(s.mesh).map(([nodes, m]: [string, Outcome<MeshFormation>]) =>
+    isFigure(m) ? [nodes, n(m.formationMs), n(m.meshOnlyMs), `${n(m.joinMeanMs)} / ${n(m.joinMaxMs)}`, n(m.rssMeanMB, 1), n(m.rssMaxMB, 1)] : [nodes, errorText(m), '', '', '', ''],
+  );
+  const header = ['N', 'formation ms (first process start to run start)', 'mesh only ms (last join to run start)', 'process start to join ms, mean / max', 'RSS mean MB', 'RSS max MB'];
+  return markdownTable(header, rows);
+}
+
+function memoryLine(s: BenchSummary): string {
+  const memory = s.memory;
+  if (!isFigure(memory)) return errorText(memory);
+  const rows = memory.samples.map((x) => [n(x.committed), n(x.rssMB, 1), n(x.heapUsedMB, 1), n(x.heapTotalMB, 1), n(x.newSpaceMB, 1)]);
+  const later = memory.laterGrowthMB === null ? '' : `, then ${memory.laterGrowthMB} MB`;
+  return (
+    `W=${memory.window}, ${n(memory.commitsPerSec)} commits/s${memory.gcBeforeSample ? ', gc before each sample' : ''}; RSS growth ${memory.growthMB} MB${later}.\n\n` +
+    markdownTable(['committed at node A', 'RSS MB', 'heap used MB', 'heap total MB', 'V8 new space MB'], rows)
+  );
+}
+
+function uiLine(s: BenchSummary): string {
+  const ui = s.ui;
+  if (!isFigure(ui)) return `UI ${errorText(ui)}`;
+  const headless = ui.headlessCommitsPerSenderPerSec === null ? 'no headless figure to compare' : `headless ${ui.headlessCommitsPerSenderPerSec} (ratio ${ui.vsHeadless})`;
+  return (
+    `${ui.tabs} tabs (Chromium ${ui.chromium}), W=${ui.window}, tick ${ui.tickMs} ms, send for ${ui.sendForS} s: ` +
+    `${ui.fps} fps in the slowest tab during the send phase (per tab: ${ui.perTab.map((t) => t.fps).join(', ')}), ` +
+    `${ui.longTasks} long tasks (${n(ui.longTaskMs)} ms in all); a tab commits ${ui.tabCommitsPerSenderPerSec} messages/s per sender, ${headless}.`
+  );
+}

@@ -1,0 +1,87 @@
+// The bench's targets, each judged met, not met, or not measured against this run's figures.
+
+import { errorText, isFigure } from './outcome';
+import { n } from './report';
+import type { BenchSummary } from './suite';
+
+export interface Target {
+  part: string;
+  goal: string;
+  measured: string;
+  /** null: not measured in this run (failed or skipped). */
+  met: boolean | null;
+}
+
+type Figures = Omit<BenchSummary, 'targets'>;
+
+export function evaluateTargets(s: Figures): Target[] {
+  return [ratioTarget(s), tenNodeTarget(s), ...simTargets(s), meshTarget(s), memoryTarget(s), ...uiTargets(s)];
+}
+
+function notMeasured(part: string, goal: string, why: string): Target {
+  return { part, goal, measured: `not measured: ${why}`, met: null };
+}
+
+function ratioTarget(s: Figures): Target {
+  const goal = 'W=1 commits/s per sender at N=3 >= 0.5 x raw round trips/s';
+  if (s.ratio === null) return notMeasured('2', goal, 'raw or N=3 run missing');
+  return { part: '2', goal, measured: `${s.w1CommitsPerSenderPerSec['3']} / ${s.rawRoundTripsPerSec} = ${s.ratio}`, met: s.ratio >= 0.5 };
+}
+
+function tenNodeTarget(s: Figures): Target {
+  const goal = '10 nodes, 60 s: >= 2,812,430 agreed messages (10 x 281,243)';
+  const ten = s.tenNode;
+  if (!isFigure(ten)) return notMeasured('4', goal, errorText(ten));
+  const scaled = Math.round((ten.target * ten.durationS) / 60);
+  const scaledNote = ten.durationS === 60 ? '' : ` (target scaled to ${ten.durationS} s: ${n(scaled)})`;
+  const agreed = ten.agree ? '' : ', nodes did NOT agree';
+  return { part: '4', goal, measured: `${n(ten.agreedMessages)} at W=${ten.window} in ${ten.durationS} s${scaledNote}${agreed}`, met: ten.agree && ten.agreedMessages >= scaled };
+}
+
+function simTargets(s: Figures): Target[] {
+  const sim = s.simulator;
+  const goals = ['simulator speedup >= 100 (25 nodes)', 'latency p50 < 400 ms and p100 < 600 ms (100 ms links)', 'frames per commit <= 2(N-1) (100 ms links)'];
+  if (!isFigure(sim)) return goals.map((goal) => notMeasured('5', goal, errorText(sim)));
+  const { defaultNetwork: d, links100ms: l } = sim;
+  return [
+    { part: '5', goal: goals[0], measured: `${d.speedup}x (10 ms links); ${l.speedup}x (100 ms links)`, met: d.speedup >= 100 },
+    { part: '5', goal: goals[1], measured: `p50 ${l.commitLatencyMs.p50} ms, p100 ${l.commitLatencyMs.p100} ms`, met: l.commitLatencyMs.p50 < 400 && l.commitLatencyMs.p100 < 600 },
+    {
+      part: '5',
+      goal: goals[2],
+      measured: `${l.framesPerCommit} vs ${l.framesPerCommitBound} (tick ${l.tickMs} ms); ${sim.links100msSlowTick.framesPerCommit} with tick ${sim.links100msSlowTick.tickMs} ms`,
+      met: l.framesPerCommit <= l.framesPerCommitBound,
+    },
+  ];
+}
+
+function meshTarget(s: Figures): Target {
+  const goal = '32 nodes form a mesh in < 10 s';
+  const mesh = s.mesh;
+  if (!isFigure(mesh)) return notMeasured('6', goal, errorText(mesh));
+  const m = mesh['32'];
+  if (!isFigure(m)) return notMeasured('6', goal, m ? errorText(m) : 'no 32-node run');
+  return { part: '6', goal, measured: `${n(m.formationMs)} ms from the first process start (${n(m.meshOnlyMs)} ms after the last join)`, met: m.formationMs < 10_000 };
+}
+
+function memoryTarget(s: Figures): Target {
+  const goal = 'RSS grows < 20 MB from 100k to 1M committed messages';
+  const memory = s.memory;
+  if (!isFigure(memory)) return notMeasured('7', goal, errorText(memory));
+  const [first, second] = memory.samples;
+  const later = memory.laterGrowthMB === null ? '' : `; then ${memory.laterGrowthMB} MB more to ${n(memory.samples[2].committed)}`;
+  return { part: '7', goal, measured: `${memory.growthMB} MB (${first.rssMB} MB at ${n(first.committed)}, ${second.rssMB} MB at ${n(second.committed)})${later}`, met: memory.growthMB < 20 };
+}
+
+function uiTargets(s: Figures): Target[] {
+  const ui = s.ui;
+  const goals = ['>= 55 fps with 4 tabs at full speed', 'tab throughput >= 0.8 x headless'];
+  if (!isFigure(ui)) return goals.map((goal) => notMeasured('8', goal, errorText(ui)));
+  const vs = ui.vsHeadless;
+  return [
+    { part: '8', goal: goals[0], measured: `${ui.fps} fps (slowest tab), ${ui.longTasks} long tasks`, met: ui.fps >= 55 },
+    vs === null
+      ? notMeasured('8', goals[1], 'no headless run with as many nodes')
+      : { part: '8', goal: goals[1], measured: `${ui.tabCommitsPerSenderPerSec} / ${ui.headlessCommitsPerSenderPerSec} = ${vs}`, met: vs >= 0.8 },
+  ];
+}

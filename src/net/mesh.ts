@@ -222,7 +222,7 @@ export class Mesh extends Emitter<MeshEvents> {
       return;
     }
     link.outbox.push(bytes);
-    if (link.outbox.length === 1) queueMicrotask(() => this.sendOutbox(link));
+    if (link.outbox.length === 1) endOfTurn(() => this.sendOutbox(link));
   }
 
   private sendOutbox(link: Link): void {
@@ -288,6 +288,13 @@ function bufferedAmount(connection: SimplePeer.Instance): number {
   const channel = (connection as unknown as { _channel?: { bufferedAmount?: number } })._channel;
   return channel?.bufferedAmount ?? 0;
 }
+
+/**
+ * Runs a callback once the current turn is over: in Node after every I/O callback of this loop
+ * iteration (setImmediate), so frames produced while handling several incoming messages leave as
+ * one batch; in the browser, where each message is its own task, at the end of the task.
+ */
+const endOfTurn: (callback: () => void) => void = typeof setImmediate === 'function' ? (callback) => setImmediate(callback) : queueMicrotask;
 
 function randomAttempt(): number {
   return Math.floor(Math.random() * 0xffffffff);

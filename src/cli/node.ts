@@ -309,7 +309,7 @@ class HeadlessNode {
     if (this.connectTimer) clearTimeout(this.connectTimer);
     if (this.progressTimer) clearInterval(this.progressTimer);
     this.out.progress('');
-    this.session?.close();
+    await this.session?.closeGracefully();
     const trace = this.trace;
     if (trace) await new Promise<void>((resolve) => trace.end(resolve));
   }

@@ -53,6 +53,8 @@ const CHECK_EVERY_BYTES = 64 * 1024;
 /** Frames beyond this queue length are dropped; the protocol resends what matters. */
 const MAX_QUEUE = 20_000;
 const RETRY_MS = 500;
+/** How long a closing node keeps its channels open after its last frames left its buffers. */
+const LINGER_MS = 250;
 const MAX_RETRY_MS = 5000;
 
 export class Mesh extends Emitter<MeshEvents> {
@@ -93,6 +95,19 @@ export class Mesh extends Emitter<MeshEvents> {
     }
     if (decision.delayMs > 0) setTimeout(() => this.transmit(to, bytes), decision.delayMs);
     else this.transmit(to, bytes);
+  }
+
+  /** Sends what is still in the outboxes and waits (at most `timeoutMs`) until the channels have sent it. */
+  async drain(timeoutMs = 500): Promise<void> {
+    for (const link of this.links.values()) {
+      this.sendOutbox(link);
+      this.flush(link);
+    }
+    const deadline = Date.now() + timeoutMs;
+    const pending = (): boolean => [...this.links.values()].some((l) => l.queue.length > 0 || (l.connection !== null && bufferedAmount(l.connection) > 0));
+    while (pending() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    // An empty buffer means the bytes reached the SCTP stack, not the wire: give it a moment.
+    await new Promise((resolve) => setTimeout(resolve, LINGER_MS));
   }
 
   /** Destroys every peer connection (wrtc can crash at exit otherwise). */

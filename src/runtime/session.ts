@@ -87,6 +87,12 @@ export class Session extends Emitter<SessionEvents> {
     return this.mesh?.connectedPeers() ?? [];
   }
 
+  /** Lets frames already sent (a RESULT, say) leave before closing; for processes about to exit. */
+  async closeGracefully(): Promise<void> {
+    await this.mesh?.drain();
+    this.close();
+  }
+
   close(): void {
     if (this.telemetryTimer) this.timers.clear(this.telemetryTimer);
     this.telemetryTimer = null;

@@ -1,8 +1,8 @@
 // The page's configuration from its URL (room, role, signaling server, ICE servers), validated.
 
-import { isMemberId, type MemberId } from '../core';
+import { MEMBER_ID_PATTERN, type MemberId } from '../core';
 import { parseIceUrl } from '../net/ice';
-import { isRoomName, type IceServer, type Role } from '../../signaling-server/protocol';
+import { ROOM_NAME_PATTERN, type IceServer, type Role } from '../../signaling-server/protocol';
 
 export interface PageConfig {
   room: string;
@@ -23,7 +23,7 @@ const DEFAULT_SIGNAL_PORT = 8787;
 export function readPageConfig(location: Location, devServer: boolean): ConfigResult {
   const params = new URLSearchParams(location.search);
   const roomParam = params.get('room');
-  if (roomParam !== null && !isRoomName(roomParam)) {
+  if (roomParam !== null && !ROOM_NAME_PATTERN.test(roomParam)) {
     return { ok: false, problem: `The room name ${JSON.stringify(roomParam.slice(0, 80))} is not valid: use 1 to 64 letters, digits, "_" or "-".` };
   }
   const signalParam = params.get('signal');
@@ -37,7 +37,7 @@ export function readPageConfig(location: Location, devServer: boolean): ConfigRe
     iceServers.push(server);
   }
   const idParam = params.get('id');
-  if (idParam !== null && !isMemberId(idParam)) {
+  if (idParam !== null && !MEMBER_ID_PATTERN.test(idParam)) {
     return { ok: false, problem: `The id ${JSON.stringify(idParam.slice(0, 80))} is not valid: use 1 to 32 letters, digits, "_" or "-".` };
   }
   const config: PageConfig = {

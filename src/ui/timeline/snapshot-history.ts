@@ -32,10 +32,6 @@ export class SnapshotHistory {
     return low === 0 ? null : this.snapshots[low - 1];
   }
 
-  latest(): NodeSnapshot | null {
-    return this.snapshots.length > 0 ? this.snapshots[this.snapshots.length - 1] : null;
-  }
-
   clear(): void {
     this.times = [];
     this.snapshots = [];

@@ -1,0 +1,63 @@
+// Do the members agree? Compares their (count, checksum) results and explains any difference.
+
+import type { MemberId } from '../core';
+import type { MemberResult } from './store';
+
+export interface Difference {
+  id: MemberId;
+  result: MemberResult;
+  /** count minus the reference count (the most common result). */
+  delta: number;
+}
+
+export type Agreement =
+  | { kind: 'pending'; missing: MemberId[]; reported: number }
+  | { kind: 'agree'; reference: MemberResult; agreeing: MemberId[]; missing: MemberId[] }
+  | { kind: 'disagree'; reference: MemberResult; agreeing: MemberId[]; differences: Difference[]; missing: MemberId[] };
+
+/**
+ * Judges the results of `members`. Until every member reported, the verdict is pending unless
+ * `final` (this run is over; whoever has not reported by now never will, e.g. it left).
+ */
+export function judgeAgreement(members: readonly MemberId[], results: Readonly<Record<MemberId, MemberResult>>, final: boolean): Agreement {
+  const reported = members.filter((id) => results[id] !== undefined);
+  const missing = members.filter((id) => results[id] === undefined);
+  if (reported.length === 0 || (missing.length > 0 && !final)) return { kind: 'pending', missing, reported: reported.length };
+  const reference = mostCommon(reported.map((id) => results[id]));
+  const agreeing = reported.filter((id) => sameResult(results[id], reference));
+  const differences = reported
+    .filter((id) => !sameResult(results[id], reference))
+    .map((id) => ({ id, result: results[id], delta: results[id].count - reference.count }));
+  if (differences.length === 0) return { kind: 'agree', reference, agreeing, missing };
+  return { kind: 'disagree', reference, agreeing, differences, missing };
+}
+
+export function resultLine(result: MemberResult): string {
+  return `(${result.count}, ${result.checksum})`;
+}
+
+/** Plain words for one difference: "n2 has 3 fewer messages (1021)". */
+export function describeDifference(difference: Difference): string {
+  const { id, delta, result } = difference;
+  if (delta === 0) return `${id} has the same count but a different checksum (${result.checksum})`;
+  const amount = Math.abs(delta);
+  return `${id} has ${amount} ${delta < 0 ? 'fewer' : 'more'} message${amount === 1 ? '' : 's'} (${result.count})`;
+}
+
+function sameResult(a: MemberResult, b: MemberResult): boolean {
+  return a.count === b.count && a.checksum === b.checksum;
+}
+
+/** The result most members share; ties go to the first in member order. */
+function mostCommon(results: readonly MemberResult[]): MemberResult {
+  let best = results[0];
+  let bestVotes = 0;
+  for (const candidate of results) {
+    const votes = results.filter((r) => sameResult(r, candidate)).length;
+    if (votes > bestVotes) {
+      best = candidate;
+      bestVotes = votes;
+    }
+  }
+  return best;
+}

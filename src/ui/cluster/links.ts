@@ -1,0 +1,51 @@
+// The state of each link of the cluster view, from this tab's data channels, the roster's reports
+// and the link shapes everybody in the room applies.
+
+import type { MemberId } from '../../core';
+import type { LinkSettings } from '../../net/link-shaper';
+import type { LinkState } from '../../net/mesh';
+import type { RosterMessage } from '../../../signaling-server/protocol';
+import { rosterLinkOpen } from '../mesh-status';
+import { linkKey } from '../store';
+
+export type LinkViewState = 'connecting' | 'open' | 'cut' | 'lossy';
+
+export interface LinkView {
+  key: string;
+  /** The endpoints, a < b. */
+  a: MemberId;
+  b: MemberId;
+  state: LinkViewState;
+  shape: LinkSettings | null;
+  rttMs: number | null;
+}
+
+export interface LinkInputs {
+  mode: 'live' | 'replay';
+  selfId: MemberId | null;
+  roster: RosterMessage | null;
+  ownLinks: Record<MemberId, LinkState>;
+  rttMs: Record<MemberId, number>;
+  shapes: Record<string, LinkSettings>;
+}
+
+export function linkViews(members: readonly MemberId[], inputs: LinkInputs): LinkView[] {
+  const views: LinkView[] = [];
+  const sorted = [...members].sort();
+  for (let i = 0; i < sorted.length; i += 1) {
+    for (let j = i + 1; j < sorted.length; j += 1) views.push(linkView(sorted[i], sorted[j], inputs));
+  }
+  return views;
+}
+
+function linkView(a: MemberId, b: MemberId, inputs: LinkInputs): LinkView {
+  const key = linkKey(a, b);
+  if (inputs.mode === 'replay') return { key, a, b, state: 'open', shape: null, rttMs: null };
+  const shape = inputs.shapes[key] ?? null;
+  const peer = a === inputs.selfId ? b : b === inputs.selfId ? a : null;
+  const open = peer !== null ? inputs.ownLinks[peer] === 'open' : rosterLinkOpen(inputs.roster, a, b);
+  let state: LinkViewState = open ? 'open' : 'connecting';
+  if (shape?.cut) state = 'cut';
+  else if (open && shape && shape.lossPercent > 0) state = 'lossy';
+  return { key, a, b, state, shape, rttMs: peer !== null ? (inputs.rttMs[peer] ?? null) : null };
+}

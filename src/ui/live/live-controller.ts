@@ -1,0 +1,422 @@
+// Runs this tab's node: a Session in its room, whose events feed the live timeline (for the
+// animation) and the store (in batches, at most 10 times a second). The protocol never waits
+// on rendering: handlers only record, and the store is updated later.
+
+import { formatFixed, highestSent, ledgerResult, type Committed, type MemberId, type NodeResult, type Phase, type RunParams } from '../../core';
+import { browserPeerFactory, browserWebSocket } from '../../net/browser-transport';
+import type { LinkState, Mesh } from '../../net/mesh';
+import type { SignalingStatus } from '../../net/signaling-client';
+import { microsecondClock } from '../../runtime/clock';
+import type { NodeRuntime, PeerResult } from '../../runtime/runtime';
+import { Session } from '../../runtime/session';
+import { snapshotNode, type NodeSnapshot } from '../../runtime/snapshot';
+import { createWorkerTimers } from '../../runtime/worker-timers';
+import type { RosterLink, RosterMessage, StartNotice } from '../../../signaling-server/protocol';
+import type { PageConfig } from '../config';
+import { dismissBanner, INITIAL_LIVE, linkKey, showBanner, useStore, ZERO_COUNTERS, type LiveFields, type MemberResult } from '../store';
+import type { PlayheadBounds } from '../timeline/playhead';
+import type { Flight } from '../timeline/flights';
+import { LiveTimeline } from '../timeline/live-timeline';
+import { CommitLog } from './commit-log';
+import { isNodeSnapshotOf } from './telemetry';
+import { ThroughputMeter } from './throughput';
+import { TraceRecorder } from './trace-recorder';
+
+/** The store (and React) hear from the protocol at most 10 times a second; the animation shows the detail. */
+const STORE_FLUSH_MS = 100;
+/** Snapshots of this node are taken at most this often (ms), after the event that changed it. */
+const SNAPSHOT_EVERY_MS = 4;
+/** Frames shorter than this still take this long on screen (µs of timeline), so they can be seen. */
+const MIN_VISIBLE_FLIGHT_US = 80_000;
+const LIVE_LAG_MARGIN_US = 30_000;
+const MAX_LIVE_LAG_US = 3_000_000;
+const COMMIT_LOG_ENTRIES = 10_000;
+const MAX_TRACE_RECORDS = 500_000;
+const SLOW_NETWORK_DELAY_MS = 400;
+const PHASE_ORDER: readonly Phase[] = ['connecting', 'sending', 'waiting', 'done'];
+
+export class LiveController {
+  readonly session: Session;
+  readonly timeline = new LiveTimeline();
+  readonly commitLog = new CommitLog(COMMIT_LOG_ENTRIES);
+  readonly trace = new TraceRecorder(MAX_TRACE_RECORDS);
+  readonly clock = microsecondClock();
+  private runtime: NodeRuntime | null = null;
+  private readonly model: LiveFields = { ...INITIAL_LIVE, counters: { ...ZERO_COUNTERS } };
+  private readonly dirty = new Set<keyof LiveFields>();
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly throughput: ThroughputMeter;
+  private watchedMesh: Mesh | null = null;
+  /** The last frame drawn as sent: the mesh reports a drop right after the send. */
+  private lastSent: { to: MemberId; flight: Flight } | null = null;
+  private snapshotQueued = false;
+  private lastSnapshotAtMs = -Infinity;
+
+  constructor(readonly config: PageConfig) {
+    this.session = new Session({
+      signalUrl: config.signalUrl,
+      room: config.room,
+      role: config.role,
+      ...(config.id ? { id: config.id } : {}),
+      connect: browserWebSocket,
+      createPeer: browserPeerFactory,
+      iceServers: config.iceServers,
+      clock: this.clock,
+      timers: createWorkerTimers(),
+      log: (message) => console.debug(message),
+    });
+    this.throughput = new ThroughputMeter(() => this.sampleCounts(), (series) => this.set('throughput', series));
+    this.subscribe();
+  }
+
+  /** The live edge trails real time by about one flight, so arriving frames can be seen flying in. */
+  get bounds(): PlayheadBounds {
+    return { earliest: () => -Infinity, latest: () => this.clock() - this.liveLagUs() };
+  }
+
+  /** Asks the server to start a run with every member of the room. */
+  requestStart(params: RunParams): void {
+    if (!this.session.requestStart(params)) this.warnOffline('start a run');
+  }
+
+  shapeLink(a: MemberId, b: MemberId, settings: { cut: boolean; lossPercent: number; delayMs: number }): void {
+    if (!this.session.shapeLink(a, b, settings)) this.warnOffline('change a link');
+  }
+
+  /** Adds (or removes) a one-way delay on every link of the room, keeping cuts and loss. */
+  setSlowNetwork(on: boolean): void {
+    const members = this.model.roster?.members.map((m) => m.id) ?? [];
+    for (const [a, b] of pairs(members)) {
+      const current = this.model.shapes[linkKey(a, b)];
+      this.shapeLink(a, b, { cut: current?.cut ?? false, lossPercent: current?.lossPercent ?? 0, delayMs: on ? SLOW_NETWORK_DELAY_MS : 0 });
+    }
+  }
+
+  /** This node's running checksum over everything committed so far. */
+  runningChecksum(): string | null {
+    return this.runtime && this.runtime.state.phase !== 'connecting' ? formatFixed(ledgerResult(this.runtime.state.ledger).checksum) : null;
+  }
+
+  close(): void {
+    this.throughput.stop();
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.session.close();
+  }
+
+  // ---- wiring ---------------------------------------------------------------------------------
+
+  private subscribe(): void {
+    const session = this.session;
+    session.on('status', (status) => this.onStatus(status));
+    session.on('welcome', ({ id }) => this.set('selfId', id));
+    session.on('roster', (roster) => this.onRoster(roster));
+    session.on('start', (notice) => this.onStart(notice));
+    session.on('run', ({ runtime }) => this.attachRuntime(runtime));
+    session.on('link', ({ peer, state }) => this.onLink(peer, state));
+    session.on('shape', (shape) => this.onShape(shape));
+    session.on('telemetry', ({ from, snapshot }) => this.onTelemetry(from, snapshot));
+    session.on('error', ({ code, message }) => showBanner({ id: `server-${code}`, tone: 'error', text: describeServerError(code, message, this.config) }));
+  }
+
+  private onStatus(status: SignalingStatus): void {
+    this.set('signaling', status);
+    if (status === 'reconnecting' && this.model.selfId === null) {
+      showBanner({ id: 'signaling', tone: 'error', text: `Cannot reach the signaling server at ${this.config.signalUrl}; retrying… (Is it running? Another server can be named with ?signal=ws://host:port/)` });
+    } else if (status === 'reconnecting') {
+      const during = this.model.run && this.model.phase !== 'done' ? ' The run goes on over the data channels.' : '';
+      showBanner({ id: 'signaling', tone: 'warning', text: `Lost the connection to the signaling server at ${this.config.signalUrl}; reconnecting…${during}` });
+    } else if (status === 'open') {
+      dismissBanner('signaling');
+    }
+  }
+
+  private onRoster(roster: RosterMessage): void {
+    this.set('roster', roster);
+    const shapes: LiveFields['shapes'] = {};
+    for (const link of roster.links) shapes[linkKey(link.link[0], link.link[1])] = { cut: link.cut, lossPercent: link.lossPercent, delayMs: link.delayMs };
+    this.set('shapes', shapes);
+    if (roster.run && roster.run.runId !== this.model.run?.runId) {
+      // A run that started before this tab joined: watch it (its start time is the server's clock).
+      this.beginRun({ ...roster.run, startedBy: roster.run.members[0] }, roster.run.startedAt * 1000);
+    }
+    this.warnAboutLeavers(roster);
+  }
+
+  private warnAboutLeavers(roster: RosterMessage): void {
+    const run = this.model.run;
+    if (!run || this.model.phase === 'done') return;
+    const present = new Set(roster.members.map((m) => m.id));
+    for (const id of run.members) {
+      if (present.has(id) || id === this.model.selfId) continue;
+      showBanner({
+        id: `left-${id}`,
+        tone: 'warning',
+        text: `${id} left the room during the run. The others cannot get its acks or its FIN: they finish at the wait deadline, and their results may differ.`,
+      });
+    }
+  }
+
+  private onStart(notice: StartNotice): void {
+    if (this.runtime && notice.runId === this.model.run?.runId) return; // a repeated notice
+    this.beginRun(notice, this.clock());
+  }
+
+  private beginRun(notice: Omit<StartNotice, 'type'>, startedAt: number): void {
+    this.timeline.reset();
+    this.commitLog.clear();
+    this.trace.reset();
+    this.runtime = null;
+    for (const banner of useStore.getState().banners) if (banner.id.startsWith('left-') || banner.id.startsWith('server-')) dismissBanner(banner.id);
+    this.set('run', { runId: notice.runId, run: notice.run, members: [...notice.members], params: notice.params, startedBy: notice.startedBy, startedAt });
+    this.set('results', {});
+    this.set('ownResult', null);
+    this.set('ownSerial', 0);
+    this.set('doneAt', null);
+    this.set('telemetry', {});
+    this.set('counters', { ...ZERO_COUNTERS });
+    this.set('commitLogVersion', 0);
+    this.set('runningChecksum', null);
+    this.set('traceRecords', 0);
+    this.set('traceTruncated', false);
+    this.setPhaseByClock(startedAt, notice.params);
+    this.throughput.start(startedAt);
+  }
+
+  /** The phase a run started at `startedAt` is in by the clock (until the nodes themselves tell). */
+  private setPhaseByClock(startedAt: number, params: RunParams): void {
+    const sendEnds = startedAt + params.sendForMs * 1000;
+    const waitEnds = sendEnds + params.waitForMs * 1000;
+    const now = this.clock();
+    this.set('phase', now < sendEnds ? 'sending' : now < waitEnds ? 'waiting' : 'done');
+    this.set('phaseEndsAt', now < sendEnds ? sendEnds : now < waitEnds ? waitEnds : null);
+  }
+
+  private attachRuntime(runtime: NodeRuntime): void {
+    this.runtime = runtime;
+    const self = runtime.self;
+    runtime.on('trace', (record) => {
+      this.trace.add(record);
+      this.set('traceRecords', this.trace.size);
+      if (this.trace.truncated && !this.model.traceTruncated) this.set('traceTruncated', true);
+    });
+    runtime.on('send', ({ to, frame, at }) => {
+      this.countSent(frame.kind);
+      const isProtocol = frame.kind === 'data' || frame.kind === 'ack' || frame.kind === 'fin';
+      const flight = isProtocol ? this.timeline.recordSend(self, to, frame, at, this.flightUs(to)) : null;
+      this.lastSent = flight ? { to, flight } : null;
+      this.noteSelfChanged();
+    });
+    runtime.on('recv', ({ from, frame, at }) => {
+      this.model.counters.received += 1;
+      this.set('counters', this.model.counters);
+      if (frame.kind === 'data' || frame.kind === 'ack' || frame.kind === 'fin') this.timeline.recordRecv(from, self, frame, at, this.flightUs(from));
+      this.noteSelfChanged();
+    });
+    runtime.on('commit', ({ entry, at }) => this.onCommit(self, entry, at));
+    runtime.on('phase', ({ phase }) => this.onOwnPhase(runtime, phase));
+    runtime.on('result', (result) => this.onOwnResult(result));
+    runtime.on('results', (results) => this.onResults(results));
+    runtime.on('rtt', ({ peer, ms }) => this.set('rttMs', { ...this.model.rttMs, [peer]: ms }));
+    this.watchDrops();
+    this.noteSelfChanged();
+  }
+
+  /** Counts frames the mesh dropped (cut, loss, link down) and draws a dropped frame as lost. */
+  private watchDrops(): void {
+    const mesh = this.session.mesh;
+    if (!mesh || mesh === this.watchedMesh) return;
+    this.watchedMesh = mesh;
+    mesh.on('dropped', ({ to }) => {
+      this.model.counters.dropped += 1;
+      this.set('counters', this.model.counters);
+      if (this.lastSent?.to === to) this.lastSent.flight.lost = true;
+      this.lastSent = null;
+    });
+  }
+
+  private countSent(kind: string): void {
+    const counters = this.model.counters;
+    if (kind === 'data') counters.dataSent += 1;
+    else if (kind === 'ack') counters.acksSent += 1;
+    else if (kind === 'fin') counters.finsSent += 1;
+    this.set('counters', counters);
+  }
+
+  private onCommit(self: MemberId, entry: Committed, at: number): void {
+    this.commitLog.push(entry, at);
+    this.timeline.recordCommit(self, entry, at);
+    this.model.counters.commits += 1;
+    this.set('counters', this.model.counters);
+    this.set('commitLogVersion', this.commitLog.count);
+    this.noteSelfChanged();
+  }
+
+  private onOwnPhase(runtime: NodeRuntime, phase: Phase): void {
+    this.set('phase', phase);
+    const ends = phase === 'sending' ? runtime.state.sendEndsAt : phase === 'waiting' ? runtime.state.waitEndsAt : null;
+    this.set('phaseEndsAt', ends);
+    if (phase === 'done') {
+      this.set('doneAt', this.clock());
+      this.set('runningChecksum', this.runningChecksum());
+    }
+    this.noteSelfChanged();
+  }
+
+  private onOwnResult(result: NodeResult): void {
+    this.set('ownResult', result.line);
+    this.noteSelfChanged();
+  }
+
+  private onResults(results: ReadonlyMap<MemberId, PeerResult>): void {
+    const merged = { ...this.model.results };
+    for (const [id, result] of results) merged[id] = { count: result.count, checksum: result.checksum, complete: result.complete };
+    this.set('results', merged);
+  }
+
+  private onLink(peer: MemberId, state: LinkState): void {
+    this.set('ownLinks', { ...this.model.ownLinks, [peer]: state });
+    const running = this.model.run?.members.includes(peer) && this.model.phase !== 'done' && this.model.phase !== 'connecting';
+    if (state === 'lost' && running) {
+      showBanner({ id: `link-${peer}`, tone: 'warning', text: `The data channel to ${peer} was lost; reconnecting. The protocol resends what did not get through.` });
+    } else if (state === 'open') {
+      dismissBanner(`link-${peer}`);
+    }
+  }
+
+  private onShape(shape: RosterLink): void {
+    const shapes = { ...this.model.shapes };
+    const key = linkKey(shape.link[0], shape.link[1]);
+    if (!shape.cut && shape.lossPercent === 0 && shape.delayMs === 0) delete shapes[key];
+    else shapes[key] = { cut: shape.cut, lossPercent: shape.lossPercent, delayMs: shape.delayMs };
+    this.set('shapes', shapes);
+  }
+
+  private onTelemetry(from: MemberId, snapshot: NodeSnapshot): void {
+    if (!isNodeSnapshotOf(snapshot, from) || !this.model.run?.members.includes(from)) return;
+    this.timeline.recordSnapshot(from, this.clock(), snapshot);
+    this.set('telemetry', { ...this.model.telemetry, [from]: snapshot });
+    if (snapshot.result && !this.model.results[from]) {
+      const result: MemberResult = { count: snapshot.result.count, checksum: snapshot.result.checksum, complete: snapshot.result.complete };
+      this.set('results', { ...this.model.results, [from]: result });
+    }
+    if (!this.runtime) this.followPhaseFromTelemetry();
+  }
+
+  /** Without a node of its own in the run (an observer), the phase is the least advanced member's (of those still in the room). */
+  private followPhaseFromTelemetry(): void {
+    const run = this.model.run;
+    if (!run) return;
+    const present = this.model.roster ? run.members.filter((id) => this.model.roster!.members.some((m) => m.id === id)) : run.members;
+    const phases = (present.length > 0 ? present : run.members).map((id) => this.model.telemetry[id]?.phase ?? 'sending');
+    const phase = PHASE_ORDER[Math.min(...phases.map((p) => PHASE_ORDER.indexOf(p)))];
+    if (phase === this.model.phase) return;
+    this.set('phase', phase);
+    const sendEnds = run.startedAt + run.params.sendForMs * 1000;
+    this.set('phaseEndsAt', phase === 'sending' ? sendEnds : phase === 'waiting' ? sendEnds + run.params.waitForMs * 1000 : null);
+    if (phase === 'done') this.set('doneAt', this.clock());
+  }
+
+  // ---- the animation's view of this node ---------------------------------------------------------
+
+  /** Takes a snapshot of this node once the current event is fully handled (throttled). */
+  private noteSelfChanged(): void {
+    if (this.snapshotQueued) return;
+    this.snapshotQueued = true;
+    const waitMs = this.lastSnapshotAtMs + SNAPSHOT_EVERY_MS - performance.now();
+    if (waitMs <= 0) queueMicrotask(this.takeSnapshot);
+    else setTimeout(this.takeSnapshot, waitMs);
+  }
+
+  private readonly takeSnapshot = (): void => {
+    this.snapshotQueued = false;
+    this.lastSnapshotAtMs = performance.now();
+    const runtime = this.runtime;
+    if (runtime && runtime === this.session.runtime) this.timeline.recordSnapshot(runtime.self, this.clock(), snapshotNode(runtime.state));
+  };
+
+  /** Expected one-way flight to a peer on the timeline: half its RTT (or its shaped delay), made visible. */
+  private flightUs(peer: MemberId): number {
+    const rtt = this.runtime?.rttMs.get(peer);
+    const self = this.model.selfId;
+    const delayMs = self ? (this.model.shapes[linkKey(self, peer)]?.delayMs ?? 0) : 0;
+    const oneWayUs = rtt !== undefined ? (rtt / 2) * 1000 : delayMs * 1000;
+    return Math.max(MIN_VISIBLE_FLIGHT_US, oneWayUs);
+  }
+
+  private liveLagUs(): number {
+    const peers = this.model.run?.members ?? [];
+    let longest = MIN_VISIBLE_FLIGHT_US;
+    for (const peer of peers) if (peer !== this.model.selfId) longest = Math.max(longest, this.flightUs(peer));
+    return Math.min(MAX_LIVE_LAG_US, longest + LIVE_LAG_MARGIN_US);
+  }
+
+  // ---- throughput ----------------------------------------------------------------------------
+
+  /** Commits so far per run member: this node's own count, the others' from telemetry. */
+  private sampleCounts(): Map<MemberId, number> | null {
+    const run = this.model.run;
+    if (!run) return null;
+    const counts = new Map<MemberId, number>();
+    for (const id of run.members) {
+      const count = id === this.runtime?.self ? this.runtime.committedCount() : this.model.telemetry[id]?.count;
+      if (count !== undefined) counts.set(id, count);
+    }
+    if (this.runtime && this.model.phase !== 'done') this.set('runningChecksum', this.runningChecksum());
+    const everyoneDone = run.members.every((id) => (id === this.runtime?.self ? this.model.phase === 'done' : this.model.telemetry[id]?.phase === 'done'));
+    return everyoneDone ? null : counts;
+  }
+
+  // ---- the store -------------------------------------------------------------------------------
+
+  private set<K extends keyof LiveFields>(key: K, value: LiveFields[K]): void {
+    this.model[key] = value;
+    this.dirty.add(key);
+    if (!this.flushTimer) this.flushTimer = setTimeout(this.flush, STORE_FLUSH_MS);
+  }
+
+  private readonly flush = (): void => {
+    this.flushTimer = null;
+    if (this.runtime && this.runtime === this.session.runtime) this.model.ownSerial = highestSent(this.runtime.state);
+    this.dirty.add('ownSerial');
+    const partial: Partial<LiveFields> = {};
+    for (const key of this.dirty) Object.assign(partial, { [key]: copyOf(this.model[key]) });
+    this.dirty.clear();
+    useStore.setState(partial);
+  };
+
+  private warnOffline(action: string): void {
+    showBanner({ id: 'offline-action', tone: 'warning', text: `Cannot ${action}: not connected to the signaling server.` });
+  }
+}
+
+/** Objects the controller mutates in place are copied on their way to the store (React sees a change). */
+function copyOf<T>(value: T): T {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? ({ ...value } as T) : value;
+}
+
+function pairs(ids: readonly MemberId[]): [MemberId, MemberId][] {
+  const result: [MemberId, MemberId][] = [];
+  for (let i = 0; i < ids.length; i += 1) for (let j = i + 1; j < ids.length; j += 1) result.push([ids[i], ids[j]]);
+  return result;
+}
+
+function describeServerError(code: string, message: string, config: PageConfig): string {
+  switch (code) {
+    case 'room-full':
+      return `The room "${config.room}" is full (at most 32 members and 32 observers). Open a new room.`;
+    case 'bad-room':
+      return `The server rejected the room name "${config.room}": ${message}`;
+    case 'duplicate-id':
+      return `Another node in this room already uses the id ${config.id ?? ''}. Reload without the id parameter.`;
+    case 'mesh-incomplete':
+      return `The run did not start: the mesh is not complete yet (${message}).`;
+    case 'run-in-progress':
+      return 'A run is already in progress in this room; wait until it is over.';
+    case 'rate-limited':
+      return 'The signaling server is rate-limiting this tab; slow down.';
+    case 'forbidden':
+      return `Not allowed: ${message}`;
+    default:
+      return `Signaling server error (${code}): ${message}`;
+  }
+}

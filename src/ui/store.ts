@@ -1,0 +1,194 @@
+// The UI's state (zustand): fed in batches by the live controller and the replay, read by the views.
+
+import { create } from 'zustand';
+import { DEFAULT_PARAMS, type MemberId, type Phase, type RunParams } from '../core';
+import type { LinkState } from '../net/mesh';
+import type { LinkSettings } from '../net/link-shaper';
+import type { SignalingStatus } from '../net/signaling-client';
+import type { NodeSnapshot } from '../runtime/snapshot';
+import type { RosterMessage } from '../../signaling-server/protocol';
+
+export interface RunInfo {
+  runId: string;
+  run: number;
+  members: MemberId[];
+  params: RunParams;
+  startedBy: MemberId;
+  /** This tab's clock (µs) when the run started. */
+  startedAt: number;
+}
+
+export interface MemberResult {
+  count: number;
+  checksum: string;
+  complete: boolean;
+}
+
+export interface TrafficCounters {
+  dataSent: number;
+  acksSent: number;
+  finsSent: number;
+  received: number;
+  dropped: number;
+  commits: number;
+}
+
+export interface ThroughputPoint {
+  /** Seconds since the run started. */
+  t: number;
+  /** Commits per second over the last sample period. */
+  rate: number;
+}
+
+export interface ThroughputSeries {
+  id: MemberId;
+  points: ThroughputPoint[];
+}
+
+export interface Banner {
+  id: string;
+  tone: 'error' | 'warning' | 'info';
+  text: string;
+}
+
+/** What the animation shows at its playhead, published at most 30 times a second. */
+export interface ViewFrame {
+  playhead: number;
+  /** How far the playhead is behind live (or the end of the trace), µs. */
+  behind: number;
+  snapshots: Record<MemberId, NodeSnapshot | null>;
+}
+
+/** The run parameters as typed in the top bar (seconds for durations). */
+export interface ParamsDraft {
+  sendForS: string;
+  waitForS: string;
+  seed: string;
+  tickMs: string;
+  window: string;
+}
+
+export interface ReplayLink {
+  peer: MemberId;
+  node: MemberId;
+  state: string;
+}
+
+export interface ReplayInfo {
+  fileName: string;
+  members: MemberId[];
+  /** Nodes whose state the trace lets us rebuild (they recorded their inputs). */
+  recorded: MemberId[];
+  start: number;
+  end: number;
+  records: number;
+  params: RunParams | null;
+  /** Recorded results, per node. */
+  results: Record<MemberId, MemberResult>;
+  /** What checking the replay against the recorded results found. */
+  notes: string[];
+  throughput: ThroughputSeries[];
+  playing: boolean;
+  speed: number;
+}
+
+export interface LiveFields {
+  signaling: SignalingStatus;
+  selfId: MemberId | null;
+  roster: RosterMessage | null;
+  /** This tab's data channels, per peer. */
+  ownLinks: Record<MemberId, LinkState>;
+  rttMs: Record<MemberId, number>;
+  /** Fault injection per link, keyed by linkKey(a, b). */
+  shapes: Record<string, LinkSettings>;
+  run: RunInfo | null;
+  phase: Phase;
+  /** This tab's clock (µs) when the current phase ends at the latest. */
+  phaseEndsAt: number | null;
+  ownResult: string | null;
+  /** This node's current outgoing serial (its message or FIN), as of the last store update. */
+  ownSerial: number;
+  results: Record<MemberId, MemberResult>;
+  /** This tab's clock (µs) when this node (or, for an observer, every member) was done. */
+  doneAt: number | null;
+  telemetry: Record<MemberId, NodeSnapshot>;
+  counters: TrafficCounters;
+  /** Bumped when this node's commit log grew. */
+  commitLogVersion: number;
+  runningChecksum: string | null;
+  traceRecords: number;
+  traceTruncated: boolean;
+  throughput: ThroughputSeries[];
+}
+
+export interface AppState extends LiveFields {
+  mode: 'live' | 'replay';
+  banners: Banner[];
+  selectedNode: MemberId | null;
+  selectedLink: string | null;
+  animation: { scale: number; paused: boolean };
+  view: ViewFrame;
+  paramsDraft: ParamsDraft;
+  replay: ReplayInfo | null;
+}
+
+export const ZERO_COUNTERS: TrafficCounters = { dataSent: 0, acksSent: 0, finsSent: 0, received: 0, dropped: 0, commits: 0 };
+
+export const INITIAL_LIVE: LiveFields = {
+  signaling: 'connecting',
+  selfId: null,
+  roster: null,
+  ownLinks: {},
+  rttMs: {},
+  shapes: {},
+  run: null,
+  phase: 'connecting',
+  phaseEndsAt: null,
+  ownResult: null,
+  ownSerial: 0,
+  results: {},
+  doneAt: null,
+  telemetry: {},
+  counters: ZERO_COUNTERS,
+  commitLogVersion: 0,
+  runningChecksum: null,
+  traceRecords: 0,
+  traceTruncated: false,
+  throughput: [],
+};
+
+export function draftFromParams(params: RunParams): ParamsDraft {
+  return {
+    sendForS: String(params.sendForMs / 1000),
+    waitForS: String(params.waitForMs / 1000),
+    seed: String(params.seed),
+    tickMs: String(params.tickMs),
+    window: String(params.window),
+  };
+}
+
+export const useStore = create<AppState>(() => ({
+  ...INITIAL_LIVE,
+  mode: 'live',
+  banners: [],
+  selectedNode: null,
+  selectedLink: null,
+  animation: { scale: 1, paused: false },
+  view: { playhead: 0, behind: 0, snapshots: {} },
+  paramsDraft: draftFromParams(DEFAULT_PARAMS),
+  replay: null,
+}));
+
+/** Shows a banner, replacing one with the same id. */
+export function showBanner(banner: Banner): void {
+  useStore.setState((state) => ({ banners: [...state.banners.filter((b) => b.id !== banner.id), banner] }));
+}
+
+export function dismissBanner(id: string): void {
+  useStore.setState((state) => (state.banners.some((b) => b.id === id) ? { banners: state.banners.filter((b) => b.id !== id) } : state));
+}
+
+/** Links are undirected: one key per pair, smaller id first. */
+export function linkKey(a: MemberId, b: MemberId): string {
+  return a < b ? `${a}-${b}` : `${b}-${a}`;
+}

@@ -1,0 +1,85 @@
+// Slow motion for the live animation: the protocol runs at full speed, the picture can lag behind
+// it (slower, paused) and jump back to live.
+
+import { useController } from '../services';
+import { formatCount } from '../format';
+import { useStore } from '../store';
+
+const LIVE_SPEEDS = [
+  { scale: 1, label: '1×' },
+  { scale: 0.25, label: '0.25×' },
+  { scale: 0.1, label: '0.1×' },
+  { scale: 0.01, label: '0.01×' },
+];
+
+export function AnimationControls() {
+  const controller = useController();
+  const { scale, paused } = useStore((s) => s.animation);
+  const behind = useStore((s) => s.view.behind);
+  const behindSeconds = behind / 1_000_000;
+  return (
+    <div className="animation-controls" role="group" aria-label="Animation speed">
+      <span className="control-label">Animation</span>
+      {LIVE_SPEEDS.map(({ scale: value, label }) => (
+        <button
+          key={value}
+          type="button"
+          className="segment"
+          aria-pressed={scale === value}
+          aria-label={`Animate at ${label} speed`}
+          onClick={() => {
+            controller.animator.setScale(value);
+            controller.animator.play();
+          }}
+        >
+          {label}
+        </button>
+      ))}
+      <button type="button" className="segment" aria-pressed={paused} onClick={() => (paused ? controller.animator.play() : controller.animator.pause())}>
+        {paused ? '▶ Play' : '❚❚ Pause'}
+      </button>
+      <button type="button" onClick={() => controller.animator.jumpToEnd()} disabled={behindSeconds < 0.05}>
+        Jump to live
+      </button>
+      <span className="behind" aria-live="off">
+        {behindSeconds < 0.05 ? 'live' : `${behindSeconds.toFixed(1)} s behind live`}
+      </span>
+    </div>
+  );
+}
+
+export function TrafficCounters() {
+  const counters = useStore((s) => s.counters);
+  const joined = useStore((s) => s.selfId !== null);
+  const runsHere = useStore((s) => s.selfId !== null && (s.run?.members.includes(s.selfId) ?? s.roster?.members.some((m) => m.id === s.selfId) ?? false));
+  if (!joined) return null;
+  if (!runsHere) return <p className="muted small-print observer-note">This tab runs no node: it shows each member’s state as reported four times a second. Frames in flight are drawn by member tabs.</p>;
+  return (
+    <dl className="counters" aria-label="This node's traffic">
+      <div>
+        <dt>DATA sent</dt>
+        <dd>{formatCount(counters.dataSent)}</dd>
+      </div>
+      <div>
+        <dt>ACKs sent</dt>
+        <dd>{formatCount(counters.acksSent)}</dd>
+      </div>
+      <div>
+        <dt>FINs sent</dt>
+        <dd>{formatCount(counters.finsSent)}</dd>
+      </div>
+      <div>
+        <dt>frames in</dt>
+        <dd>{formatCount(counters.received)}</dd>
+      </div>
+      <div>
+        <dt>dropped</dt>
+        <dd>{formatCount(counters.dropped)}</dd>
+      </div>
+      <div>
+        <dt>committed</dt>
+        <dd>{formatCount(counters.commits)}</dd>
+      </div>
+    </dl>
+  );
+}

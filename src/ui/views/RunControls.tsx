@@ -1,0 +1,114 @@
+// Run parameters, the lecture preset, the "slow network" switch and the Start button.
+
+import type { ChangeEvent } from 'react';
+import { paramsError, type RunParams } from '../../core';
+import { meshStatus } from '../mesh-status';
+import { useController } from '../services';
+import { draftFromParams, linkKey, useStore, type ParamsDraft } from '../store';
+
+/** A run slow enough to follow by eye: a message a second per node, 10 s of sending. */
+const LECTURE_PARAMS: RunParams = { sendForMs: 10_000, waitForMs: 5000, seed: 0, tickMs: 1000, window: 1 };
+
+/** Labelled like the command line's flags (--send-for, --wait-for, --with-seed, --tick-duration, --window). */
+const FIELDS: { key: keyof ParamsDraft; label: string; unit: string; help: string; step: string }[] = [
+  { key: 'sendForS', label: 'send-for', unit: 's', help: 'Length of the send phase', step: '0.5' },
+  { key: 'waitForS', label: 'wait-for', unit: 's', help: 'Length of the wait phase (finish, FIN)', step: '0.5' },
+  { key: 'seed', label: 'seed', unit: '', help: 'Seed of the random values', step: '1' },
+  { key: 'tickMs', label: 'tick duration', unit: 'ms', help: 'Resend period', step: '10' },
+  { key: 'window', label: 'window', unit: '', help: 'Messages in flight per sender (1 = the original protocol)', step: '1' },
+];
+
+export function RunControls() {
+  const controller = useController();
+  const draft = useStore((s) => s.paramsDraft);
+  const parsed = parseDraft(draft);
+  const canStart = useCanStart();
+  const slow = useSlowNetwork();
+  const setField = (key: keyof ParamsDraft) => (event: ChangeEvent<HTMLInputElement>) =>
+    useStore.setState((s) => ({ paramsDraft: { ...s.paramsDraft, [key]: event.target.value } }));
+  const start = (): void => {
+    if (typeof parsed !== 'string') controller.live?.requestStart(parsed);
+  };
+  const lecture = (): void => {
+    useStore.setState({ paramsDraft: draftFromParams(LECTURE_PARAMS) });
+    controller.animator.setScale(1);
+    controller.animator.jumpToEnd();
+    if (!slow.on) controller.live?.setSlowNetwork(true);
+  };
+  return (
+    <section className="run-controls" aria-label="Run parameters">
+      {FIELDS.map((field) => (
+        <label key={field.key} className="param" title={field.help}>
+          <span className="param-label">{field.label}</span>
+          <input type="number" inputMode="decimal" min="0" step={field.step} value={draft[field.key]} onChange={setField(field.key)} aria-label={`${field.label}${field.unit ? ` (${field.unit === 's' ? 'seconds' : field.unit})` : ''}`} />
+          {field.unit && <span className="param-unit">{field.unit}</span>}
+        </label>
+      ))}
+      <div className="run-actions">
+        <button type="button" onClick={lecture} title="Tick 1 s, send for 10 s, window 1, and a 400 ms delay on every link">
+          Lecture preset
+        </button>
+        <label className="toggle" title="Adds a 400 ms one-way delay to every link (for every node in the room)">
+          <input type="checkbox" checked={slow.on} disabled={!slow.possible} onChange={(e) => controller.live?.setSlowNetwork(e.target.checked)} />
+          Slow network
+        </label>
+        <button type="button" className="primary" data-testid="start-run" disabled={!canStart.ok || typeof parsed === 'string'} onClick={start} title={typeof parsed === 'string' ? parsed : canStart.reason}>
+          Start run
+        </button>
+      </div>
+      {typeof parsed === 'string' && (
+        <p className="param-error" role="alert">
+          {parsed}
+        </p>
+      )}
+      {typeof parsed !== 'string' && !canStart.ok && <p className="param-hint">{canStart.reason}</p>}
+    </section>
+  );
+}
+
+/** The typed parameters as RunParams, or what is wrong with them. */
+function parseDraft(draft: ParamsDraft): RunParams | string {
+  const number = (text: string): number => (text.trim() === '' ? NaN : Number(text));
+  const params = {
+    sendForMs: Math.round(number(draft.sendForS) * 1000),
+    waitForMs: Math.round(number(draft.waitForS) * 1000),
+    seed: number(draft.seed),
+    tickMs: number(draft.tickMs),
+    window: number(draft.window),
+  };
+  const error = paramsError(params);
+  return error ? `Check the run parameters: ${error.replace('sendForMs', 'send-for').replace('waitForMs', 'wait-for').replace('tickMs', 'tick')}.` : params;
+}
+
+function useCanStart(): { ok: boolean; reason: string } {
+  const role = useStore((s) => s.mode === 'live' && s.selfId !== null && s.roster?.members.some((m) => m.id === s.selfId));
+  const signaling = useStore((s) => s.signaling);
+  const roster = useStore((s) => s.roster);
+  const phase = useStore((s) => s.phase);
+  const running = useStore((s) => s.run !== null) && phase !== 'done';
+  const serverRun = roster?.run ?? null;
+  if (!role) return { ok: false, reason: 'Only a member of the room can start a run.' };
+  if (signaling !== 'open') return { ok: false, reason: 'Waiting for the signaling server.' };
+  if (running) return { ok: false, reason: 'A run is in progress.' };
+  if (serverRun) return { ok: false, reason: 'The server holds the last run open for a few seconds after its end.' };
+  const mesh = meshStatus(roster);
+  if (!mesh.complete) return { ok: false, reason: `Waiting for the mesh: ${mesh.connected} of ${mesh.total} members are connected to everyone.` };
+  return { ok: true, reason: `Start a run with all ${mesh.total} member${mesh.total === 1 ? '' : 's'} of the room.` };
+}
+
+/** The slow network is on when every link of the room has a delay. */
+function useSlowNetwork(): { on: boolean; possible: boolean } {
+  const members = useStore((s) => s.roster?.members);
+  const shapes = useStore((s) => s.shapes);
+  const signaling = useStore((s) => s.signaling);
+  const ids = members?.map((m) => m.id) ?? [];
+  let links = 0;
+  let delayed = 0;
+  for (let i = 0; i < ids.length; i += 1) {
+    for (let j = i + 1; j < ids.length; j += 1) {
+      links += 1;
+      if ((shapes[linkKey(ids[i], ids[j])]?.delayMs ?? 0) > 0) delayed += 1;
+    }
+  }
+  return { on: links > 0 && delayed === links, possible: links > 0 && signaling === 'open' };
+}

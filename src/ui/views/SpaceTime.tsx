@@ -1,0 +1,176 @@
+// A live space-time diagram (ShiViz style): one vertical lane per node, time running downwards to
+// the playhead, an arrow per frame from its send to its arrival, a dot per commit. Two stacked
+// canvases: the lanes and time axis, redrawn only when they change, and the arrows, redrawn by the
+// animation loop.
+
+import { useEffect, useRef } from 'react';
+import { scaleLinear } from 'd3';
+import type { MemberId } from '../../core';
+import type { ColorOf } from '../colors';
+import { useColors, useMembers } from '../hooks';
+import { useController } from '../services';
+import type { AnimationFrame } from '../timeline/animator';
+import type { Flight } from '../timeline/flights';
+import { useSize } from '../use-size';
+import { prepareCanvas } from '../canvas';
+
+const MAX_ARROWS = 250;
+const MAX_DOTS = 250;
+const HEADER = 20;
+const LEFT = 60;
+const RIGHT = 40;
+const BOTTOM = 6;
+/** At full speed the diagram shows the last 2 s; slower animations show proportionally less. */
+const BASE_SPAN_US = 2_000_000;
+const MIN_SPAN_US = 20_000;
+/** The diagram scrolls slowly: 30 redraws a second are plenty (a software-drawn canvas costs the main thread). */
+const REDRAW_EVERY_MS = 32;
+
+interface Scene {
+  members: readonly MemberId[];
+  colorOf: ColorOf;
+  width: number;
+  height: number;
+  spanUs: number;
+  lastDrawMs: number;
+  /** The last drawing showed no frames or commits (an empty diagram need not be redrawn). */
+  wasEmpty: boolean;
+  /** What the background was drawn for; it is redrawn when this changes. */
+  backgroundFor: string;
+}
+
+export function SpaceTime() {
+  const controller = useController();
+  const members = useMembers();
+  const colorOf = useColors();
+  const { ref, size } = useSize<HTMLDivElement>({ width: 480, height: 220 });
+  const background = useRef<HTMLCanvasElement>(null);
+  const foreground = useRef<HTMLCanvasElement>(null);
+  const scene = useRef<Scene>({ members, colorOf, width: size.width, height: size.height, spanUs: BASE_SPAN_US, lastDrawMs: -Infinity, wasEmpty: false, backgroundFor: '' });
+  scene.current = { ...scene.current, members, colorOf, width: size.width, height: size.height };
+  useEffect(() => controller.animator.wake(), [controller, members, colorOf, size.width, size.height]);
+  useEffect(
+    () =>
+      controller.animator.addLayer((frame) => (background.current && foreground.current ? draw(background.current, foreground.current, scene.current, frame) : false)),
+    [controller],
+  );
+  return (
+    <div className="space-time" ref={ref}>
+      <canvas ref={background} aria-hidden="true" />
+      <canvas ref={foreground} role="img" aria-label="Space-time diagram of recent frames: a lane per node, time downwards" />
+    </div>
+  );
+}
+
+/** Redraws (at most 30 times a second); returns whether the diagram shows any frames or commits. */
+function draw(background: HTMLCanvasElement, foreground: HTMLCanvasElement, scene: Scene, frame: AnimationFrame): boolean {
+  const nowMs = performance.now();
+  if (nowMs - scene.lastDrawMs < REDRAW_EVERY_MS) return !scene.wasEmpty;
+  if (frame.scale > 0) scene.spanUs = Math.max(MIN_SPAN_US, BASE_SPAN_US * Math.min(1, frame.scale));
+  const backgroundFor = `${scene.width}x${scene.height}:${scene.members.join(',')}:${scene.spanUs}:${scene.members.map(scene.colorOf).join(',')}`;
+  const changed = backgroundFor !== scene.backgroundFor;
+  if (changed) {
+    drawBackground(background, scene);
+    scene.backgroundFor = backgroundFor;
+  }
+  const top = frame.time - scene.spanUs;
+  const flights = frame.timeline.flights(top, frame.time, MAX_ARROWS);
+  const marks = frame.timeline.commits(top, frame.time, MAX_DOTS);
+  const empty = flights.length === 0 && marks.length === 0;
+  if (empty && scene.wasEmpty && !changed) return false;
+  scene.lastDrawMs = nowMs;
+  scene.wasEmpty = empty;
+  const context = prepareCanvas(foreground, scene.width, scene.height);
+  if (!context) return false;
+  const y = scaleLinear().domain([top, frame.time]).range([HEADER + 4, scene.height - BOTTOM]);
+  const lanes = laneXs(scene);
+  context.save();
+  context.beginPath();
+  context.rect(0, HEADER, scene.width, scene.height - HEADER);
+  context.clip();
+  for (const flight of flights) drawArrow(context, flight, lanes, y, frame.time, scene.colorOf);
+  for (const mark of marks) {
+    const x = lanes.get(mark.node);
+    if (x === undefined || mark.start < top) continue;
+    context.fillStyle = scene.colorOf(mark.from);
+    context.beginPath();
+    context.arc(x, y(mark.start), 2.5, 0, 2 * Math.PI);
+    context.fill();
+  }
+  context.restore();
+  return !empty;
+}
+
+function laneXs(scene: Scene): Map<MemberId, number> {
+  const count = scene.members.length;
+  return new Map(scene.members.map((id, i) => [id, LEFT + (count <= 1 ? 0.5 : i / (count - 1)) * (scene.width - LEFT - RIGHT)]));
+}
+
+/** Lanes, their names and the time axis: they only move when the size, members or span change. */
+function drawBackground(canvas: HTMLCanvasElement, scene: Scene): void {
+  const context = prepareCanvas(canvas, scene.width, scene.height);
+  if (!context) return;
+  const y = scaleLinear().domain([-scene.spanUs, 0]).range([HEADER + 4, scene.height - BOTTOM]);
+  context.font = '10px system-ui, sans-serif';
+  context.textAlign = 'right';
+  for (const tick of y.ticks(4)) {
+    context.strokeStyle = 'rgba(138, 148, 179, 0.15)';
+    context.lineWidth = 1;
+    line(context, LEFT - 4, y(tick), scene.width - RIGHT / 2, y(tick));
+    context.fillStyle = '#8a94b3';
+    context.fillText(tickLabel(tick, scene.spanUs), LEFT - 8, y(tick) + 3);
+  }
+  context.font = '600 11px system-ui, sans-serif';
+  context.textAlign = 'center';
+  for (const [id, x] of laneXs(scene)) {
+    context.strokeStyle = scene.colorOf(id);
+    context.globalAlpha = 0.35;
+    context.lineWidth = 2;
+    line(context, x, HEADER, x, scene.height);
+    context.globalAlpha = 1;
+    context.fillStyle = scene.colorOf(id);
+    context.fillText(id, x, 13);
+  }
+}
+
+/** "now", "−0.5 s", or "−15 ms" when the diagram spans less than a second. */
+function tickLabel(tickUs: number, spanUs: number): string {
+  if (tickUs === 0) return 'now';
+  const text = spanUs < 1_000_000 ? `${Math.round(-tickUs / 1000)} ms` : `${(-tickUs / 1_000_000).toFixed(1)} s`;
+  return `−${text}`;
+}
+
+function drawArrow(context: CanvasRenderingContext2D, flight: Flight, lanes: Map<MemberId, number>, y: (t: number) => number, now: number, colorOf: ColorOf): void {
+  const x1 = lanes.get(flight.from);
+  const x2 = lanes.get(flight.to);
+  if (x1 === undefined || x2 === undefined || flight.end <= flight.start) return;
+  const shown = Math.min(1, (now - flight.start) / (flight.end - flight.start));
+  const endX = x1 + (x2 - x1) * shown;
+  const endY = y(flight.start + (flight.end - flight.start) * shown);
+  context.strokeStyle = flight.lost ? '#ff5d5d' : flight.kind === 'ack' ? colorOf(flight.to) : colorOf(flight.from);
+  context.globalAlpha = flight.kind === 'ack' ? 0.55 : 0.95;
+  context.lineWidth = flight.kind === 'fin' ? 2.5 : flight.kind === 'data' ? 1.5 : 1;
+  context.setLineDash(flight.kind === 'ack' ? [3, 3] : []);
+  line(context, x1, y(flight.start), endX, endY);
+  context.setLineDash([]);
+  if (shown >= 1 && !flight.lost) arrowHead(context, x1, y(flight.start), endX, endY);
+  context.globalAlpha = 1;
+}
+
+function arrowHead(context: CanvasRenderingContext2D, x1: number, y1: number, x2: number, y2: number): void {
+  const angle = Math.atan2(y2 - y1, x2 - x1);
+  const size = 5;
+  context.beginPath();
+  context.moveTo(x2, y2);
+  context.lineTo(x2 - size * Math.cos(angle - 0.45), y2 - size * Math.sin(angle - 0.45));
+  context.moveTo(x2, y2);
+  context.lineTo(x2 - size * Math.cos(angle + 0.45), y2 - size * Math.sin(angle + 0.45));
+  context.stroke();
+}
+
+function line(context: CanvasRenderingContext2D, x1: number, y1: number, x2: number, y2: number): void {
+  context.beginPath();
+  context.moveTo(x1, y1);
+  context.lineTo(x2, y2);
+  context.stroke();
+}

@@ -1,0 +1,97 @@
+// The top bar: the room and how to share it, who this tab is, signaling and mesh status, the phase.
+
+import { useState } from 'react';
+import type { PageConfig } from '../config';
+import { roomUrl } from '../config';
+import { useColors } from '../hooks';
+import { meshStatus } from '../mesh-status';
+import { useStore } from '../store';
+import { PhaseIndicator } from './PhaseIndicator';
+
+export function TopBar({ config }: { config: PageConfig | null }) {
+  return (
+    <header className="top-bar">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true">◎</span>
+        <span className="brand-name">Chatterbox</span>
+        <span className="brand-sub">for the web</span>
+      </div>
+      {config && <RoomInfo config={config} />}
+      {config && <OwnId role={config.role} />}
+      {config && <SignalingStatusView />}
+      {config && <MeshStatusView />}
+      <PhaseIndicator />
+    </header>
+  );
+}
+
+function RoomInfo({ config }: { config: PageConfig }) {
+  const [copied, setCopied] = useState(false);
+  const link = roomUrl(window.location, config.room);
+  const copy = (): void => {
+    navigator.clipboard?.writeText(link).then(
+      () => {
+        setCopied(true);
+        setTimeout(() => setCopied(false), 1500);
+      },
+      () => setCopied(false),
+    );
+  };
+  return (
+    <div className="top-item room">
+      <span className="label">Room</span>
+      <span className="value mono" data-testid="room-name">{config.room}</span>
+      <button type="button" className="small" onClick={copy} aria-label="Copy the link to this room" title={link}>
+        {copied ? 'Copied' : 'Copy link'}
+      </button>
+      <button type="button" className="small" onClick={() => window.open(roomUrl(window.location, config.room), '_blank')} aria-label="Open another node in this room in a new tab">
+        Open another node
+      </button>
+      <a className="small-link" href={roomUrl(window.location, config.room, { observe: '' })} target="_blank" rel="noreferrer">
+        Observe
+      </a>
+    </div>
+  );
+}
+
+function OwnId({ role }: { role: string }) {
+  const id = useStore((s) => s.selfId);
+  const colorOf = useColors();
+  return (
+    <div className="top-item">
+      <span className="label">{role === 'observer' ? 'Observer' : 'This node'}</span>
+      <span className="value mono own-id" data-testid="own-id" style={{ color: id ? colorOf(id) : undefined }}>
+        {id ?? '…'}
+      </span>
+    </div>
+  );
+}
+
+const STATUS_TEXT = { connecting: 'connecting', open: 'connected', reconnecting: 'reconnecting', closed: 'closed' } as const;
+
+function SignalingStatusView() {
+  const status = useStore((s) => s.signaling);
+  return (
+    <div className="top-item">
+      <span className="label">Signaling</span>
+      <span className={`value status status-${status}`} data-testid="signaling-status">
+        <span className="dot" aria-hidden="true" />
+        {STATUS_TEXT[status]}
+      </span>
+    </div>
+  );
+}
+
+function MeshStatusView() {
+  const roster = useStore((s) => s.roster);
+  const status = meshStatus(roster);
+  return (
+    <div className="top-item">
+      <span className="label">Mesh</span>
+      <span className={`value status ${status.complete ? 'status-open' : 'status-connecting'}`} data-testid="mesh-status">
+        <span className="dot" aria-hidden="true" />
+        {status.connected} of {status.total} connected
+      </span>
+    </div>
+  );
+}

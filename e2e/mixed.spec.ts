@@ -31,15 +31,15 @@ test('(c) cutting a link in the UI stops acks on it; restoring it lets the run e
   await expectMesh(pages, 3);
   const [a, b] = [await ownId(pages[0]), await ownId(pages[1])];
   const linkId = a < b ? `link-${a}-${b}` : `link-${b}-${a}`;
-  await setParam(pages[0], /send-for/i, '6');
-  await setParam(pages[0], /wait-for/i, '4');
+  await setParam(pages[0], /send-for/i, '8');
+  await setParam(pages[0], /wait-for/i, '8');
   await pages[0].getByTestId('start-run').click();
   await expect(pages[0].getByTestId('phase')).toContainText('sending');
   await pages[0].getByTestId(linkId).click();
   for (const page of pages) await expect(page.getByTestId(linkId)).toHaveAttribute('data-state', 'cut');
   const node = pages[0].getByTestId(`node-${a}`);
   const serialAtCut = await node.getAttribute('data-serial');
-  await pages[0].waitForTimeout(1000);
+  await pages[0].waitForTimeout(800);
   expect(await node.getAttribute('data-serial')).toBe(serialAtCut); // no ack crosses the cut: a cannot move on
   await pages[0].screenshot({ path: testInfo.outputPath('link-cut.png'), fullPage: true });
   await pages[0].getByTestId(linkId).click();

@@ -6,6 +6,7 @@ import { compareIds, packFrames, type MemberId } from '../core';
 import { Emitter } from './emitter';
 import { LinkShaper } from './link-shaper';
 import type { SignalingClient } from './signaling-client';
+import { systemTimers, type Timers } from '../runtime/clock';
 
 export type PeerFactory = (options: SimplePeer.Options) => SimplePeer.Instance;
 export type LinkState = 'connecting' | 'open' | 'lost';
@@ -23,6 +24,8 @@ export interface MeshOptions {
   createPeer: PeerFactory;
   iceServers: IceServer[];
   shaper?: LinkShaper;
+  /** Timers for link delay, backpressure and reconnection (a hidden tab passes worker timers). */
+  timers?: Timers;
   /** Pack the frames a node sends to one peer in one turn into one message (default true). */
   batching?: boolean;
   log?: (message: string) => void;
@@ -41,8 +44,8 @@ interface Link {
   queue: Uint8Array[];
   /** Bytes written since bufferedAmount was last read (reading it is a slow native call). */
   unchecked: number;
-  flushTimer: ReturnType<typeof setTimeout> | null;
-  retryTimer: ReturnType<typeof setTimeout> | null;
+  flushTimer: unknown;
+  retryTimer: unknown;
   failures: number;
 }
 
@@ -62,10 +65,12 @@ export class Mesh extends Emitter<MeshEvents> {
   private readonly links = new Map<MemberId, Link>();
   private destroyed = false;
   private readonly unsubscribe: () => void;
+  private readonly timers: Timers;
 
   constructor(private readonly options: MeshOptions) {
     super();
     this.shaper = options.shaper ?? new LinkShaper();
+    this.timers = options.timers ?? systemTimers;
     this.unsubscribe = options.signaling.on('signal', ({ from, data }) => this.onSignal(from, data));
   }
 
@@ -93,7 +98,7 @@ export class Mesh extends Emitter<MeshEvents> {
       this.emit('dropped', { to, reason: decision.reason });
       return;
     }
-    if (decision.delayMs > 0) setTimeout(() => this.transmit(to, bytes), decision.delayMs);
+    if (decision.delayMs > 0) this.timers.set(() => this.transmit(to, bytes), decision.delayMs);
     else this.transmit(to, bytes);
   }
 
@@ -141,7 +146,7 @@ export class Mesh extends Emitter<MeshEvents> {
     if (!link) return;
     this.links.delete(peer);
     this.closeConnection(link);
-    if (link.retryTimer) clearTimeout(link.retryTimer);
+    if (link.retryTimer) this.timers.clear(link.retryTimer);
   }
 
   /** Starts connection attempt `attempt` (the initiator picks it; the other side follows). */
@@ -202,7 +207,7 @@ export class Mesh extends Emitter<MeshEvents> {
     if (!link.initiator || !this.links.has(link.peer)) return;
     const delay = Math.min(MAX_RETRY_MS, RETRY_MS * 2 ** link.failures);
     link.failures += 1;
-    link.retryTimer = setTimeout(() => {
+    link.retryTimer = this.timers.set(() => {
       link.retryTimer = null;
       if (this.links.get(link.peer) === link && link.state !== 'open') {
         this.setState(link, 'connecting');
@@ -216,7 +221,7 @@ export class Mesh extends Emitter<MeshEvents> {
     link.connection = null;
     link.outbox = [];
     link.queue = [];
-    if (link.flushTimer) clearTimeout(link.flushTimer);
+    if (link.flushTimer) this.timers.clear(link.flushTimer);
     link.flushTimer = null;
     if (connection) {
       connection.removeAllListeners();
@@ -279,7 +284,7 @@ export class Mesh extends Emitter<MeshEvents> {
 
   private scheduleFlush(link: Link): void {
     if (link.flushTimer) return;
-    link.flushTimer = setTimeout(() => {
+    link.flushTimer = this.timers.set(() => {
       link.flushTimer = null;
       this.flush(link);
     }, 2);

@@ -109,7 +109,7 @@ export class Session extends Emitter<SessionEvents> {
   }
 
   private createMesh(self: MemberId, iceServers: IceServer[]): void {
-    const mesh = new Mesh({ self, signaling: this.signaling, createPeer: this.options.createPeer, iceServers, batching: this.options.batching, log: this.options.log });
+    const mesh = new Mesh({ self, signaling: this.signaling, createPeer: this.options.createPeer, iceServers, timers: this.timers, batching: this.options.batching, log: this.options.log });
     mesh.on('frame', ({ from, bytes }) => this.runtime?.receive(from, bytes));
     mesh.on('link', (change) => {
       this.reportPeers();

@@ -40,7 +40,7 @@ export function RunControls() {
       {FIELDS.map((field) => (
         <label key={field.key} className="param" title={field.help}>
           <span className="param-label">{field.label}</span>
-          <input type="number" inputMode="decimal" min="0" step={field.step} value={draft[field.key]} onChange={setField(field.key)} aria-label={`${field.label}${field.unit ? ` (${field.unit === 's' ? 'seconds' : field.unit})` : ''}`} />
+          <input type="number" data-testid={`param-${field.label.replace(' ', '-')}`} inputMode="decimal" min="0" step={field.step} value={draft[field.key]} onChange={setField(field.key)} aria-label={`${field.label}${field.unit ? ` (${field.unit === 's' ? 'seconds' : field.unit})` : ''}`} />
           {field.unit && <span className="param-unit">{field.unit}</span>}
         </label>
       ))}

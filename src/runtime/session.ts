@@ -8,7 +8,7 @@ import { Mesh, type LinkState, type PeerFactory } from '../net/mesh';
 import { SignalingClient, type SignalingStatus, type WebSocketFactory } from '../net/signaling-client';
 import { systemTimers, type Timers } from './clock';
 import { NodeRuntime } from './runtime';
-import { snapshotNode, type NodeSnapshot } from './snapshot';
+import { isNodeSnapshotOf, snapshotNode, type NodeSnapshot } from './snapshot';
 
 export interface SessionOptions {
   signalUrl: string;
@@ -160,8 +160,11 @@ export class Session extends Emitter<SessionEvents> {
 
   private onTelemetry(from: MemberId, data: Record<string, unknown>): void {
     const snapshot = data.snapshot;
-    if (typeof snapshot !== 'object' || snapshot === null) return;
-    this.emit('telemetry', { from, snapshot: snapshot as NodeSnapshot });
+    if (!isNodeSnapshotOf(snapshot, from)) {
+      this.options.log?.(`telemetry from ${from} ignored: not a well-formed snapshot`);
+      return;
+    }
+    this.emit('telemetry', { from, snapshot });
   }
 
   /** Publishes this node's snapshot to the room while the run is on, and once at the end. */

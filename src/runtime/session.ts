@@ -174,7 +174,8 @@ export class Session extends Emitter<SessionEvents> {
     if (this.telemetryTimer) this.timers.clear(this.telemetryTimer);
     const publish = (): void => {
       if (this.runtime !== runtime) return;
-      this.signaling.send({ type: 'telemetry', data: { snapshot: snapshotNode(runtime.state) as unknown as Record<string, unknown> } });
+      const snapshot: NodeSnapshot = { ...snapshotNode(runtime.state), rttMs: roundedRtts(runtime.rttMs) };
+      this.signaling.send({ type: 'telemetry', data: { snapshot: snapshot as unknown as Record<string, unknown> } });
       if (runtime.state.phase !== 'done') this.telemetryTimer = this.timers.set(publish, period);
     };
     this.telemetryTimer = this.timers.set(publish, period);
@@ -182,4 +183,11 @@ export class Session extends Emitter<SessionEvents> {
       if (phase === 'done') publish();
     });
   }
+}
+
+/** Round trips in ms with two decimals: enough for a label, small on the wire. */
+function roundedRtts(rtts: ReadonlyMap<MemberId, number>): Record<MemberId, number> {
+  const table: Record<MemberId, number> = {};
+  for (const [peer, ms] of rtts) table[peer] = Math.round(ms * 100) / 100;
+  return table;
 }

@@ -24,6 +24,8 @@ export interface NodeSnapshot {
   buffers: BufferSnapshot[];
   /** The final result once done. */
   result: { count: number; checksum: string; complete: boolean } | null;
+  /** Measured round trips to peers in milliseconds (published in telemetry; absent when unknown). */
+  rttMs?: Record<MemberId, number>;
 }
 
 export function snapshotNode(state: NodeState): NodeSnapshot {
@@ -59,8 +61,15 @@ export function isNodeSnapshotOf(value: unknown, from: string): value is NodeSna
     isCount(value.count) && isCount(value.seq) && typeof value.fin === 'boolean' &&
     Array.isArray(value.acked) && value.acked.length <= MAX_MEMBERS && value.acked.every(isMemberId) &&
     Array.isArray(value.buffers) && value.buffers.length <= MAX_MEMBERS && value.buffers.every(isBufferSnapshot) &&
-    (value.result === null || isResult(value.result))
+    (value.result === null || isResult(value.result)) &&
+    (value.rttMs === undefined || isRttTable(value.rttMs))
   );
+}
+
+function isRttTable(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  const entries = Object.entries(value);
+  return entries.length <= MAX_MEMBERS && entries.every(([peer, ms]) => isMemberId(peer) && typeof ms === 'number' && ms >= 0 && ms < 60_000);
 }
 
 function isBufferSnapshot(value: unknown): value is BufferSnapshot {

@@ -21,5 +21,8 @@ describe('node snapshots', () => {
     expect(isNodeSnapshotOf({ ...snapshot, count: -1 }, 'a')).toBe(false);
     expect(isNodeSnapshotOf({ ...snapshot, buffers: [{ from: 'b' }] }, 'a')).toBe(false);
     expect(isNodeSnapshotOf('snapshot', 'a')).toBe(false);
+    expect(isNodeSnapshotOf({ ...snapshot, rttMs: { b: 0.42 } }, 'a')).toBe(true);
+    expect(isNodeSnapshotOf({ ...snapshot, rttMs: { b: -1 } }, 'a')).toBe(false);
+    expect(isNodeSnapshotOf({ ...snapshot, rttMs: { 'not an id': 1 } }, 'a')).toBe(false);
   });
 });

@@ -168,6 +168,10 @@ function useLinks(members: readonly MemberId[]): LinkView[] {
   const roster = useStore((s) => s.roster);
   const ownLinks = useStore((s) => s.ownLinks);
   const rttMs = useStore((s) => s.rttMs);
+  const telemetry = useStore((s) => s.telemetry);
   const shapes = useStore((s) => s.shapes);
-  return useMemo(() => linkViews(members, { mode, selfId, roster, ownLinks, rttMs, shapes }), [members, mode, selfId, roster, ownLinks, rttMs, shapes]);
+  return useMemo(
+    () => linkViews(members, { mode, selfId, roster, ownLinks, rttMs, telemetry, shapes }),
+    [members, mode, selfId, roster, ownLinks, rttMs, telemetry, shapes],
+  );
 }

@@ -4,6 +4,7 @@
 import type { MemberId } from '../../core';
 import type { LinkSettings } from '../../net/link-shaper';
 import type { LinkState } from '../../net/mesh';
+import type { NodeSnapshot } from '../../runtime/snapshot';
 import type { RosterMessage } from '../../../signaling-server/protocol';
 import { rosterLinkOpen } from '../mesh-status';
 import { linkKey } from '../store';
@@ -26,6 +27,8 @@ export interface LinkInputs {
   roster: RosterMessage | null;
   ownLinks: Record<MemberId, LinkState>;
   rttMs: Record<MemberId, number>;
+  /** Other members' snapshots, whose round trips label the links this tab is not on. */
+  telemetry: Record<MemberId, NodeSnapshot>;
   shapes: Record<string, LinkSettings>;
 }
 
@@ -47,5 +50,6 @@ function linkView(a: MemberId, b: MemberId, inputs: LinkInputs): LinkView {
   let state: LinkViewState = open ? 'open' : 'connecting';
   if (shape?.cut) state = 'cut';
   else if (open && shape && shape.lossPercent > 0) state = 'lossy';
-  return { key, a, b, state, shape, rttMs: peer !== null ? (inputs.rttMs[peer] ?? null) : null };
+  const rttMs = peer !== null ? inputs.rttMs[peer] : (inputs.telemetry[a]?.rttMs?.[b] ?? inputs.telemetry[b]?.rttMs?.[a]);
+  return { key, a, b, state, shape, rttMs: rttMs ?? null };
 }

@@ -23,6 +23,7 @@ test.describe.serial('three tabs', () => {
     expect(new Set(results).size).toBe(1);
     expect(Number(/^\((\d+),/.exec(results[0])![1])).toBeGreaterThan(0);
     for (const page of pages) await expectAgreement(page);
+    await expect(pages[1].getByTestId('start-run')).toBeEnabled(); // every node finished: the next run may start
     await pages[0].screenshot({ path: testInfo.outputPath('cluster-view-done.png'), fullPage: true });
     await testInfo.attach('cluster-view-done', { path: testInfo.outputPath('cluster-view-done.png'), contentType: 'image/png' });
 

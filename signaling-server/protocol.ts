@@ -72,6 +72,12 @@ export interface TelemetryMessage {
   data: JsonObject;
 }
 
+/** A member's run ended (its node is done); once every member of the run says so, the run is over. */
+export interface FinishedMessage {
+  type: 'finished';
+  runId: string;
+}
+
 export interface PingMessage {
   type: 'ping';
 }
@@ -83,6 +89,7 @@ export type ClientMessage =
   | StartMessage
   | ShapeMessage
   | TelemetryMessage
+  | FinishedMessage
   | PingMessage;
 
 // ---- server → client ----
@@ -222,6 +229,7 @@ const VALIDATORS: Record<ClientMessage['type'], Validator> = {
   start: validateStart,
   shape: validateShape,
   telemetry: validateTelemetry,
+  finished: validateFinished,
   ping: () => success({ type: 'ping' }),
 };
 
@@ -288,6 +296,13 @@ function validateTelemetry(value: JsonObject): ParseResult {
   const dataError = boundedObjectError(value.data, 'telemetry.data', MAX_TELEMETRY_DATA_BYTES);
   if (dataError) return failure('bad-message', dataError);
   return success({ type: 'telemetry', data: value.data as JsonObject });
+}
+
+function validateFinished(value: JsonObject): ParseResult {
+  if (typeof value.runId !== 'string' || value.runId.length < 1 || value.runId.length > 64) {
+    return failure('bad-message', 'finished.runId must be a run id (1-64 characters)');
+  }
+  return success({ type: 'finished', runId: value.runId });
 }
 
 function boundedObjectError(value: unknown, field: string, maxBytes: number): string | null {

@@ -43,6 +43,8 @@ export class Room {
   private readonly participants = new Map<MemberId, Participant>();
   private readonly links = new Map<string, RosterLink>();
   private run: RunInfo | null = null;
+  /** Members of the current run that reported their node done. */
+  private readonly finished = new Set<MemberId>();
   private runTimer: NodeJS.Timeout | undefined;
 
   constructor(readonly name: string) {}
@@ -137,6 +139,18 @@ export class Room {
     return { ok: true, value: notice };
   }
 
+  /**
+   * A member of the run reports that its node is done. Returns true when that ends the run (every
+   * member has finished), so a new run can start at once instead of after the grace period.
+   */
+  finishRun(member: Participant, runId: string): boolean {
+    if (!this.run || this.run.runId !== runId || !this.run.members.includes(member.id)) return false;
+    this.finished.add(member.id);
+    if (!this.run.members.every((id) => this.finished.has(id))) return false;
+    this.endRun();
+    return true;
+  }
+
   /** Stops the run timer; the room is about to be forgotten. */
   dispose(): void {
     clearTimeout(this.runTimer);
@@ -167,6 +181,7 @@ export class Room {
   private endRun(): void {
     clearTimeout(this.runTimer);
     this.run = null;
+    this.finished.clear();
   }
 
   private withRole(role: Role): Participant[] {

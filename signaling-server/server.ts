@@ -17,6 +17,7 @@ import {
   type SignalMessage,
   type StartMessage,
   type TelemetryMessage,
+  type FinishedMessage,
 } from './protocol';
 import { RateLimiter } from './rate-limit';
 import { RoomRegistry, type Participant, type Room } from './rooms';
@@ -255,6 +256,9 @@ class SignalingHub {
       case 'telemetry':
         this.relayTelemetry(session, message);
         break;
+      case 'finished':
+        this.finishRun(session, message);
+        break;
     }
   }
 
@@ -326,6 +330,12 @@ class SignalingHub {
       return;
     }
     session.room.broadcast({ type: 'shape', from, ...shape });
+    session.room.announceRoster();
+  }
+
+  private finishRun(session: Session, message: FinishedMessage): void {
+    if (!session.room.finishRun(session.participant, message.runId)) return;
+    this.config.log(`room ${session.room.name}: run ${message.runId} finished`);
     session.room.announceRoster();
   }
 

@@ -346,6 +346,23 @@ describe('runs', () => {
     expect((await members.a.error()).code).toBe('run-in-progress');
   });
 
+  it('ends the run once every member reports finished, so the next run can start at once', async () => {
+    const server = await serve();
+    const a = await join(server, 'r', 'a');
+    const b = await join(server, 'r', 'b');
+    await reportMesh({ a, b }, a);
+    a.send({ type: 'start', params: PARAMS });
+    const { runId } = await b.next('start');
+    a.send({ type: 'finished', runId: 'some-other-run' });
+    a.send({ type: 'finished', runId });
+    a.send({ type: 'start', params: PARAMS });
+    expect((await a.error()).code).toBe('run-in-progress'); // b has not finished yet
+    b.send({ type: 'finished', runId });
+    await a.roster((r) => r.run === null);
+    a.send({ type: 'start', params: PARAMS });
+    expect((await b.next('start')).runId).not.toBe(runId);
+  });
+
   it('starts a run among the listed members only', async () => {
     const server = await serve();
     const a = await join(server, 'r', 'a');

@@ -142,6 +142,9 @@ export class Session extends Emitter<SessionEvents> {
     const runtime = new NodeRuntime({ self, sink: { send: (to, bytes) => mesh.send(to, bytes) }, clock: this.options.clock, timers: this.timers });
     this.runtime = runtime;
     this.emit('run', { runtime, notice });
+    runtime.on('phase', ({ phase }) => {
+      if (phase === 'done') this.signaling.send({ type: 'finished', runId: notice.runId });
+    });
     runtime.start({ runId: notice.runId, run: notice.run, members: notice.members, params: notice.params });
     this.scheduleTelemetry(runtime);
   }

@@ -90,7 +90,7 @@ function useCanStart(): { ok: boolean; reason: string } {
   if (!role) return { ok: false, reason: 'Only a member of the room can start a run.' };
   if (signaling !== 'open') return { ok: false, reason: 'Waiting for the signaling server.' };
   if (running) return { ok: false, reason: 'A run is in progress.' };
-  if (serverRun) return { ok: false, reason: 'The server holds the last run open for a few seconds after its end.' };
+  if (serverRun) return { ok: false, reason: 'The last run ends when every member has finished (or a few seconds after its deadline).' };
   const mesh = meshStatus(roster);
   if (!mesh.complete) return { ok: false, reason: `Waiting for the mesh: ${mesh.connected} of ${mesh.total} members are connected to everyone.` };
   return { ok: true, reason: `Start a run with all ${mesh.total} member${mesh.total === 1 ? '' : 's'} of the room.` };

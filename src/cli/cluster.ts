@@ -5,9 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createSignalingServer } from '../../signaling-server/server';
 import { simMemberIds } from '../sim/simulate';
-import { describeFlags, flagBoolean, flagNumber, flagString, parseFlags, UsageError, type FlagSpecs, type ParsedFlags } from './flags';
+import { describeFlags, flagBoolean, flagNumber, flagString, parseFlags, type FlagSpecs, type ParsedFlags } from './flags';
 import type { CommandOutput } from './output';
-import { RUN_FLAGS, runParamsFromFlags, runParamsToArgs } from './run-flags';
+import { roomFromFlags, RUN_FLAGS, runParamsFromFlags, runParamsToArgs } from './run-flags';
 
 const BIN = fileURLToPath(new URL('../../bin/chatterbox.js', import.meta.url));
 
@@ -46,8 +46,7 @@ export async function runCluster(args: readonly string[], out: CommandOutput): P
     out.stdout(CLUSTER_HELP);
     return 0;
   }
-  const room = flagString(flags, 'room') ?? `cluster-${randomBytes(4).toString('hex')}`;
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(room)) throw new UsageError('--room must be 1-64 letters, digits, _ or -');
+  const room = roomFromFlags(flags, `cluster-${randomBytes(4).toString('hex')}`);
   const given = flagString(flags, 'signal');
   const server = given ? null : await createSignalingServer({ port: 0, host: '127.0.0.1' });
   try {

@@ -2,16 +2,15 @@
 
 import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { formatFixed, memberListError, isMemberId, type MemberId, type NodeResult, type RunParams } from '../core';
-import { parseIceUrl } from '../net/ice';
 import { nodePeerFactory, nodeWebSocket } from '../net/node-transport';
 import { microsecondClock } from '../runtime/clock';
 import type { NodeRuntime, PeerResult } from '../runtime/runtime';
 import { Session } from '../runtime/session';
 import { traceLine } from '../runtime/trace';
 import type { IceServer } from '../../signaling-server/protocol';
-import { describeFlags, flagBoolean, flagNumber, flagString, flagStrings, parseFlags, UsageError, type FlagSpecs, type ParsedFlags } from './flags';
+import { describeFlags, flagBoolean, flagNumber, flagString, parseFlags, UsageError, type FlagSpecs, type ParsedFlags } from './flags';
 import type { CommandOutput } from './output';
-import { RUN_FLAGS, runParamsFromFlags } from './run-flags';
+import { iceServersFromFlags, roomFromFlags, RUN_FLAGS, runParamsFromFlags } from './run-flags';
 
 export const NODE_EXIT = { done: 0, error: 1, usage: 2, noConnection: 3, stalled: 4, interrupted: 130 } as const;
 export const DEFAULT_SIGNAL_URL = 'ws://127.0.0.1:8787';
@@ -70,18 +69,13 @@ export async function runNode(args: readonly string[], out: CommandOutput): Prom
 function nodeConfigFromFlags(flags: ParsedFlags): NodeConfig {
   const signalUrl = flagString(flags, 'signal') ?? DEFAULT_SIGNAL_URL;
   if (!/^wss?:\/\/[^\s]+$/.test(signalUrl)) throw new UsageError(`--signal must be a ws:// or wss:// URL, got ${JSON.stringify(signalUrl)}`);
-  const room = flagString(flags, 'room') ?? 'chatterbox';
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(room)) throw new UsageError('--room must be 1-64 letters, digits, _ or -');
+  const room = roomFromFlags(flags, 'chatterbox');
   const id = flagString(flags, 'id');
   if (id !== undefined && !isMemberId(id)) throw new UsageError('--id must be 1-32 letters, digits, _ or -');
   const peersFile = flagString(flags, 'peer-config-file');
   const peers = peersFile ? readPeerConfig(peersFile, id) : undefined;
   if (peers && flags.has('expect')) throw new UsageError('use either --expect or --peer-config-file, not both');
-  const iceServers = flagStrings(flags, 'ice').map((url) => {
-    const server = parseIceUrl(url);
-    if (!server) throw new UsageError(`--ice must be a stun:, turn: or turns: URL, got ${JSON.stringify(url)}`);
-    return server;
-  });
+  const iceServers = iceServersFromFlags(flags);
   return {
     signalUrl,
     room,

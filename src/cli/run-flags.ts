@@ -1,7 +1,9 @@
-// The run flags every command shares (as the original's): --send-for, --wait-for, --with-seed, ...
+// Flags the commands share: the run flags (as the original's: --send-for, --wait-for, ...), --room and --ice.
 
+import { isRoomName, type IceServer } from '../../signaling-server/protocol';
 import { DEFAULT_PARAMS, LIMITS, MAX_SEED, type RunParams } from '../core';
-import { flagNumber, type FlagSpecs, type ParsedFlags } from './flags';
+import { parseIceUrl } from '../net/ice';
+import { flagNumber, flagString, flagStrings, UsageError, type FlagSpecs, type ParsedFlags } from './flags';
 
 const MAX_SECONDS = LIMITS.maxDurationMs / 1000;
 
@@ -32,4 +34,20 @@ export function runParamsToArgs(params: RunParams): string[] {
     '--tick-duration', String(params.tickMs),
     '--window', String(params.window),
   ];
+}
+
+/** `--room NAME`, checked with the signaling server's own rule. */
+export function roomFromFlags(flags: ParsedFlags, fallback: string): string {
+  const room = flagString(flags, 'room') ?? fallback;
+  if (!isRoomName(room)) throw new UsageError('--room must be 1-64 letters, digits, _ or -');
+  return room;
+}
+
+/** The repeatable `--ice URL` flag as ICE servers (docs: README, "Nodes on different machines"). */
+export function iceServersFromFlags(flags: ParsedFlags): IceServer[] {
+  return flagStrings(flags, 'ice').map((url) => {
+    const server = parseIceUrl(url);
+    if (!server) throw new UsageError(`--ice must be a stun:, turn: or turns: URL, got ${JSON.stringify(url)}`);
+    return server;
+  });
 }

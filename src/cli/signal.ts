@@ -1,9 +1,9 @@
 // `chatterbox signal`: runs the signaling server (and serves the built UI when there is one).
 
 import { runSignalingServer } from '../../signaling-server/main';
-import { parseIceUrl } from '../net/ice';
-import { describeFlags, flagBoolean, flagNumber, flagString, flagStrings, parseFlags, UsageError, type FlagSpecs } from './flags';
+import { describeFlags, flagBoolean, flagNumber, flagString, flagStrings, parseFlags, type FlagSpecs } from './flags';
 import type { CommandOutput } from './output';
+import { iceServersFromFlags } from './run-flags';
 
 const SIGNAL_FLAGS: FlagSpecs = {
   port: { type: 'integer', value: 'PORT', min: 0, max: 65535, help: 'port for signaling and the UI (default $PORT or 8787)' },
@@ -27,11 +27,7 @@ export async function runSignal(args: readonly string[], out: CommandOutput): Pr
     out.stdout(SIGNAL_HELP);
     return 0;
   }
-  const iceServers = flagStrings(flags, 'ice').map((url) => {
-    const server = parseIceUrl(url);
-    if (!server) throw new UsageError(`--ice must be a stun:, turn: or turns: URL, got ${JSON.stringify(url)}`);
-    return server;
-  });
+  const iceServers = iceServersFromFlags(flags);
   const envPort = process.env.PORT ? Number(process.env.PORT) : 8787;
   // The server keeps the process alive until Ctrl-C or SIGTERM closes it gracefully.
   await runSignalingServer({

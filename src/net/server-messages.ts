@@ -1,7 +1,7 @@
 // Validation of what the signaling server sends: a client trusts no frame from the network.
 
 import { isMemberId, paramsError, type MemberId } from '../core';
-import type { RosterLink, RosterMember, ServerMessage } from '../../signaling-server/protocol';
+import { validateClientMessage, type RosterLink, type RosterMember, type ServerMessage } from '../../signaling-server/protocol';
 
 type Json = Record<string, unknown>;
 
@@ -47,12 +47,7 @@ function isRosterMember(v: unknown): v is RosterMember {
   return isObject(v) && isMemberId(v.id) && isIdList(v.connected);
 }
 
+/** A link setting as the server relays it: the same shape a client sends, plus who set it. */
 function isLink(v: unknown): v is RosterLink {
-  return (
-    isObject(v) &&
-    Array.isArray(v.link) && v.link.length === 2 && isIdList(v.link) &&
-    typeof v.cut === 'boolean' &&
-    typeof v.lossPercent === 'number' && v.lossPercent >= 0 && v.lossPercent <= 100 &&
-    typeof v.delayMs === 'number' && v.delayMs >= 0 && v.delayMs <= 10_000
-  );
+  return isObject(v) && isMemberId(v.from) && validateClientMessage({ ...v, type: 'shape' }).ok;
 }

@@ -16,12 +16,6 @@ export type TraceRecord =
   | { t: number; node: MemberId; ev: 'drop'; to: MemberId; frame: Frame; reason: string }
   | { t: number; node: MemberId; ev: 'crash' };
 
-export type TraceEventName = TraceRecord['ev'];
-
-export const TRACE_EVENTS: readonly TraceEventName[] = [
-  'start', 'send', 'recv', 'timer', 'commit', 'phase', 'result', 'stop', 'link', 'drop', 'crash',
-];
-
 /** One JSON line per record (no trailing newline). Keys in a fixed order so output is byte-stable. */
 export function traceLine(record: TraceRecord): string {
   return JSON.stringify(record);

@@ -1,5 +1,8 @@
 // Headless nodes as separate processes: the CLI's result line, a killed node, exit codes.
 
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignalingServer } from '../../signaling-server/server';
 import { randomRoom, runNodeProcess, startServer } from './helpers';
@@ -24,6 +27,30 @@ describe('chatterbox node', () => {
     expect(one.stdout).toMatch(RESULT_LINE);
     expect(two.stdout).toBe(one.stdout);
     expect(one.stderr).toContain('cluster agrees');
+  });
+
+  it('--peer-config-file starts exactly the listed members, and --trace records the run', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'chatterbox-'));
+    const peers = path.join(dir, 'peers.json');
+    const trace = path.join(dir, 'n1.jsonl');
+    writeFileSync(peers, JSON.stringify(['n1', 'n2']));
+    const common = ['--signal', server.url, '--room', randomRoom(), '--peer-config-file', peers, '--send-for', '0.5', '--wait-for', '1'];
+    const [one, two] = await Promise.all([runNodeProcess([...common, '--id', 'n1', '--trace', trace]), runNodeProcess([...common, '--id', 'n2'])]);
+    expect(one.code, one.stderr).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    const records = readFileSync(trace, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(records[0]).toMatchObject({ ev: 'start', node: 'n1', members: ['n1', 'n2'] });
+    const result = records.find((r) => r.ev === 'result');
+    expect(`(${result.count}, ${result.checksum})\n`).toBe(one.stdout);
+  });
+
+  it('rejects a peer config that does not list the node', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'chatterbox-'));
+    const peers = path.join(dir, 'peers.json');
+    writeFileSync(peers, JSON.stringify(['n1', 'n2']));
+    const run = await runNodeProcess(['--peer-config-file', peers, '--id', 'n3']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('does not list --id n3');
   });
 
   it('a node killed mid-run: the survivors name it and exit with the stalled code', async () => {

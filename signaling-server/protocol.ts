@@ -185,6 +185,20 @@ export type ServerMessage =
   | PongMessage
   | ErrorMessage;
 
+/**
+ * The missing directions of a mesh: [a, b] when member a has not reported an open channel to b.
+ * The server refuses to start a run while there are any; nodes check the roster the same way.
+ */
+export function meshGaps(members: readonly RosterMember[]): Array<[MemberId, MemberId]> {
+  const gaps: Array<[MemberId, MemberId]> = [];
+  for (const a of members) {
+    for (const b of members) {
+      if (a.id !== b.id && !a.connected.includes(b.id)) gaps.push([a.id, b.id]);
+    }
+  }
+  return gaps;
+}
+
 // ---- validation ----
 
 export interface ProtocolError {

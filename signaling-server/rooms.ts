@@ -2,6 +2,7 @@
 
 import { randomInt, randomUUID } from 'node:crypto';
 import { compareIds, sortedMembers, type MemberId } from '../src/core/ids';
+import { meshGaps } from './protocol';
 import type {
   JoinMessage,
   LinkShape,
@@ -237,16 +238,6 @@ export class RoomRegistry {
 }
 
 /** Every ordered pair (a, b) of members where a has not reported b as connected. */
-export function meshGaps(members: readonly Participant[]): Array<[MemberId, MemberId]> {
-  const gaps: Array<[MemberId, MemberId]> = [];
-  for (const a of members) {
-    for (const b of members) {
-      if (a.id !== b.id && !a.connected.includes(b.id)) gaps.push([a.id, b.id]);
-    }
-  }
-  return gaps;
-}
-
 function describeGaps(gaps: ReadonlyArray<[MemberId, MemberId]>): string {
   const listed = gaps.slice(0, MAX_LISTED_GAPS).map(([a, b]) => `${a} is not connected to ${b}`);
   const more = gaps.length - listed.length;

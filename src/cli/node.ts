@@ -7,7 +7,7 @@ import { microsecondClock } from '../runtime/clock';
 import type { NodeRuntime, PeerResult } from '../runtime/runtime';
 import { Session } from '../runtime/session';
 import { traceLine } from '../runtime/trace';
-import type { IceServer } from '../../signaling-server/protocol';
+import { meshGaps, type IceServer } from '../../signaling-server/protocol';
 import { describeFlags, flagBoolean, flagNumber, flagString, parseFlags, UsageError, type FlagSpecs, type ParsedFlags } from './flags';
 import type { CommandOutput } from './output';
 import { iceServersFromFlags, roomFromFlags, RUN_FLAGS, runParamsFromFlags } from './run-flags';
@@ -311,9 +311,9 @@ class HeadlessNode {
 
 /** Every expected member is connected to every other, as this node and the roster see it. */
 function meshComplete(session: Session, expected: MemberId[]): boolean {
-  const self = session.id!;
   const connected = new Set(session.connectedPeers());
-  if (!expected.every((m) => m === self || connected.has(m))) return false;
-  const roster = new Map(session.roster?.members.map((m) => [m.id, new Set(m.connected)]) ?? []);
-  return expected.every((a) => a === self || expected.every((b) => a === b || roster.get(a)?.has(b) === true));
+  if (!expected.every((m) => m === session.id || connected.has(m))) return false;
+  const reports = new Map(session.roster?.members.map((m) => [m.id, m]) ?? []);
+  const members = expected.map((id) => reports.get(id) ?? { id, connected: [] });
+  return meshGaps(members).length === 0;
 }

@@ -6,7 +6,7 @@ import { compareIds, packFrames, type MemberId } from '../core';
 import { Emitter } from './emitter';
 import { LinkShaper } from './link-shaper';
 import type { SignalingClient } from './signaling-client';
-import { systemTimers, type Timers } from '../runtime/clock';
+import { systemTimers, type Timers } from './timers';
 
 export type PeerFactory = (options: SimplePeer.Options) => SimplePeer.Instance;
 export type LinkState = 'connecting' | 'open' | 'lost';

@@ -1,14 +1,4 @@
-// Real time for the runtime: a microsecond clock and timers that can be swapped (tests, hidden tabs).
-
-export interface Timers {
-  set(callback: () => void, delayMs: number): unknown;
-  clear(handle: unknown): void;
-}
-
-export const systemTimers: Timers = {
-  set: (callback, delayMs) => setTimeout(callback, delayMs),
-  clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
+// Real time for the runtime: a microsecond clock (timers are in src/net/timers.ts).
 
 /** Wall-clock microseconds (an integer), from the high-resolution monotonic clock. */
 export function microsecondClock(): () => number {

@@ -20,7 +20,7 @@ import {
   type TimerName,
 } from '../core';
 import { Emitter } from '../net/emitter';
-import { systemTimers, type Timers } from './clock';
+import { systemTimers, type Timers } from '../net/timers';
 import type { TraceRecord } from './trace';
 
 /** What the runtime needs from the network: send bytes to a member. */

@@ -6,7 +6,7 @@ import { compareIds, type MemberId, type RunParams } from '../core';
 import { Emitter } from '../net/emitter';
 import { Mesh, type LinkState, type PeerFactory } from '../net/mesh';
 import { SignalingClient, type SignalingStatus, type WebSocketFactory } from '../net/signaling-client';
-import { systemTimers, type Timers } from './clock';
+import { systemTimers, type Timers } from '../net/timers';
 import { NodeRuntime } from './runtime';
 import { isNodeSnapshotOf, snapshotNode, type NodeSnapshot } from './snapshot';
 

@@ -3,7 +3,7 @@
 // workers keep their timers. Falls back to the main thread's setTimeout where Worker is missing,
 // and moves pending timers there if the worker fails.
 
-import { systemTimers, type Timers } from './clock';
+import { systemTimers, type Timers } from '../net/timers';
 
 /** The worker: runs setTimeout for each request and posts the request's id back when it fires. */
 const WORKER_SOURCE = `

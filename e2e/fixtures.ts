@@ -1,10 +1,8 @@
 // Shared helpers for the e2e specs: tabs as nodes (one browser context each), CLI nodes, rooms.
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { expect, type Browser, type Page } from '@playwright/test';
 
-export const randomRoom = (): string => `e2e-${randomBytes(4).toString('hex')}`;
+export { randomRoom } from '../test/support/cli-process';
 
 /** The signaling server's WebSocket URL for CLI nodes (same port as the page). */
 export function signalUrl(baseURL: string): string {
@@ -45,23 +43,6 @@ export async function expectAgreement(page: Page): Promise<void> {
   const agreement = page.getByTestId('agreement');
   await expect(agreement).toContainText('agree', { timeout: 20_000 });
   await expect(agreement).not.toContainText('disagree');
-}
-
-export interface CliNode {
-  process: ChildProcess;
-  /** Resolves with the node's stdout and exit code when it ends. */
-  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
-}
-
-/** Starts `chatterbox node` (a headless WebRTC node) in a room; it waits for a start from a tab. */
-export function startCliNode(args: string[]): CliNode {
-  const child = spawn(process.execPath, ['bin/chatterbox.js', 'node', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-  child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  return { process: child, done };
 }
 
 export async function closeAll(pages: Page[]): Promise<void> {

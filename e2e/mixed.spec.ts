@@ -2,11 +2,12 @@
 
 import { spawn } from 'node:child_process';
 import { expect, test } from '@playwright/test';
-import { closeAll, expectAgreement, expectDone, expectMesh, openTab, ownId, randomRoom, setParam, signalUrl, startCliNode } from './fixtures';
+import { closeAll, expectAgreement, expectDone, expectMesh, openTab, ownId, randomRoom, setParam, signalUrl } from './fixtures';
+import { runNodeProcess } from '../test/support/cli-process';
 
 test('(b) 2 tabs and 2 headless CLI nodes agree, and each CLI prints the tabs\' result', async ({ browser, baseURL }, testInfo) => {
   const room = randomRoom();
-  const cli = [1, 2].map((i) => startCliNode(['--signal', signalUrl(baseURL!), '--room', room, '--id', `cli${i}`, '--connect-timeout', '90']));
+  const cli = [1, 2].map((i) => runNodeProcess(['--signal', signalUrl(baseURL!), '--room', room, '--id', `cli${i}`, '--connect-timeout', '90']));
   const pages = [await openTab(browser, `/?room=${room}`), await openTab(browser, `/?room=${room}`)];
   await expectMesh(pages, 4);
   await setParam(pages[0], /send-for/i, '2');
@@ -15,7 +16,7 @@ test('(b) 2 tabs and 2 headless CLI nodes agree, and each CLI prints the tabs\' 
   const tabResults = [await expectDone(pages[0]), await expectDone(pages[1])];
   expect(tabResults[1]).toBe(tabResults[0]);
   for (const node of cli) {
-    const { code, stdout } = await node.done;
+    const { code, stdout } = await node;
     expect(code).toBe(0);
     expect(stdout.trim()).toBe(tabResults[0]);
   }

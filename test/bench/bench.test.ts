@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { runLoopback } from '../../src/bench/loopback';
 import { summarizeProfiles } from '../../src/bench/profile';
 import { markdownReport, markdownTable } from '../../src/bench/report';
-import { bestWindow, FULL_PLAN, type BenchSummary, type ClusterFigures } from '../../src/bench/suite';
+import { bestWindow, FULL_PLAN, type BenchSummary, type ClusterFigures, type MemoryFigures } from '../../src/bench/suite';
 import { niceMax, windowPlotSvg } from '../../src/bench/svg';
 import { evaluateTargets } from '../../src/bench/targets';
 import { windowPlot } from '../../src/cli/bench';
@@ -125,11 +125,28 @@ describe('bench report', () => {
     expect(byGoal('fps').met).toBeNull();
   });
 
+  it('judges measured targets against their thresholds', () => {
+    const ten = { nodes: 10, window: 16, durationS: 10, agree: true, spread: 0, baseline: 281_243, target: 2_812_430 };
+    const mesh32 = (formationMs: number) => ({ formationMs, meshOnlyMs: 100, joinMeanMs: 1500, joinMaxMs: 1800, rssMeanMB: 100, rssMaxMB: 104 });
+    const judge = (figures: Partial<Omit<BenchSummary, 'targets'>>, goal: string) => evaluateTargets({ ...fixture(), ...figures }).find((t) => t.goal.includes(goal))!;
+    expect(judge({ ratio: 0.4 }, '0.5 x raw').met).toBe(false);
+    // 10 s of the 60 s target: 2,812,430 / 6 = 468,738 messages, and the nodes must agree.
+    expect(judge({ tenNode: { ...ten, agreedMessages: 468_738 } }, '2,812,430').met).toBe(true);
+    expect(judge({ tenNode: { ...ten, agreedMessages: 468_737 } }, '2,812,430').met).toBe(false);
+    expect(judge({ tenNode: { ...ten, agreedMessages: 468_738, agree: false } }, '2,812,430').met).toBe(false);
+    expect(judge({ mesh: { '32': mesh32(9_999) } }, '32 nodes').met).toBe(true);
+    expect(judge({ mesh: { '32': mesh32(10_000) } }, '32 nodes').met).toBe(false);
+    expect(judge({ memory: { ...(fixture().memory as MemoryFigures), growthMB: 20 } }, 'RSS').met).toBe(false);
+  });
+
   it('renders failures and skips instead of figures', () => {
     const summary = { ...fixture(), targets: evaluateTargets(fixture()) };
     const markdown = markdownReport(summary);
     expect(markdown).toContain('# Chatterbox bench (full)');
     expect(markdown).toContain('| W=1, N=8 |  |  |  | failed: node n5 timed out |');
+    expect(markdown).toContain('| windowed, W=4 | 3 | 4 | yes | 45,000 | 3,000.0 | 0 |');
+    expect(markdown).toContain('| windowed, W=1-no-batching | 3 | 1 | no | 6,000 | 400.0 | 0 |');
+    expect(markdown).toContain('| 4 | 2,000 | 100 | 1,500 / 1,800 | 100.0 | 104.0 |');
     expect(markdown).toContain('Ten nodes: skipped: skipped with --skip');
     expect(markdown).toContain('UI skipped: the UI is not there yet');
     expect(markdown).toContain('| 2 | W=1 commits/s per sender at N=3 >= 0.5 x raw round trips/s | 1200 / 2000 = 0.6 | met |');
@@ -139,6 +156,8 @@ describe('bench report', () => {
   it('picks the agreed window with the most commits per second per sender', () => {
     expect(bestWindow(fixture().windowed as Record<string, ClusterFigures>, [1, 4, 16, 64])).toBe(4);
     expect(bestWindow({}, [1, 4, 16, 64])).toBe(64);
+    const windowed = fixture().windowed as Record<string, ClusterFigures>;
+    expect(bestWindow({ ...windowed, '4': { ...windowed['4'], agree: false } }, [1, 4, 16, 64])).toBe(16);
   });
 });
 
@@ -182,7 +201,9 @@ describe('bench internals', () => {
   });
 
   it('two runtimes on the in-memory link commit messages and sample memory at each count', async () => {
-    const result = await runLoopback({ window: 4, sampleAt: [200, 500], maxSeconds: 10 });
+    let collections = 0;
+    const result = await runLoopback({ window: 4, sampleAt: [200, 500], maxSeconds: 10, beforeSample: () => (collections += 1) });
+    expect(collections).toBe(2);
     expect(result.samples.map((s) => s.committed >= 200)).toEqual([true, true]);
     expect(result.samples[1].committed).toBeGreaterThanOrEqual(500);
     expect(result.committed).toBeGreaterThanOrEqual(500);

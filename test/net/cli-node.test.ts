@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignalingServer } from '../../signaling-server/server';
-import { randomRoom, runNodeProcess, startServer } from './helpers';
+import { randomRoom, runNodeProcess } from '../support/cli-process';
+import { startServer } from './helpers';
 
 let server: SignalingServer;
 beforeAll(async () => {

@@ -1,7 +1,5 @@
 // Helpers for tests on the real network: a signaling server, in-process sessions, spawned CLI nodes.
 
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createSignalingServer, type SignalingServer } from '../../signaling-server/server';
 import type { NodeResult, RunParams } from '../../src/core';
 import { nodePeerFactory, nodeWebSocket } from '../../src/net/node-transport';
@@ -9,8 +7,6 @@ import { microsecondClock } from '../../src/runtime/clock';
 import { Session } from '../../src/runtime/session';
 
 export const startServer = (): Promise<SignalingServer> => createSignalingServer({ port: 0, host: '127.0.0.1' });
-
-export const randomRoom = (): string => `test-${randomBytes(4).toString('hex')}`;
 
 export function openSession(url: string, room: string, id: string): Session {
   return new Session({ signalUrl: url, room, role: 'member', id, connect: nodeWebSocket, createPeer: nodePeerFactory(), clock: microsecondClock() });
@@ -51,22 +47,3 @@ export function results(sessions: Session[]): Promise<NodeResult[]> {
 }
 
 export const PARAMS: RunParams = { sendForMs: 1500, waitForMs: 1500, seed: 4, tickMs: 50, window: 1 };
-
-export interface ChildRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `chatterbox node` as a separate process; `onStderr` sees its logs and can kill it. */
-export function runNodeProcess(args: string[], onStderr?: (text: string, kill: () => void) => void): Promise<ChildRun> {
-  const child = spawn(process.execPath, ['bin/chatterbox.js', 'node', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-  child.stderr.setEncoding('utf8').on('data', (c: string) => {
-    stderr += c;
-    onStderr?.(stderr, () => child.kill('SIGKILL'));
-  });
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}

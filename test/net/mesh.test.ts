@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignalingServer } from '../../signaling-server/server';
 import type { Session } from '../../src/runtime/session';
 import type { TraceRecord } from '../../src/runtime/trace';
-import { openSession, PARAMS, randomRoom, results, startServer, waitFor, waitForMesh } from './helpers';
+import { randomRoom } from '../support/cli-process';
+import { openSession, PARAMS, results, startServer, waitFor, waitForMesh } from './helpers';
 
 let server: SignalingServer;
 beforeAll(async () => {

@@ -1,12 +1,11 @@
 // Everything behind the views that is not React: this tab's live node, the animation loop, and
 // opening a trace to replay it (and going back to live).
 
-import { compareIds, type MemberId } from '../core';
 import type { PageConfig } from './config';
 import { LiveController } from './live/live-controller';
 import { ReplayTimeline } from './replay/replay-timeline';
 import { MAX_TRACE_BYTES, parseTrace } from './replay/trace-parser';
-import { dismissBanner, showBanner, useStore } from './store';
+import { dismissBanner, liveMembersOf, showBanner, useStore } from './store';
 import { Animator, type AnimationSource } from './timeline/animator';
 import { LiveTimeline } from './timeline/live-timeline';
 import { Playhead } from './timeline/playhead';
@@ -26,7 +25,7 @@ export class AppController {
     const timeline = this.live?.timeline ?? new LiveTimeline();
     const clock = this.live?.clock ?? (() => (performance.timeOrigin + performance.now()) * 1000);
     const bounds = this.live?.bounds ?? { earliest: () => -Infinity, latest: clock };
-    this.liveSource = { timeline, playhead: new Playhead(bounds, bounds.latest()), members: liveMembers };
+    this.liveSource = { timeline, playhead: new Playhead(bounds, bounds.latest()), members: () => liveMembersOf(useStore.getState()) };
     this.animator = new Animator(this.liveSource);
     timeline.onActivity = () => this.animator.noteActivity();
   }
@@ -108,13 +107,6 @@ export class AppController {
   private patchReplay(patch: { playing?: boolean; speed?: number }): void {
     useStore.setState((state) => (state.replay ? { replay: { ...state.replay, ...patch } } : state));
   }
-}
-
-/** The members the live view draws: the run's, or else everyone in the room. */
-function liveMembers(): MemberId[] {
-  const state = useStore.getState();
-  if (state.run) return state.run.members;
-  return (state.roster?.members.map((m) => m.id) ?? []).sort(compareIds);
 }
 
 /** The offered speed (at most 1×) at which a typical frame takes closest to COMFORTABLE_FLIGHT_MS on screen. */

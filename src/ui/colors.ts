@@ -1,6 +1,6 @@
 // One color per member, the same in every view: by the member's place in the sorted member list.
 
-import type { MemberId } from '../core';
+import { sortedMembers, type MemberId } from '../core';
 
 /** Bright, distinguishable colors that read well on the dark background. */
 const PALETTE = ['#4ea1ff', '#ff9f43', '#3ddc97', '#ff5d7a', '#b48cff', '#ffd35c', '#3fd4e6', '#ff7ad0', '#a6e35b', '#f0a27a'];
@@ -8,8 +8,7 @@ const PALETTE = ['#4ea1ff', '#ff9f43', '#3ddc97', '#ff5d7a', '#b48cff', '#ffd35c
 export type ColorOf = (id: MemberId) => string;
 
 export function memberColors(members: readonly MemberId[]): ColorOf {
-  const sorted = [...members].sort();
-  const index = new Map(sorted.map((id, i) => [id, i]));
+  const index = new Map(sortedMembers(members).map((id, i) => [id, i]));
   return (id) => colorAt(index.get(id) ?? hashIndex(id));
 }
 

@@ -2,17 +2,16 @@
 
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { compareIds, type MemberId } from '../core';
+import type { MemberId } from '../core';
 import { memberColors, type ColorOf } from './colors';
-import { useStore } from './store';
+import { liveMembersOf, useStore } from './store';
 
 /** The members the views show: a replayed trace's, the live run's, or everyone in the room. */
 export function useMembers(): MemberId[] {
   return useStore(
     useShallow((s) => {
       if (s.mode === 'replay' && s.replay) return s.replay.members;
-      if (s.run) return s.run.members;
-      return (s.roster?.members.map((m) => m.id) ?? []).sort(compareIds);
+      return liveMembersOf(s);
     }),
   );
 }

@@ -1,10 +1,11 @@
 // The UI's state (zustand): fed in batches by the live controller and the replay, read by the views.
 
 import { create } from 'zustand';
-import { DEFAULT_PARAMS, type MemberId, type Phase, type RunParams } from '../core';
+import { DEFAULT_PARAMS, sortedMembers, type MemberId, type Phase, type RunParams } from '../core';
 import type { LinkState } from '../net/mesh';
 import type { LinkSettings } from '../net/link-shaper';
 import type { SignalingStatus } from '../net/signaling-client';
+import type { PeerResult } from '../runtime/runtime';
 import type { NodeSnapshot } from '../runtime/snapshot';
 import type { RosterMessage } from '../../signaling-server/protocol';
 
@@ -13,16 +14,12 @@ export interface RunInfo {
   run: number;
   members: MemberId[];
   params: RunParams;
-  startedBy: MemberId;
   /** This tab's clock (µs) when the run started. */
   startedAt: number;
 }
 
-export interface MemberResult {
-  count: number;
-  checksum: string;
-  complete: boolean;
-}
+/** A member's final (count, checksum), as results are passed between nodes. */
+export type MemberResult = PeerResult;
 
 export interface TrafficCounters {
   dataSent: number;
@@ -68,12 +65,6 @@ export interface ParamsDraft {
   window: string;
 }
 
-export interface ReplayLink {
-  peer: MemberId;
-  node: MemberId;
-  state: string;
-}
-
 export interface ReplayInfo {
   fileName: string;
   members: MemberId[];
@@ -113,8 +104,6 @@ export interface LiveFields {
   doneAt: number | null;
   telemetry: Record<MemberId, NodeSnapshot>;
   counters: TrafficCounters;
-  /** Bumped when this node's commit log grew. */
-  commitLogVersion: number;
   runningChecksum: string | null;
   traceRecords: number;
   traceTruncated: boolean;
@@ -150,7 +139,6 @@ export const INITIAL_LIVE: LiveFields = {
   doneAt: null,
   telemetry: {},
   counters: ZERO_COUNTERS,
-  commitLogVersion: 0,
   runningChecksum: null,
   traceRecords: 0,
   traceTruncated: false,
@@ -188,7 +176,20 @@ export function dismissBanner(id: string): void {
   useStore.setState((state) => (state.banners.some((b) => b.id === id) ? { banners: state.banners.filter((b) => b.id !== id) } : state));
 }
 
+/** The members the live view draws: the run's, or else everyone in the room. */
+export function liveMembersOf(state: LiveFields): MemberId[] {
+  if (state.run) return state.run.members;
+  return sortedMembers(state.roster?.members.map((m) => m.id) ?? []);
+}
+
 /** Links are undirected: one key per pair, smaller id first. */
 export function linkKey(a: MemberId, b: MemberId): string {
   return a < b ? `${a}-${b}` : `${b}-${a}`;
+}
+
+/** Every unordered pair of `ids` (each link once), in list order. */
+export function pairs(ids: readonly MemberId[]): [MemberId, MemberId][] {
+  const result: [MemberId, MemberId][] = [];
+  for (let i = 0; i < ids.length; i += 1) for (let j = i + 1; j < ids.length; j += 1) result.push([ids[i], ids[j]]);
+  return result;
 }

@@ -3,6 +3,7 @@
 
 import { memo, useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import type { MemberId } from '../../core';
+import { HEALTHY_LINK } from '../../net/link-shaper';
 import { useColors, useMembers, useSelfId } from '../hooks';
 import { formatRtt } from '../format';
 import { useController } from '../services';
@@ -45,7 +46,7 @@ export function ClusterView({ joined }: { joined: boolean }) {
     (link: LinkView): void => {
       useStore.setState({ selectedLink: link.key });
       if (useStore.getState().mode !== 'live') return;
-      const shape = link.shape ?? { cut: false, lossPercent: 0, delayMs: 0 };
+      const shape = link.shape ?? HEALTHY_LINK;
       controller.live?.shapeLink(link.a, link.b, { ...shape, cut: !shape.cut });
     },
     [controller],

@@ -1,13 +1,13 @@
 // The state of each link of the cluster view, from this tab's data channels, the roster's reports
 // and the link shapes everybody in the room applies.
 
-import type { MemberId } from '../../core';
+import { sortedMembers, type MemberId } from '../../core';
 import type { LinkSettings } from '../../net/link-shaper';
 import type { LinkState } from '../../net/mesh';
 import type { NodeSnapshot } from '../../runtime/snapshot';
 import type { RosterMessage } from '../../../signaling-server/protocol';
 import { rosterLinkOpen } from '../mesh-status';
-import { linkKey } from '../store';
+import { linkKey, pairs } from '../store';
 
 export type LinkViewState = 'connecting' | 'open' | 'cut' | 'lossy';
 
@@ -33,12 +33,7 @@ export interface LinkInputs {
 }
 
 export function linkViews(members: readonly MemberId[], inputs: LinkInputs): LinkView[] {
-  const views: LinkView[] = [];
-  const sorted = [...members].sort();
-  for (let i = 0; i < sorted.length; i += 1) {
-    for (let j = i + 1; j < sorted.length; j += 1) views.push(linkView(sorted[i], sorted[j], inputs));
-  }
-  return views;
+  return pairs(sortedMembers(members)).map(([a, b]) => linkView(a, b, inputs));
 }
 
 function linkView(a: MemberId, b: MemberId, inputs: LinkInputs): LinkView {

@@ -2,21 +2,23 @@
 // animation) and the store (in batches, at most 10 times a second). The protocol never waits
 // on rendering: handlers only record, and the store is updated later.
 
-import { formatFixed, highestSent, ledgerResult, type Committed, type MemberId, type NodeResult, type Phase, type RunParams } from '../../core';
+import { formatFixed, highestSent, isProtocolFrame, ledgerResult, type Committed, type MemberId, type NodeResult, type Phase, type RunParams } from '../../core';
 import { browserPeerFactory, browserWebSocket } from '../../net/browser-transport';
+import { HEALTHY_LINK, type LinkSettings } from '../../net/link-shaper';
 import type { LinkState, Mesh } from '../../net/mesh';
 import type { SignalingStatus } from '../../net/signaling-client';
 import { microsecondClock } from '../../runtime/clock';
-import type { NodeRuntime, PeerResult } from '../../runtime/runtime';
+import type { NodeRuntime, PeerResult, RunStart } from '../../runtime/runtime';
 import { Session } from '../../runtime/session';
 import { snapshotNode, type NodeSnapshot } from '../../runtime/snapshot';
 import { createWorkerTimers } from '../../runtime/worker-timers';
 import type { RosterLink, RosterMessage, StartNotice } from '../../../signaling-server/protocol';
 import type { PageConfig } from '../config';
-import { dismissBanner, INITIAL_LIVE, linkKey, showBanner, useStore, ZERO_COUNTERS, type LiveFields, type MemberResult } from '../store';
+import { dismissBanner, INITIAL_LIVE, linkKey, pairs, showBanner, useStore, ZERO_COUNTERS, type LiveFields, type MemberResult } from '../store';
 import type { PlayheadBounds } from '../timeline/playhead';
 import type { Flight } from '../timeline/flights';
 import { LiveTimeline } from '../timeline/live-timeline';
+import { leastAdvancedPhase } from '../phase';
 import { CommitLog } from './commit-log';
 import { ThroughputMeter } from './throughput';
 import { TraceRecorder } from './trace-recorder';
@@ -32,7 +34,6 @@ const MAX_LIVE_LAG_US = 3_000_000;
 const COMMIT_LOG_ENTRIES = 10_000;
 const MAX_TRACE_RECORDS = 500_000;
 const SLOW_NETWORK_DELAY_MS = 400;
-const PHASE_ORDER: readonly Phase[] = ['connecting', 'sending', 'waiting', 'done'];
 
 export class LiveController {
   readonly session: Session;
@@ -78,7 +79,7 @@ export class LiveController {
     if (!this.session.requestStart(params)) this.warnOffline('start a run');
   }
 
-  shapeLink(a: MemberId, b: MemberId, settings: { cut: boolean; lossPercent: number; delayMs: number }): void {
+  shapeLink(a: MemberId, b: MemberId, settings: LinkSettings): void {
     if (!this.session.shapeLink(a, b, settings)) this.warnOffline('change a link');
   }
 
@@ -86,8 +87,8 @@ export class LiveController {
   setSlowNetwork(on: boolean): void {
     const members = this.model.roster?.members.map((m) => m.id) ?? [];
     for (const [a, b] of pairs(members)) {
-      const current = this.model.shapes[linkKey(a, b)];
-      this.shapeLink(a, b, { cut: current?.cut ?? false, lossPercent: current?.lossPercent ?? 0, delayMs: on ? SLOW_NETWORK_DELAY_MS : 0 });
+      const current = this.model.shapes[linkKey(a, b)] ?? HEALTHY_LINK;
+      this.shapeLink(a, b, { cut: current.cut, lossPercent: current.lossPercent, delayMs: on ? SLOW_NETWORK_DELAY_MS : 0 });
     }
   }
 
@@ -136,7 +137,7 @@ export class LiveController {
     this.set('shapes', shapes);
     if (roster.run && roster.run.runId !== this.model.run?.runId) {
       // A run that started before this tab joined: watch it (its start time is the server's clock).
-      this.beginRun({ ...roster.run, startedBy: roster.run.members[0] }, roster.run.startedAt * 1000);
+      this.beginRun(roster.run, roster.run.startedAt * 1000);
     }
     this.warnAboutLeavers(roster);
   }
@@ -160,20 +161,19 @@ export class LiveController {
     this.beginRun(notice, this.clock());
   }
 
-  private beginRun(notice: Omit<StartNotice, 'type'>, startedAt: number): void {
+  private beginRun(notice: RunStart, startedAt: number): void {
     this.timeline.reset();
     this.commitLog.clear();
     this.trace.reset();
     this.runtime = null;
     for (const banner of useStore.getState().banners) if (banner.id.startsWith('left-') || banner.id.startsWith('server-')) dismissBanner(banner.id);
-    this.set('run', { runId: notice.runId, run: notice.run, members: [...notice.members], params: notice.params, startedBy: notice.startedBy, startedAt });
+    this.set('run', { runId: notice.runId, run: notice.run, members: [...notice.members], params: notice.params, startedAt });
     this.set('results', {});
     this.set('ownResult', null);
     this.set('ownSerial', 0);
     this.set('doneAt', null);
     this.set('telemetry', {});
     this.set('counters', { ...ZERO_COUNTERS });
-    this.set('commitLogVersion', 0);
     this.set('runningChecksum', null);
     this.set('traceRecords', 0);
     this.set('traceTruncated', false);
@@ -183,11 +183,11 @@ export class LiveController {
 
   /** The phase a run started at `startedAt` is in by the clock (until the nodes themselves tell). */
   private setPhaseByClock(startedAt: number, params: RunParams): void {
-    const sendEnds = startedAt + params.sendForMs * 1000;
-    const waitEnds = sendEnds + params.waitForMs * 1000;
+    const ends = phaseEnds(startedAt, params);
     const now = this.clock();
-    this.set('phase', now < sendEnds ? 'sending' : now < waitEnds ? 'waiting' : 'done');
-    this.set('phaseEndsAt', now < sendEnds ? sendEnds : now < waitEnds ? waitEnds : null);
+    const phase = now < ends.sending ? 'sending' : now < ends.waiting ? 'waiting' : 'done';
+    this.set('phase', phase);
+    this.set('phaseEndsAt', endOf(phase, ends));
   }
 
   private attachRuntime(runtime: NodeRuntime): void {
@@ -200,15 +200,14 @@ export class LiveController {
     });
     runtime.on('send', ({ to, frame, at }) => {
       this.countSent(frame.kind);
-      const isProtocol = frame.kind === 'data' || frame.kind === 'ack' || frame.kind === 'fin';
-      const flight = isProtocol ? this.timeline.recordSend(self, to, frame, at, this.flightUs(to)) : null;
+      const flight = isProtocolFrame(frame) ? this.timeline.recordSend(self, to, frame, at, this.flightUs(to)) : null;
       this.lastSent = flight ? { to, flight } : null;
       this.noteSelfChanged();
     });
     runtime.on('recv', ({ from, frame, at }) => {
       this.model.counters.received += 1;
       this.set('counters', this.model.counters);
-      if (frame.kind === 'data' || frame.kind === 'ack' || frame.kind === 'fin') this.timeline.recordRecv(from, self, frame, at, this.flightUs(from));
+      if (isProtocolFrame(frame)) this.timeline.recordRecv(from, self, frame, at, this.flightUs(from));
       this.noteSelfChanged();
     });
     runtime.on('commit', ({ entry, at }) => this.onCommit(self, entry, at));
@@ -246,7 +245,6 @@ export class LiveController {
     this.timeline.recordCommit(self, entry, at);
     this.model.counters.commits += 1;
     this.set('counters', this.model.counters);
-    this.set('commitLogVersion', this.commitLog.count);
     this.noteSelfChanged();
   }
 
@@ -308,11 +306,10 @@ export class LiveController {
     if (!run) return;
     const present = this.model.roster ? run.members.filter((id) => this.model.roster!.members.some((m) => m.id === id)) : run.members;
     const phases = (present.length > 0 ? present : run.members).map((id) => this.model.telemetry[id]?.phase ?? 'sending');
-    const phase = PHASE_ORDER[Math.min(...phases.map((p) => PHASE_ORDER.indexOf(p)))];
+    const phase = leastAdvancedPhase(phases, 'sending');
     if (phase === this.model.phase) return;
     this.set('phase', phase);
-    const sendEnds = run.startedAt + run.params.sendForMs * 1000;
-    this.set('phaseEndsAt', phase === 'sending' ? sendEnds : phase === 'waiting' ? sendEnds + run.params.waitForMs * 1000 : null);
+    this.set('phaseEndsAt', endOf(phase, phaseEnds(run.startedAt, run.params)));
     if (phase === 'done') this.set('doneAt', this.clock());
   }
 
@@ -389,15 +386,19 @@ export class LiveController {
   }
 }
 
+/** When the send and wait phases of a run started at `startedAt` end by the clock (µs). */
+function phaseEnds(startedAt: number, params: RunParams): { sending: number; waiting: number } {
+  const sending = startedAt + params.sendForMs * 1000;
+  return { sending, waiting: sending + params.waitForMs * 1000 };
+}
+
+function endOf(phase: Phase, ends: { sending: number; waiting: number }): number | null {
+  return phase === 'sending' ? ends.sending : phase === 'waiting' ? ends.waiting : null;
+}
+
 /** Objects the controller mutates in place are copied on their way to the store (React sees a change). */
 function copyOf<T>(value: T): T {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? ({ ...value } as T) : value;
-}
-
-function pairs(ids: readonly MemberId[]): [MemberId, MemberId][] {
-  const result: [MemberId, MemberId][] = [];
-  for (let i = 0; i < ids.length; i += 1) for (let j = i + 1; j < ids.length; j += 1) result.push([ids[i], ids[j]]);
-  return result;
 }
 
 function describeServerError(code: string, message: string, config: PageConfig): string {

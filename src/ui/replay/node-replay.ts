@@ -4,6 +4,7 @@
 import { createNode, isProtocolFrame, step, type MemberId, type NodeResult, type NodeState, type ProtocolEvent } from '../../core';
 import { snapshotNode, type NodeSnapshot } from '../../runtime/snapshot';
 import type { TraceRecord } from '../../runtime/trace';
+import { asTime, countAtOrBefore } from '../timeline/search';
 import { deepClone } from './deep-clone';
 
 const CHECKPOINT_EVERY = 2000;
@@ -46,24 +47,13 @@ export class NodeReplay {
 
   /** The node's state after every input recorded at or before `time`; null before its start. */
   snapshotAt(time: number): NodeSnapshot | null {
-    const applied = this.appliedBy(time);
+    const applied = countAtOrBefore(this.reach, time, asTime);
     if (applied === 0) return null;
     if (this.cached?.applied === applied) return this.cached.snapshot;
     this.moveTo(applied);
     const snapshot = snapshotNode(this.cursor.state);
     this.cached = { applied, snapshot };
     return snapshot;
-  }
-
-  private appliedBy(time: number): number {
-    let low = 0;
-    let high = this.reach.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (this.reach[mid] <= time) low = mid + 1;
-      else high = mid;
-    }
-    return low;
   }
 
   private moveTo(applied: number): void {

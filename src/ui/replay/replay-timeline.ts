@@ -1,14 +1,16 @@
 // A trace on the timeline: every recording node rebuilt by the reducer, frames in flight matched
 // from their send and receive records, and what the replay says about the recorded results.
 
-import { compareIds, formatFixed, type MemberId, type ProtocolFrame, type RunParams } from '../../core';
+import { compareIds, formatFixed, isProtocolFrame, type MemberId, type ProtocolFrame, type RunParams } from '../../core';
 import type { NodeSnapshot } from '../../runtime/snapshot';
 import type { TraceRecord } from '../../runtime/trace';
+import { resultLine } from '../agreement';
 import type { LoggedCommit } from '../live/commit-log';
 import type { MemberResult, ThroughputSeries } from '../store';
 import type { CommitRows } from '../views/CommitLogList';
 import { COMMIT_ANIMATION_US, type CommitMark, type Flight } from '../timeline/flights';
 import { IntervalLog } from '../timeline/interval-log';
+import { countAtOrBefore } from '../timeline/search';
 import type { Timeline } from '../timeline/timeline';
 import { NodeReplay } from './node-replay';
 import type { ParsedTrace } from './trace-parser';
@@ -62,13 +64,7 @@ export class ReplayTimeline implements Timeline {
   /** A node's commits up to `time`, newest first, for the commit log. */
   commitRows(node: MemberId, time: number): CommitRows {
     const log = this.committedBy.get(node) ?? [];
-    let size = 0;
-    let high = log.length;
-    while (size < high) {
-      const mid = (size + high) >>> 1;
-      if (log[mid].at <= time) size = mid + 1;
-      else high = mid;
-    }
+    const size = countAtOrBefore(log, time, (entry) => entry.at);
     return { size, row: (offset) => log[size - 1 - offset] ?? null };
   }
 
@@ -88,7 +84,7 @@ export class ReplayTimeline implements Timeline {
     const sends = new Map<string, { t: number; matched: boolean; lost: boolean }[]>();
     for (const r of records) {
       if (r.ev !== 'send' && r.ev !== 'drop') continue;
-      if (!isProtocol(r.frame)) continue;
+      if (!isProtocolFrame(r.frame)) continue;
       const list = sends.get(flightKey(r.node, r.to, r.frame)) ?? [];
       sends.set(flightKey(r.node, r.to, r.frame), list);
       if (r.ev === 'send') list.push({ t: r.t, matched: false, lost: false });
@@ -97,7 +93,7 @@ export class ReplayTimeline implements Timeline {
     const received: Flight[] = [];
     const unsent: { record: Extract<TraceRecord, { ev: 'recv' }>; frame: ProtocolFrame }[] = [];
     for (const r of records) {
-      if (r.ev !== 'recv' || !isProtocol(r.frame)) continue;
+      if (r.ev !== 'recv' || !isProtocolFrame(r.frame)) continue;
       const send = latestAtOrBefore(sends.get(flightKey(r.from, r.node, r.frame)) ?? [], r.t);
       if (!send) {
         unsent.push({ record: r, frame: r.frame });
@@ -110,7 +106,7 @@ export class ReplayTimeline implements Timeline {
     for (const f of received) this.flightLog.add(f);
     for (const { record, frame } of unsent) this.flightLog.add(flight(record.from, record.node, frame, record.t - typical, record.t, false));
     for (const r of records) {
-      if (r.ev !== 'send' || !isProtocol(r.frame)) continue;
+      if (r.ev !== 'send' || !isProtocolFrame(r.frame)) continue;
       const send = (sends.get(flightKey(r.node, r.to, r.frame)) ?? []).find((s) => s.t === r.t && !s.matched);
       if (!send) continue;
       send.matched = true; // one flight per send record, even for equal keys at equal times
@@ -155,10 +151,10 @@ export class ReplayTimeline implements Timeline {
     const notes: string[] = [];
     for (const [id, node] of [...this.nodes].sort(([a], [b]) => compareIds(a, b))) {
       const replayed = node.finalResult;
-      const line = replayed ? `(${replayed.count}, ${formatFixed(replayed.checksum)})` : null;
+      const line = replayed?.line ?? null;
       const mine = recorded[id];
-      if (mine && line === `(${mine.count}, ${mine.checksum})`) notes.push(`${id}: the replay reproduces the recorded result ${line}.`);
-      else if (mine) notes.push(`${id}: the replay ends with ${line ?? 'no result'}, but the trace recorded (${mine.count}, ${mine.checksum}).`);
+      if (mine && line === resultLine(mine)) notes.push(`${id}: the replay reproduces the recorded result ${line}.`);
+      else if (mine) notes.push(`${id}: the replay ends with ${line ?? 'no result'}, but the trace recorded ${resultLine(mine)}.`);
       else if (replayed) {
         results[id] = { count: replayed.count, checksum: formatFixed(replayed.checksum), complete: replayed.complete };
         notes.push(`${id}: no result recorded; the replay reaches ${line}.`);
@@ -166,10 +162,6 @@ export class ReplayTimeline implements Timeline {
     }
     return { results, notes };
   }
-}
-
-function isProtocol(frame: { kind: string }): frame is ProtocolFrame {
-  return frame.kind === 'data' || frame.kind === 'ack' || frame.kind === 'fin';
 }
 
 function flightKey(from: MemberId, to: MemberId, frame: ProtocolFrame): string {

@@ -3,6 +3,7 @@
 
 import { encodeFrame, isMemberId, memberListError, paramsError, pickParams, SCALE, type Frame, type MemberId, type Phase, type RunParams } from '../../core';
 import type { TraceRecord } from '../../runtime/trace';
+import { PHASE_ORDER } from '../phase';
 
 export interface ParsedTrace {
   records: TraceRecord[];
@@ -13,7 +14,6 @@ export type TraceParseResult = { ok: true; trace: ParsedTrace } | { ok: false; l
 export const MAX_TRACE_BYTES = 512 * 1024 * 1024;
 const MAX_NODES = 64;
 const MAX_TEXT = 200;
-const PHASES: readonly Phase[] = ['connecting', 'sending', 'waiting', 'done'];
 
 type Json = Record<string, unknown>;
 
@@ -71,7 +71,7 @@ function parseRecord(line: string): TraceRecord {
     case 'commit':
       return { ...base, ev: 'commit', from: id(value, 'from'), seq: positive(value, 'seq'), sentAt: count(value, 'sentAt'), value: messageValue(value) };
     case 'phase':
-      return { ...base, ev: 'phase', phase: field(value, 'phase', (v) => PHASES.includes(v as Phase), 'a phase name') as Phase };
+      return { ...base, ev: 'phase', phase: field(value, 'phase', (v) => PHASE_ORDER.includes(v as Phase), 'a phase name') as Phase };
     case 'result':
       return { ...base, ev: 'result', count: count(value, 'count'), checksum: field(value, 'checksum', isChecksum, 'a decimal with 10 decimals') as string, complete: bool(value, 'complete') };
     case 'stop':

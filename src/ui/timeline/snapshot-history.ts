@@ -1,6 +1,7 @@
 // A node's snapshots over time, so the views can show its state at the animation's playhead.
 
 import type { NodeSnapshot } from '../../runtime/snapshot';
+import { asTime, countAtOrBefore } from './search';
 
 export class SnapshotHistory {
   private times: number[] = [];
@@ -22,14 +23,8 @@ export class SnapshotHistory {
 
   /** The last snapshot taken at or before `time`, or null before the first. */
   at(time: number): NodeSnapshot | null {
-    let low = 0;
-    let high = this.times.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (this.times[mid] <= time) low = mid + 1;
-      else high = mid;
-    }
-    return low === 0 ? null : this.snapshots[low - 1];
+    const count = countAtOrBefore(this.times, time, asTime);
+    return count === 0 ? null : this.snapshots[count - 1];
   }
 
   clear(): void {

@@ -3,7 +3,7 @@
 
 import { useController } from '../services';
 import { formatCount } from '../format';
-import { useStore } from '../store';
+import { useStore, type TrafficCounters as Counters } from '../store';
 
 const LIVE_SPEEDS = [
   { scale: 1, label: '1×' },
@@ -48,6 +48,15 @@ export function AnimationControls() {
   );
 }
 
+const COUNTER_LABELS: readonly [keyof Counters, string][] = [
+  ['dataSent', 'DATA sent'],
+  ['acksSent', 'ACKs sent'],
+  ['finsSent', 'FINs sent'],
+  ['received', 'frames in'],
+  ['dropped', 'dropped'],
+  ['commits', 'committed'],
+];
+
 export function TrafficCounters() {
   const counters = useStore((s) => s.counters);
   const joined = useStore((s) => s.selfId !== null);
@@ -56,30 +65,12 @@ export function TrafficCounters() {
   if (!runsHere) return <p className="muted small-print observer-note">This tab runs no node: it shows each member’s state as reported four times a second. Frames in flight are drawn by member tabs.</p>;
   return (
     <dl className="counters" aria-label="This node's traffic">
-      <div>
-        <dt>DATA sent</dt>
-        <dd>{formatCount(counters.dataSent)}</dd>
-      </div>
-      <div>
-        <dt>ACKs sent</dt>
-        <dd>{formatCount(counters.acksSent)}</dd>
-      </div>
-      <div>
-        <dt>FINs sent</dt>
-        <dd>{formatCount(counters.finsSent)}</dd>
-      </div>
-      <div>
-        <dt>frames in</dt>
-        <dd>{formatCount(counters.received)}</dd>
-      </div>
-      <div>
-        <dt>dropped</dt>
-        <dd>{formatCount(counters.dropped)}</dd>
-      </div>
-      <div>
-        <dt>committed</dt>
-        <dd>{formatCount(counters.commits)}</dd>
-      </div>
+      {COUNTER_LABELS.map(([key, label]) => (
+        <div key={key}>
+          <dt>{label}</dt>
+          <dd>{formatCount(counters[key])}</dd>
+        </div>
+      ))}
     </dl>
   );
 }

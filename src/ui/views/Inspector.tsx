@@ -96,7 +96,7 @@ function Checksum({ node, snapshot, isSelf }: { node: MemberId; snapshot: NodeSn
 function CommitLogSection({ node, isSelf, colorOf }: { node: MemberId; isSelf: boolean; colorOf: ColorOf }) {
   const controller = useController();
   const mode = useStore((s) => s.mode);
-  useStore((s) => (isSelf ? s.commitLogVersion : 0)); // re-render when this node's log grows (the log lives outside the store)
+  useStore((s) => (isSelf ? s.counters.commits : 0)); // re-render when this node's log grows (the log lives outside the store)
   const playhead = useStore((s) => (mode === 'replay' ? s.view.playhead : 0));
   let rows: CommitRows | null = null;
   if (mode === 'live' && isSelf && controller.live) {

@@ -2,6 +2,8 @@
 
 import type { ChangeEvent } from 'react';
 import type { MemberId } from '../../core';
+import { HEALTHY_LINK } from '../../net/link-shaper';
+import { MAX_DELAY_MS, MAX_LOSS_PERCENT } from '../../../signaling-server/protocol';
 import { useColors, useMembers } from '../hooks';
 import { formatRtt } from '../format';
 import { useController } from '../services';
@@ -19,7 +21,7 @@ export function LinkPanel() {
   const pair = findPair(members, selectedKey);
   if (!pair || mode !== 'live') return null;
   const [a, b] = pair;
-  const shape = shapes[linkKey(a, b)] ?? { cut: false, lossPercent: 0, delayMs: 0 };
+  const shape = shapes[linkKey(a, b)] ?? HEALTHY_LINK;
   const peer = a === selfId ? b : b === selfId ? a : null;
   const apply = (change: Partial<typeof shape>): void => controller.live?.shapeLink(a, b, { ...shape, ...change });
   const number = (max: number) => (event: ChangeEvent<HTMLInputElement>): number => Math.min(max, Math.max(0, Number(event.target.value) || 0));
@@ -41,12 +43,12 @@ export function LinkPanel() {
         </label>
         <label className="param">
           <span className="param-label">Loss</span>
-          <input type="number" min="0" max="100" step="5" value={shape.lossPercent} onChange={(e) => apply({ lossPercent: number(100)(e) })} aria-label="Loss (%)" />
+          <input type="number" min="0" max={MAX_LOSS_PERCENT} step="5" value={shape.lossPercent} onChange={(e) => apply({ lossPercent: number(MAX_LOSS_PERCENT)(e) })} aria-label="Loss (%)" />
           <span className="param-unit">%</span>
         </label>
         <label className="param">
           <span className="param-label">Delay</span>
-          <input type="number" min="0" max="10000" step="50" value={shape.delayMs} onChange={(e) => apply({ delayMs: number(10_000)(e) })} aria-label="Delay (ms)" />
+          <input type="number" min="0" max={MAX_DELAY_MS} step="50" value={shape.delayMs} onChange={(e) => apply({ delayMs: number(MAX_DELAY_MS)(e) })} aria-label="Delay (ms)" />
           <span className="param-unit">ms</span>
         </label>
       </div>

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { Phase } from '../../core';
 import { formatSeconds } from '../format';
+import { leastAdvancedPhase } from '../phase';
 import { useStore } from '../store';
 
 export function PhaseIndicator() {
@@ -34,10 +35,8 @@ function useCountdown(endsAt: number | null): number | null {
   return endsAt === null ? null : Math.max(0, endsAt / 1000 - now);
 }
 
-const ORDER: readonly Phase[] = ['connecting', 'sending', 'waiting', 'done'];
-
 /** In a replay, the least advanced phase among the rebuilt nodes at the playhead. */
 function replayPhaseOf(snapshots: Record<string, { phase: Phase } | null>): Phase {
-  const phases = Object.values(snapshots).filter((s) => s !== null).map((s) => ORDER.indexOf(s.phase));
-  return phases.length === 0 ? 'connecting' : ORDER[Math.min(...phases)];
+  const phases = Object.values(snapshots).flatMap((s) => (s ? [s.phase] : []));
+  return leastAdvancedPhase(phases, 'connecting');
 }

@@ -4,7 +4,7 @@ import type { ChangeEvent } from 'react';
 import { paramsError, type RunParams } from '../../core';
 import { meshStatus } from '../mesh-status';
 import { useController } from '../services';
-import { draftFromParams, linkKey, useStore, type ParamsDraft } from '../store';
+import { draftFromParams, linkKey, pairs, useStore, type ParamsDraft } from '../store';
 
 /** A run slow enough to follow by eye: a message a second per node, 10 s of sending. */
 const LECTURE_PARAMS: RunParams = { sendForMs: 10_000, waitForMs: 5000, seed: 0, tickMs: 1000, window: 1 };
@@ -101,14 +101,7 @@ function useSlowNetwork(): { on: boolean; possible: boolean } {
   const members = useStore((s) => s.roster?.members);
   const shapes = useStore((s) => s.shapes);
   const signaling = useStore((s) => s.signaling);
-  const ids = members?.map((m) => m.id) ?? [];
-  let links = 0;
-  let delayed = 0;
-  for (let i = 0; i < ids.length; i += 1) {
-    for (let j = i + 1; j < ids.length; j += 1) {
-      links += 1;
-      if ((shapes[linkKey(ids[i], ids[j])]?.delayMs ?? 0) > 0) delayed += 1;
-    }
-  }
-  return { on: links > 0 && delayed === links, possible: links > 0 && signaling === 'open' };
+  const links = pairs(members?.map((m) => m.id) ?? []);
+  const delayed = links.filter(([a, b]) => (shapes[linkKey(a, b)]?.delayMs ?? 0) > 0).length;
+  return { on: links.length > 0 && delayed === links.length, possible: links.length > 0 && signaling === 'open' };
 }

@@ -8,6 +8,7 @@ import type { NodeRuntime, PeerResult } from '../runtime/runtime';
 import { Session } from '../runtime/session';
 import { traceLine } from '../runtime/trace';
 import { meshGaps, type IceServer } from '../../signaling-server/protocol';
+import { describeDifference, judgeAgreement } from '../runtime/agreement';
 import { describeFlags, flagBoolean, flagNumber, flagString, parseFlags, UsageError, type FlagSpecs, type ParsedFlags } from './flags';
 import type { CommandOutput } from './output';
 import { iceServersFromFlags, roomFromFlags, RUN_FLAGS, runParamsFromFlags } from './run-flags';
@@ -244,19 +245,19 @@ class HeadlessNode {
 
   private report(result: NodeResult, members: MemberId[], results: Map<MemberId, PeerResult>): void {
     const mine = { count: result.count, checksum: formatFixed(result.checksum) };
-    const differing = [...results].filter(([, r]) => r.count !== mine.count || r.checksum !== mine.checksum).map(([id]) => id);
-    const missing = members.filter((m) => !results.has(m));
-    const agree = differing.length === 0 && missing.length === 0;
+    const verdict = judgeAgreement(members, Object.fromEntries(results), true);
+    const differing = verdict.kind === 'disagree' ? verdict.differences.map((d) => d.id) : [];
+    const agree = verdict.kind === 'agree' && verdict.missing.length === 0;
     this.out.progress('');
     if (this.config.json) {
       const stats = { timeline: this.timeline, rssBytes: process.memoryUsage().rss };
-      this.out.stdout(JSON.stringify({ id: this.session?.id, ...mine, complete: result.complete, agree, differing, missingResults: missing, reason: result.reason, ...stats }));
+      this.out.stdout(JSON.stringify({ id: this.session?.id, ...mine, complete: result.complete, agree, differing, missingResults: verdict.missing, reason: result.reason, ...stats }));
     } else {
       this.out.stdout(result.line);
     }
     if (agree) this.out.stderr(`cluster agrees: ${members.length} of ${members.length} results equal`);
-    else if (differing.length > 0) this.out.stderr(`DISAGREE: ${differing.map((id) => `${id} (${results.get(id)!.count}, ${results.get(id)!.checksum})`).join(', ')}`);
-    else this.out.stderr(`no result from ${missing.join(', ')}`);
+    else if (verdict.kind === 'disagree') this.out.stderr(`DISAGREE: ${verdict.differences.map(describeDifference).join('; ')}`);
+    if (verdict.missing.length > 0) this.out.stderr(`no result from ${verdict.missing.join(', ')}`);
     if (result.complete) {
       this.finish(NODE_EXIT.done);
       return;

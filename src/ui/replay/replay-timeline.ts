@@ -4,7 +4,7 @@
 import { compareIds, formatFixed, isProtocolFrame, type MemberId, type ProtocolFrame, type RunParams } from '../../core';
 import type { NodeSnapshot } from '../../runtime/snapshot';
 import type { TraceRecord } from '../../runtime/trace';
-import { resultLine } from '../agreement';
+import { resultLine } from '../../runtime/agreement';
 import type { LoggedCommit } from '../live/commit-log';
 import type { MemberResult, ThroughputSeries } from '../store';
 import type { CommitRows } from '../views/CommitLogList';

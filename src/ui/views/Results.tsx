@@ -3,7 +3,7 @@
 
 import { useEffect, useState } from 'react';
 import type { MemberId } from '../../core';
-import { describeDifference, judgeAgreement, resultLine, type Agreement } from '../agreement';
+import { describeDifference, judgeAgreement, resultLine, type Agreement } from '../../runtime/agreement';
 import { formatCount } from '../format';
 import { useColors, useSelfId } from '../hooks';
 import { useStore, type MemberResult } from '../store';

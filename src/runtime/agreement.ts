@@ -1,25 +1,25 @@
-// Do the members agree? Compares their (count, checksum) results and explains any difference.
+// Do the members agree? Compares their (count, checksum) results and explains any difference (tabs and CLI).
 
 import type { MemberId } from '../core';
-import type { MemberResult } from './store';
+import type { PeerResult } from './runtime';
 
 export interface Difference {
   id: MemberId;
-  result: MemberResult;
+  result: PeerResult;
   /** count minus the reference count (the most common result). */
   delta: number;
 }
 
 export type Agreement =
   | { kind: 'pending'; missing: MemberId[]; reported: number }
-  | { kind: 'agree'; reference: MemberResult; agreeing: MemberId[]; missing: MemberId[] }
-  | { kind: 'disagree'; reference: MemberResult; agreeing: MemberId[]; differences: Difference[]; missing: MemberId[] };
+  | { kind: 'agree'; reference: PeerResult; agreeing: MemberId[]; missing: MemberId[] }
+  | { kind: 'disagree'; reference: PeerResult; agreeing: MemberId[]; differences: Difference[]; missing: MemberId[] };
 
 /**
  * Judges the results of `members`. Until every member reported, the verdict is pending unless
  * `final` (this run is over; whoever has not reported by now never will, e.g. it left).
  */
-export function judgeAgreement(members: readonly MemberId[], results: Readonly<Record<MemberId, MemberResult>>, final: boolean): Agreement {
+export function judgeAgreement(members: readonly MemberId[], results: Readonly<Record<MemberId, PeerResult>>, final: boolean): Agreement {
   const reported = members.filter((id) => results[id] !== undefined);
   const missing = members.filter((id) => results[id] === undefined);
   if (reported.length === 0 || (missing.length > 0 && !final)) return { kind: 'pending', missing, reported: reported.length };
@@ -32,7 +32,7 @@ export function judgeAgreement(members: readonly MemberId[], results: Readonly<R
   return { kind: 'disagree', reference, agreeing, differences, missing };
 }
 
-export function resultLine(result: MemberResult): string {
+export function resultLine(result: PeerResult): string {
   return `(${result.count}, ${result.checksum})`;
 }
 
@@ -44,12 +44,12 @@ export function describeDifference(difference: Difference): string {
   return `${id} has ${amount} ${delta < 0 ? 'fewer' : 'more'} message${amount === 1 ? '' : 's'} (${result.count})`;
 }
 
-function sameResult(a: MemberResult, b: MemberResult): boolean {
+function sameResult(a: PeerResult, b: PeerResult): boolean {
   return a.count === b.count && a.checksum === b.checksum;
 }
 
 /** The result most members share; ties go to the first in member order. */
-function mostCommon(results: readonly MemberResult[]): MemberResult {
+function mostCommon(results: readonly PeerResult[]): PeerResult {
   let best = results[0];
   let bestVotes = 0;
   for (const candidate of results) {

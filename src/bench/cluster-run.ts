@@ -2,6 +2,8 @@
 
 import { randomBytes } from 'node:crypto';
 import { createSignalingServer } from '../../signaling-server/server';
+import { runParamsToArgs } from '../cli/run-flags';
+import { DEFAULT_PARAMS } from '../core';
 import { simMemberIds } from '../sim/simulate';
 import { collect, lastJsonLine, spawnChatterbox } from './processes';
 
@@ -59,10 +61,10 @@ export async function runLocalCluster(options: ClusterOptions): Promise<ClusterR
 }
 
 async function runNode(options: ClusterOptions, url: string, room: string, id: string): Promise<NodeReport> {
+  const params = { ...DEFAULT_PARAMS, sendForMs: options.sendForS * 1000, waitForMs: options.waitForS * 1000, window: options.window };
   const args = [
     'node', '--signal', url, '--room', room, '--id', id, '--expect', String(options.nodes), '--json',
-    '--send-for', String(options.sendForS), '--wait-for', String(options.waitForS), '--window', String(options.window),
-    '--connect-timeout', String(connectTimeoutS(options)),
+    ...runParamsToArgs(params), '--connect-timeout', String(connectTimeoutS(options)),
   ];
   if (!options.batching) args.push('--no-batching');
   const outcome = await collect(spawnChatterbox(args, options.nodeFlags), options.timeoutMs);

@@ -1,7 +1,7 @@
 // Two NodeRuntimes in one process joined by an in-memory link (no WebRTC): memory against committed messages.
 
 import { getHeapSpaceStatistics } from 'node:v8';
-import type { MemberId } from '../core';
+import { DEFAULT_PARAMS, type MemberId } from '../core';
 import { microsecondClock } from '../runtime/clock';
 import { NodeRuntime, type FrameSink } from '../runtime/runtime';
 
@@ -22,7 +22,6 @@ export interface MemorySample {
   heapTotalBytes: number;
   /** V8's young generation, which V8 enlarges under a high allocation rate (part of RSS, not of heapUsed). */
   newSpaceBytes: number;
-  atSeconds: number;
 }
 
 export interface LoopbackResult {
@@ -90,13 +89,12 @@ export function runLoopback(options: LoopbackOptions): Promise<LoopbackResult> {
         heapUsedBytes: memory.heapUsed,
         heapTotalBytes: memory.heapTotal,
         newSpaceBytes: newSpace?.space_size ?? 0,
-        atSeconds: (performance.now() - started) / 1000,
       });
       if (pending.length === 0) finish();
     };
     const deadline = setTimeout(finish, options.maxSeconds * 1000);
     for (const id of members) nodes.set(id, new NodeRuntime({ self: id, sink: new LoopbackLink(id, nodes, check), clock }));
-    const params = { sendForMs: options.maxSeconds * 1000, waitForMs: 1000, seed: 0, tickMs: 100, window: options.window };
+    const params = { ...DEFAULT_PARAMS, sendForMs: options.maxSeconds * 1000, window: options.window };
     for (const node of nodes.values()) node.start({ runId: 'loopback', run: 1, members, params });
   });
 }

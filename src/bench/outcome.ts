@@ -14,3 +14,8 @@ export function isFigure<T extends object>(outcome: Outcome<T> | undefined): out
 export function errorText(outcome: Failed | Skipped): string {
   return 'error' in outcome ? `failed: ${outcome.error}` : `skipped: ${outcome.skipped}`;
 }
+
+/** A thrown error as a part's (or one measurement's) outcome. */
+export function failed(error: unknown): Failed {
+  return { error: error instanceof Error ? error.message : String(error) };
+}

@@ -6,7 +6,7 @@ import { commitsPerSenderPerSec, meshFormation, round, runLocalCluster, type Clu
 import { describeMachine, type Machine } from './machine';
 import { runPingPong, type PingPongResult } from './pingpong';
 import { collect, lastJsonLine, spawnScript } from './processes';
-import { isFigure, type Outcome, type PartName } from './outcome';
+import { failed, isFigure, type Outcome, type PartName } from './outcome';
 import { summarizeProfiles, type ProfileSummary } from './profile';
 import { benchSimulator, type SimulatorResult } from './simulator';
 import { evaluateTargets, type Target } from './targets';
@@ -127,7 +127,7 @@ export interface BenchSummary {
   targets: Target[];
 }
 
-export const BASELINE_MESSAGES = 281_243;
+const BASELINE_MESSAGES = 281_243;
 
 export async function runBench(options: BenchOptions): Promise<BenchSummary> {
   return new Bench(options).run();
@@ -190,7 +190,7 @@ class Bench {
     try {
       return await run();
     } catch (error) {
-      return { error: error instanceof Error ? error.message : String(error) };
+      return failed(error);
     } finally {
       this.partSeconds[name] = round((performance.now() - started) / 1000, 1);
       this.options.progress(`bench: ${name} done in ${this.partSeconds[name]} s`);
@@ -248,7 +248,7 @@ class Bench {
         figures[nodes] = meshFormation(run);
         this.options.progress(`bench: mesh of ${nodes} formed in ${figures[nodes].formationMs} ms`);
       } catch (error) {
-        figures[nodes] = { error: error instanceof Error ? error.message : String(error) };
+        figures[nodes] = failed(error);
       }
     }
     return figures;
@@ -282,11 +282,11 @@ class Bench {
     try {
       const run = await this.clusterRun(label, nodes, window, batching, sendForS);
       const figures = clusterFigures(run);
-      this.options.progress(`bench: ${label}: ${figures.agreedCount} agreed, ${round(figures.commitsPerSenderPerSec, 1)} commits/s per sender${figures.agree ? '' : ' (NOT agreed)'}`);
+      this.options.progress(`bench: ${label}: ${figures.agreedCount} agreed, ${figures.commitsPerSenderPerSec} commits/s per sender${figures.agree ? '' : ' (NOT agreed)'}`);
       return figures;
     } catch (error) {
       this.options.progress(`bench: ${label} failed: ${String(error)}`);
-      return { error: error instanceof Error ? error.message : String(error) };
+      return failed(error);
     }
   }
 

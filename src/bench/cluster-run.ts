@@ -2,6 +2,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { createSignalingServer } from '../../signaling-server/server';
+import type { NodeTimeline } from '../cli/node';
 import { runParamsToArgs } from '../cli/run-flags';
 import { DEFAULT_PARAMS } from '../core';
 import { simMemberIds } from '../sim/simulate';
@@ -17,13 +18,6 @@ export interface ClusterOptions {
   timeoutMs: number;
   /** Node flags for every node process (e.g. --cpu-prof). */
   nodeFlags?: readonly string[];
-}
-
-export interface NodeTimeline {
-  processStartMs: number;
-  joinedMs?: number;
-  runStartMs?: number;
-  doneMs?: number;
 }
 
 /** What `chatterbox node --json` prints (the fields the bench uses). */

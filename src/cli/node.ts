@@ -110,7 +110,7 @@ function readPeerConfig(path: string, id: MemberId | undefined): MemberId[] {
 }
 
 /** Wall-clock moments of a node's life (epoch ms), reported with --json for benchmarks. */
-interface NodeTimeline {
+export interface NodeTimeline {
   processStartMs: number;
   joinedMs?: number;
   runStartMs?: number;

@@ -118,6 +118,7 @@ describe('receiver', () => {
     const effects = apply(b, frame(data('a', 3)));
     expect(commits(effects)).toEqual([]);
     expect(sends(effects)).toEqual([{ to: 'a', kind: 'ack', run: 9, from: 'b', seq: 0 }]);
+    expect(b.receivers.get('a')!.buffer.size).toBe(0); // not kept either
   });
 
   it('drops a message whose sentAt breaks the sender clock order, silently', () => {

@@ -142,11 +142,13 @@ export class Session extends Emitter<SessionEvents> {
     const runtime = new NodeRuntime({ self, sink: { send: (to, bytes) => mesh.send(to, bytes) }, clock: this.options.clock, timers: this.timers });
     this.runtime = runtime;
     this.emit('run', { runtime, notice });
+    const publish = this.scheduleTelemetry(runtime);
     runtime.on('phase', ({ phase }) => {
-      if (phase === 'done') this.signaling.send({ type: 'finished', runId: notice.runId });
+      if (phase !== 'done') return;
+      publish();
+      this.signaling.send({ type: 'finished', runId: notice.runId });
     });
     runtime.start({ runId: notice.runId, run: notice.run, members: notice.members, params: notice.params });
-    this.scheduleTelemetry(runtime);
   }
 
   private onShape(notice: ShapeNotice): void {
@@ -170,21 +172,18 @@ export class Session extends Emitter<SessionEvents> {
     this.emit('telemetry', { from, snapshot });
   }
 
-  /** Publishes this node's snapshot to the room while the run is on, and once at the end. */
-  private scheduleTelemetry(runtime: NodeRuntime): void {
+  /** Publishes this node's snapshot to the room while the run is on; returns the publisher (for the last one, at the end). */
+  private scheduleTelemetry(runtime: NodeRuntime): () => void {
     const period = this.options.telemetryMs ?? 250;
-    if (period <= 0) return;
     if (this.telemetryTimer) this.timers.clear(this.telemetryTimer);
     const publish = (): void => {
-      if (this.runtime !== runtime) return;
+      if (this.runtime !== runtime || period <= 0) return;
       const snapshot: NodeSnapshot = { ...snapshotNode(runtime.state), rttMs: roundedRtts(runtime.rttMs) };
       this.signaling.send({ type: 'telemetry', data: { snapshot: snapshot as unknown as Record<string, unknown> } });
       if (runtime.state.phase !== 'done') this.telemetryTimer = this.timers.set(publish, period);
     };
-    this.telemetryTimer = this.timers.set(publish, period);
-    runtime.on('phase', ({ phase }) => {
-      if (phase === 'done') publish();
-    });
+    if (period > 0) this.telemetryTimer = this.timers.set(publish, period);
+    return publish;
   }
 }
 

@@ -5,16 +5,13 @@ import { DEFAULT_PARAMS, sortedMembers, type MemberId, type Phase, type RunParam
 import type { LinkState } from '../net/mesh';
 import type { LinkSettings } from '../net/link-shaper';
 import type { SignalingStatus } from '../net/signaling-client';
-import type { PeerResult } from '../runtime/runtime';
+import type { PeerResult, RunStart } from '../runtime/runtime';
 import type { NodeSnapshot } from '../runtime/snapshot';
 import type { RosterMessage } from '../../signaling-server/protocol';
 
-export interface RunInfo {
-  runId: string;
-  run: number;
-  members: MemberId[];
-  params: RunParams;
-  /** This tab's clock (µs) when the run started. */
+/** The run this tab shows: the runtime's run start, plus when it started on this tab's clock. */
+export interface RunInfo extends RunStart {
+  /** This tab's clock (µs) when the run started (the server's RunInfo uses epoch ms). */
   startedAt: number;
 }
 

@@ -25,6 +25,27 @@ test('(b) 2 tabs and 2 headless CLI nodes agree, and each CLI prints the tabs\' 
   await closeAll(pages);
 });
 
+test('(g) a tab runs its protocol in a worker, another on its main thread (?node=main), and both agree with a headless node', async ({ browser, baseURL }) => {
+  const room = randomRoom();
+  const cli = runNodeProcess(['--signal', signalUrl(baseURL!), '--room', room, '--id', 'cli1', '--connect-timeout', '90']);
+  const inWorker = await openTab(browser, `/?room=${room}`);
+  const onMain = await openTab(browser, `/?room=${room}&node=main`);
+  await expect(inWorker.getByTestId('node-mode')).toHaveText('in worker');
+  await expect(onMain.getByTestId('node-mode')).toHaveText('in main thread');
+  await expectMesh([inWorker, onMain], 3);
+  await setParam(inWorker, /send-for/i, '2');
+  await setParam(inWorker, /wait-for/i, '2');
+  await inWorker.getByTestId('start-run').click();
+  const tabResults = [await expectDone(inWorker), await expectDone(onMain)];
+  expect(tabResults[1]).toBe(tabResults[0]);
+  const { code, stdout } = await cli;
+  expect(code).toBe(0);
+  expect(stdout.trim()).toBe(tabResults[0]);
+  await expectAgreement(inWorker);
+  await expectAgreement(onMain);
+  await closeAll([inWorker, onMain]);
+});
+
 test('(c) cutting a link in the UI stops acks on it; restoring it lets the run end in agreement', async ({ browser }, testInfo) => {
   const room = randomRoom();
   const pages = [];

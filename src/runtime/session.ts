@@ -1,5 +1,5 @@
-// A node's session in a room: signaling, the WebRTC mesh and one runtime per run, wired together.
-// The CLI's headless nodes and the browser tabs both run exactly this.
+// A node's session in a room: signaling, the WebRTC mesh, and the host where its protocol runs,
+// wired together. The CLI's headless nodes and the browser tabs both run exactly this.
 
 import type { IceServer, RosterMessage, Role, StartNotice, ShapeNotice, RosterLink } from '../../signaling-server/protocol';
 import { compareIds, type MemberId, type RunParams } from '../core';
@@ -7,8 +7,9 @@ import { Emitter } from '../net/emitter';
 import { Mesh, type LinkState, type PeerFactory } from '../net/mesh';
 import { SignalingClient, type SignalingStatus, type WebSocketFactory } from '../net/signaling-client';
 import { systemTimers, type Timers } from '../net/timers';
-import { NodeRuntime } from './runtime';
-import { isNodeSnapshotOf, snapshotNode, type NodeSnapshot } from './snapshot';
+import { NodeHost, type NodeHostPort } from './node-host';
+import type { NodeRuntime } from './runtime';
+import { isNodeSnapshotOf, type NodeSnapshot } from './snapshot';
 
 export interface SessionOptions {
   signalUrl: string;
@@ -25,6 +26,8 @@ export interface SessionOptions {
   batching?: boolean;
   /** How often a member publishes its snapshot to the room while a run is on (ms; 0 = never). */
   telemetryMs?: number;
+  /** Where the protocol runs (a tab's worker, say); default: in this process, a NodeHost. */
+  host?: NodeHostPort;
   log?: (message: string) => void;
 }
 
@@ -32,7 +35,7 @@ export interface SessionEvents extends Record<string, unknown> {
   status: SignalingStatus;
   welcome: { id: MemberId };
   roster: RosterMessage;
-  /** A run started that this node is a member of: its runtime is ready and running. */
+  /** A run started that this node is a member of, in this process: its runtime is ready, not yet started. */
   run: { runtime: NodeRuntime; notice: StartNotice };
   /** A run started in the room (also for observers and non-members). */
   start: StartNotice;
@@ -45,14 +48,22 @@ export interface SessionEvents extends Record<string, unknown> {
 export class Session extends Emitter<SessionEvents> {
   readonly signaling: SignalingClient;
   mesh: Mesh | null = null;
-  runtime: NodeRuntime | null = null;
   roster: RosterMessage | null = null;
+  readonly host: NodeHostPort;
+  /** The host when the protocol runs in this process (its runtime can be watched directly). */
+  private readonly localHost: NodeHost | null;
   private readonly timers: Timers;
-  private telemetryTimer: unknown = null;
+  private runId: string | null = null;
 
   constructor(private readonly options: SessionOptions) {
     super();
     this.timers = options.timers ?? systemTimers;
+    this.localHost = options.host ? null : new NodeHost({ clock: options.clock, timers: this.timers, batching: options.batching, telemetryMs: options.telemetryMs });
+    this.host = options.host ?? this.localHost!;
+    this.localHost?.on('run', (run) => this.emit('run', run));
+    this.host.on('telemetry', ({ snapshot }) => this.signaling.send({ type: 'telemetry', data: { snapshot: snapshot as unknown as Record<string, unknown> } }));
+    this.host.on('finished', ({ runId }) => this.signaling.send({ type: 'finished', runId }));
+    this.host.on('lost', ({ peer, attempt, reason }) => this.mesh?.channelLost(peer, attempt, reason));
     this.signaling = new SignalingClient({ url: options.signalUrl, room: options.room, role: options.role, id: options.id, connect: options.connect, log: options.log });
     this.signaling.on('status', (status) => this.emit('status', status));
     this.signaling.on('welcome', ({ id, iceServers }) => this.onWelcome(id, iceServers));
@@ -69,6 +80,16 @@ export class Session extends Emitter<SessionEvents> {
 
   get role(): Role {
     return this.options.role;
+  }
+
+  /** This process's runtime of the current run (null when the protocol runs in a worker). */
+  get runtime(): NodeRuntime | null {
+    return this.localHost?.runtime ?? null;
+  }
+
+  /** Whether this member was started in the run of that id (wherever its protocol runs). */
+  isRunning(runId: string): boolean {
+    return this.runId === runId;
   }
 
   /** Asks the server to start a run with these members (default: every member in the room). */
@@ -89,14 +110,12 @@ export class Session extends Emitter<SessionEvents> {
 
   /** Lets frames already sent (a RESULT, say) leave before closing; for processes about to exit. */
   async closeGracefully(): Promise<void> {
-    await this.mesh?.drain();
+    await this.host.drain();
     this.close();
   }
 
   close(): void {
-    if (this.telemetryTimer) this.timers.clear(this.telemetryTimer);
-    this.telemetryTimer = null;
-    this.runtime?.dispose();
+    this.host.close();
     this.mesh?.destroy();
     this.signaling.close();
   }
@@ -109,8 +128,9 @@ export class Session extends Emitter<SessionEvents> {
   }
 
   private createMesh(self: MemberId, iceServers: IceServer[]): void {
-    const mesh = new Mesh({ self, signaling: this.signaling, createPeer: this.options.createPeer, iceServers, timers: this.timers, batching: this.options.batching, log: this.options.log });
-    mesh.on('frame', ({ from, bytes }) => this.runtime?.receive(from, bytes));
+    const mesh = new Mesh({ self, signaling: this.signaling, createPeer: this.options.createPeer, iceServers, timers: this.timers, log: this.options.log });
+    mesh.on('channel', ({ peer, attempt, channel }) => this.host.attach(peer, attempt, channel));
+    mesh.on('closed', ({ peer, attempt }) => this.host.detach(peer, attempt));
     mesh.on('link', (change) => {
       this.reportPeers();
       this.emit('link', change);
@@ -136,19 +156,9 @@ export class Session extends Emitter<SessionEvents> {
     this.emit('start', notice);
     const self = this.id;
     if (this.options.role !== 'member' || !self || !this.mesh || !notice.members.includes(self)) return;
-    if (this.runtime && this.runtime.run?.runId === notice.runId) return;
-    this.runtime?.dispose();
-    const mesh = this.mesh;
-    const runtime = new NodeRuntime({ self, sink: { send: (to, bytes) => mesh.send(to, bytes) }, clock: this.options.clock, timers: this.timers });
-    this.runtime = runtime;
-    this.emit('run', { runtime, notice });
-    const publish = this.scheduleTelemetry(runtime);
-    runtime.on('phase', ({ phase }) => {
-      if (phase !== 'done') return;
-      publish();
-      this.signaling.send({ type: 'finished', runId: notice.runId });
-    });
-    runtime.start({ runId: notice.runId, run: notice.run, members: notice.members, params: notice.params });
+    if (this.runId === notice.runId) return;
+    this.runId = notice.runId;
+    this.host.start(self, notice);
   }
 
   private onShape(notice: ShapeNotice): void {
@@ -160,7 +170,7 @@ export class Session extends Emitter<SessionEvents> {
     const self = this.id;
     if (!this.mesh || !self || !link.link.includes(self)) return;
     const peer = link.link[0] === self ? link.link[1] : link.link[0];
-    this.mesh.shaper.set(peer, { cut: link.cut, lossPercent: link.lossPercent, delayMs: link.delayMs });
+    this.host.shape(peer, { cut: link.cut, lossPercent: link.lossPercent, delayMs: link.delayMs });
   }
 
   private onTelemetry(from: MemberId, data: Record<string, unknown>): void {
@@ -171,25 +181,4 @@ export class Session extends Emitter<SessionEvents> {
     }
     this.emit('telemetry', { from, snapshot });
   }
-
-  /** Publishes this node's snapshot to the room while the run is on; returns the publisher (for the last one, at the end). */
-  private scheduleTelemetry(runtime: NodeRuntime): () => void {
-    const period = this.options.telemetryMs ?? 250;
-    if (this.telemetryTimer) this.timers.clear(this.telemetryTimer);
-    const publish = (): void => {
-      if (this.runtime !== runtime || period <= 0) return;
-      const snapshot: NodeSnapshot = { ...snapshotNode(runtime.state), rttMs: roundedRtts(runtime.rttMs) };
-      this.signaling.send({ type: 'telemetry', data: { snapshot: snapshot as unknown as Record<string, unknown> } });
-      if (runtime.state.phase !== 'done') this.telemetryTimer = this.timers.set(publish, period);
-    };
-    if (period > 0) this.telemetryTimer = this.timers.set(publish, period);
-    return publish;
-  }
-}
-
-/** Round trips in ms with two decimals: enough for a label, small on the wire. */
-function roundedRtts(rtts: ReadonlyMap<MemberId, number>): Record<MemberId, number> {
-  const table: Record<MemberId, number> = {};
-  for (const [peer, ms] of rtts) table[peer] = Math.round(ms * 100) / 100;
-  return table;
 }

@@ -1,6 +1,7 @@
 // The page's configuration from its URL (room, role, signaling server, ICE servers), validated.
 
 import { MEMBER_ID_PATTERN, type MemberId } from '../core';
+import type { NodeMode } from './live/node-port';
 import { parseIceUrl } from '../net/ice';
 import { ROOM_NAME_PATTERN, type IceServer, type Role } from '../../signaling-server/protocol';
 
@@ -13,6 +14,8 @@ export interface PageConfig {
   id?: MemberId;
   /** The room was made up because the URL named none. */
   generatedRoom: boolean;
+  /** `node=main` keeps the protocol on the main thread; otherwise a worker is used where possible. */
+  nodeMode: NodeMode | null;
 }
 
 export type ConfigResult = { ok: true; config: PageConfig } | { ok: false; problem: string };
@@ -40,12 +43,17 @@ export function readPageConfig(location: Location, devServer: boolean): ConfigRe
   if (idParam !== null && !MEMBER_ID_PATTERN.test(idParam)) {
     return { ok: false, problem: `The id ${JSON.stringify(idParam.slice(0, 80))} is not valid: use 1 to 32 letters, digits, "_" or "-".` };
   }
+  const nodeParam = params.get('node');
+  if (nodeParam !== null && nodeParam !== 'main' && nodeParam !== 'worker') {
+    return { ok: false, problem: `The node parameter ${JSON.stringify(nodeParam.slice(0, 40))} is not valid: use node=worker (the default where the browser allows it) or node=main.` };
+  }
   const config: PageConfig = {
     room: roomParam ?? randomRoomName(),
     role: isObserver(params) ? 'observer' : 'member',
     signalUrl: signalParam ?? defaultSignalUrl(location, devServer),
     iceServers,
     generatedRoom: roomParam === null,
+    nodeMode: nodeParam === 'main' ? 'main-thread' : nodeParam === 'worker' ? 'worker' : null,
   };
   if (idParam !== null) config.id = idParam;
   return { ok: true, config };

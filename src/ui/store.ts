@@ -7,6 +7,8 @@ import type { LinkSettings } from '../net/link-shaper';
 import type { SignalingStatus } from '../net/signaling-client';
 import type { PeerResult, RunStart } from '../runtime/runtime';
 import type { NodeSnapshot } from '../runtime/snapshot';
+import type { TrafficCounters } from './live/feed';
+import type { NodeMode } from './live/node-port';
 import type { RosterMessage } from '../../signaling-server/protocol';
 
 /** The run this tab shows: the runtime's run start, plus when it started on this tab's clock. */
@@ -18,14 +20,7 @@ export interface RunInfo extends RunStart {
 /** A member's final (count, checksum), as results are passed between nodes. */
 export type MemberResult = PeerResult;
 
-export interface TrafficCounters {
-  dataSent: number;
-  acksSent: number;
-  finsSent: number;
-  received: number;
-  dropped: number;
-  commits: number;
-}
+export type { TrafficCounters } from './live/feed';
 
 export interface ThroughputPoint {
   /** Seconds since the run started. */
@@ -82,6 +77,8 @@ export interface ReplayInfo {
 
 export interface LiveFields {
   signaling: SignalingStatus;
+  /** Where this tab's protocol runs (null: an observer runs none). */
+  nodeMode: NodeMode | null;
   selfId: MemberId | null;
   roster: RosterMessage | null;
   /** This tab's data channels, per peer. */
@@ -94,8 +91,6 @@ export interface LiveFields {
   /** This tab's clock (µs) when the current phase ends at the latest. */
   phaseEndsAt: number | null;
   ownResult: string | null;
-  /** This node's current outgoing serial (its message or FIN), as of the last store update. */
-  ownSerial: number;
   results: Record<MemberId, MemberResult>;
   /** This tab's clock (µs) when this node (or, for an observer, every member) was done. */
   doneAt: number | null;
@@ -122,6 +117,7 @@ export const ZERO_COUNTERS: TrafficCounters = { dataSent: 0, acksSent: 0, finsSe
 
 export const INITIAL_LIVE: LiveFields = {
   signaling: 'connecting',
+  nodeMode: null,
   selfId: null,
   roster: null,
   ownLinks: {},
@@ -131,7 +127,6 @@ export const INITIAL_LIVE: LiveFields = {
   phase: 'connecting',
   phaseEndsAt: null,
   ownResult: null,
-  ownSerial: 0,
   results: {},
   doneAt: null,
   telemetry: {},

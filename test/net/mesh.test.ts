@@ -2,6 +2,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignalingServer } from '../../signaling-server/server';
+import type { NodeHost } from '../../src/runtime/node-host';
 import type { Session } from '../../src/runtime/session';
 import type { TraceRecord } from '../../src/runtime/trace';
 import { randomRoom } from '../support/cli-process';
@@ -57,7 +58,8 @@ describe('a real WebRTC mesh', () => {
     a.requestStart({ ...PARAMS, sendForMs: 2000, waitForMs: 2000 });
     await waitFor(() => (a.runtime?.committedCount() ?? 0) > 20, 5000, 'progress');
     a.shapeLink('a', 'b', { cut: true, lossPercent: 0, delayMs: 0 });
-    await waitFor(() => a.mesh?.shaper.get('b').cut === true && b.mesh?.shaper.get('a').cut === true, 2000, 'the cut at both ends');
+    const shaperOf = (s: Session) => (s.host as NodeHost).plane.shaper;
+    await waitFor(() => shaperOf(a).get('b').cut && shaperOf(b).get('a').cut, 2000, 'the cut at both ends');
     const stalledAt = a.runtime!.committedCount();
     const serialAtCut = a.runtime!.state.sender.nextSeq;
     let framesFromB = 0;

@@ -135,18 +135,16 @@ function describeLink(link: LinkView): string {
 }
 
 /**
- * Each node's current outgoing serial for the `data-serial` hook: live, this node's own (updated with
- * the rest of the store, so it is as fresh as the link states) and the others' latest telemetry; in
- * a replay, the serial at the playhead.
+ * Each node's current outgoing serial for the `data-serial` attribute: this node's own and, in a
+ * replay, everyone's at the playhead; live, the others' latest telemetry.
  */
 function useSerials(snapshots: Record<MemberId, NodeSnapshot | null>): (id: MemberId) => number {
   const mode = useStore((s) => s.mode);
   const selfId = useStore((s) => s.selfId);
-  const ownSerial = useStore((s) => s.ownSerial);
   const telemetry = useStore((s) => s.telemetry);
   return (id) => {
-    if (mode === 'replay') return snapshots[id]?.seq ?? 0;
-    return id === selfId ? ownSerial : (telemetry[id]?.seq ?? 0);
+    if (mode === 'replay' || id === selfId) return snapshots[id]?.seq ?? 0;
+    return telemetry[id]?.seq ?? 0;
   };
 }
 

@@ -27,15 +27,17 @@ export class CommitLog {
     return Math.min(this.total, this.capacity);
   }
 
-  push(entry: Committed, at: number): void {
-    this.total += 1;
-    this.entries[(this.total - 1) % this.capacity] = { ...entry, index: this.total, at };
+  /** Adds the commit numbered `entry.index` (numbers only grow; a batch may skip some). */
+  add(entry: LoggedCommit): void {
+    this.total = entry.index;
+    this.entries[(this.total - 1) % this.capacity] = entry;
   }
 
   /** The `offset`-th newest entry (0 = the last commit). */
   newest(offset: number): LoggedCommit | null {
     if (offset < 0 || offset >= this.size) return null;
-    return this.entries[(this.total - 1 - offset) % this.capacity] ?? null;
+    const entry = this.entries[(this.total - 1 - offset) % this.capacity];
+    return entry?.index === this.total - offset ? entry : null; // a skipped number, or a slot not yet reused
   }
 
   clear(): void {

@@ -1,58 +1,53 @@
-// Runs this tab's node: a Session in its room, whose events feed the live timeline (for the
-// animation) and the store (in batches, at most 10 times a second). The protocol never waits
-// on rendering: handlers only record, and the store is updated later.
+// Runs this tab's node: a Session in its room, whose protocol runs in the node (a worker where the
+// browser allows it). The node's feed batches go to the live timeline (for the animation) and to the
+// store (at most 10 times a second). The protocol never waits on rendering.
 
-import { formatFixed, highestSent, isProtocolFrame, ledgerResult, type Committed, type MemberId, type NodeResult, type Phase, type RunParams } from '../../core';
+import { type MemberId, type Phase, type RunParams } from '../../core';
 import { browserPeerFactory, browserWebSocket } from '../../net/browser-transport';
 import { HEALTHY_LINK, type LinkSettings } from '../../net/link-shaper';
-import type { LinkState, Mesh } from '../../net/mesh';
+import type { LinkState } from '../../net/mesh';
 import type { SignalingStatus } from '../../net/signaling-client';
 import { microsecondClock } from '../../runtime/clock';
-import type { NodeRuntime, PeerResult, RunStart } from '../../runtime/runtime';
+import type { RunStart } from '../../runtime/runtime';
 import { Session } from '../../runtime/session';
-import { snapshotNode, type NodeSnapshot } from '../../runtime/snapshot';
+import type { NodeSnapshot } from '../../runtime/snapshot';
 import { createWorkerTimers } from '../../runtime/worker-timers';
 import type { RosterLink, RosterMessage, StartNotice } from '../../../signaling-server/protocol';
 import type { PageConfig } from '../config';
 import { dismissBanner, INITIAL_LIVE, linkKey, pairs, showBanner, useStore, ZERO_COUNTERS, type LiveFields, type MemberResult } from '../store';
 import type { PlayheadBounds } from '../timeline/playhead';
-import type { Flight } from '../timeline/flights';
 import { LiveTimeline } from '../timeline/live-timeline';
 import { leastAdvancedPhase } from '../phase';
 import { CommitLog } from './commit-log';
+import { flightUs, MIN_VISIBLE_FLIGHT_US, type FeedBatch } from './feed';
+import { NodePort } from './node-port';
 import { ThroughputMeter } from './throughput';
 import { TraceRecorder } from './trace-recorder';
 
 /** The store (and React) hear from the protocol at most 10 times a second; the animation shows the detail. */
 const STORE_FLUSH_MS = 100;
-/** Snapshots of this node are taken at most this often (ms), after the event that changed it. */
-const SNAPSHOT_EVERY_MS = 4;
-/** Frames shorter than this still take this long on screen (µs of timeline), so they can be seen. */
-const MIN_VISIBLE_FLIGHT_US = 80_000;
 const LIVE_LAG_MARGIN_US = 30_000;
 const MAX_LIVE_LAG_US = 3_000_000;
 const COMMIT_LOG_ENTRIES = 10_000;
-const MAX_TRACE_RECORDS = 500_000;
 const SLOW_NETWORK_DELAY_MS = 400;
 
 export class LiveController {
   readonly session: Session;
   readonly timeline = new LiveTimeline();
   readonly commitLog = new CommitLog(COMMIT_LOG_ENTRIES);
-  readonly trace = new TraceRecorder(MAX_TRACE_RECORDS);
+  readonly trace = new TraceRecorder();
   readonly clock = microsecondClock();
-  private runtime: NodeRuntime | null = null;
+  /** This tab's node (members only); observers run no protocol. */
+  private readonly node: NodePort | null;
   private readonly model: LiveFields = { ...INITIAL_LIVE, counters: { ...ZERO_COUNTERS } };
   private readonly dirty = new Set<keyof LiveFields>();
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly throughput: ThroughputMeter;
-  private watchedMesh: Mesh | null = null;
-  /** The last frame drawn as sent: the mesh reports a drop right after the send. */
-  private lastSent: { to: MemberId; flight: Flight } | null = null;
-  private snapshotQueued = false;
-  private lastSnapshotAtMs = -Infinity;
+  /** The newest batch of this tab's node in the current run. */
+  private lastBatch: FeedBatch | null = null;
 
   constructor(readonly config: PageConfig) {
+    this.node = config.role === 'member' ? new NodePort(config.nodeMode) : null;
     this.session = new Session({
       signalUrl: config.signalUrl,
       room: config.room,
@@ -63,9 +58,11 @@ export class LiveController {
       iceServers: config.iceServers,
       clock: this.clock,
       timers: createWorkerTimers(),
+      ...(this.node ? { host: this.node } : {}),
       log: (message) => console.debug(message),
     });
     this.throughput = new ThroughputMeter(() => this.sampleCounts(), (series) => this.set('throughput', series));
+    this.set('nodeMode', this.node?.mode ?? null);
     this.subscribe();
   }
 
@@ -92,11 +89,6 @@ export class LiveController {
     }
   }
 
-  /** This node's running checksum over everything committed so far. */
-  runningChecksum(): string | null {
-    return this.runtime && this.runtime.state.phase !== 'connecting' ? formatFixed(ledgerResult(this.runtime.state.ledger).checksum) : null;
-  }
-
   close(): void {
     this.throughput.stop();
     if (this.flushTimer) clearTimeout(this.flushTimer);
@@ -111,7 +103,9 @@ export class LiveController {
     session.on('welcome', ({ id }) => this.set('selfId', id));
     session.on('roster', (roster) => this.onRoster(roster));
     session.on('start', (notice) => this.onStart(notice));
-    session.on('run', ({ runtime }) => this.attachRuntime(runtime));
+    this.node?.on('feed', ({ runId, batch }) => this.onFeed(runId, batch));
+    this.node?.on('log', (message) => console.debug(message));
+    this.node?.on('failed', (reason) => showBanner({ id: 'node-failed', tone: 'error', text: `This tab's node stopped: ${reason}. Reload the page, or add ?node=main to run it on the page's main thread.` }));
     session.on('link', ({ peer, state }) => this.onLink(peer, state));
     session.on('shape', (shape) => this.onShape(shape));
     session.on('telemetry', ({ from, snapshot }) => this.onTelemetry(from, snapshot));
@@ -157,7 +151,7 @@ export class LiveController {
   }
 
   private onStart(notice: StartNotice): void {
-    if (this.runtime && notice.runId === this.model.run?.runId) return; // a repeated notice
+    if (notice.runId === this.model.run?.runId) return; // a repeated notice
     this.beginRun(notice, this.clock());
   }
 
@@ -165,12 +159,11 @@ export class LiveController {
     this.timeline.reset();
     this.commitLog.clear();
     this.trace.reset();
-    this.runtime = null;
+    this.lastBatch = null;
     for (const banner of useStore.getState().banners) if (banner.id.startsWith('left-') || banner.id.startsWith('server-')) dismissBanner(banner.id);
     this.set('run', { runId: notice.runId, run: notice.run, members: [...notice.members], params: notice.params, startedAt });
     this.set('results', {});
     this.set('ownResult', null);
-    this.set('ownSerial', 0);
     this.set('doneAt', null);
     this.set('telemetry', {});
     this.set('counters', { ...ZERO_COUNTERS });
@@ -190,84 +183,36 @@ export class LiveController {
     this.set('phaseEndsAt', endOf(phase, ends));
   }
 
-  private attachRuntime(runtime: NodeRuntime): void {
-    this.runtime = runtime;
-    const self = runtime.self;
-    runtime.on('trace', (record) => {
-      this.trace.add(record);
-      this.set('traceRecords', this.trace.size);
-      if (this.trace.truncated && !this.model.traceTruncated) this.set('traceTruncated', true);
-    });
-    runtime.on('send', ({ to, frame, at }) => {
-      this.countSent(frame.kind);
-      const flight = isProtocolFrame(frame) ? this.timeline.recordSend(self, to, frame, at, this.flightUs(to)) : null;
-      this.lastSent = flight ? { to, flight } : null;
-      this.noteSelfChanged();
-    });
-    runtime.on('recv', ({ from, frame, at }) => {
-      this.model.counters.received += 1;
-      this.set('counters', this.model.counters);
-      if (isProtocolFrame(frame)) this.timeline.recordRecv(from, self, frame, at, this.flightUs(from));
-      this.noteSelfChanged();
-    });
-    runtime.on('commit', ({ entry, at }) => this.onCommit(self, entry, at));
-    runtime.on('phase', ({ phase }) => this.onOwnPhase(runtime, phase));
-    runtime.on('result', (result) => this.onOwnResult(result));
-    runtime.on('results', (results) => this.onResults(results));
-    runtime.on('rtt', ({ peer, ms }) => this.set('rttMs', { ...this.model.rttMs, [peer]: ms }));
-    this.watchDrops();
-    this.noteSelfChanged();
+  /** A batch from this tab's node: every figure in it describes the node at one moment. */
+  private onFeed(runId: string, batch: FeedBatch): void {
+    if (runId !== this.model.run?.runId || !this.model.selfId) return;
+    const self = this.model.selfId;
+    this.lastBatch = batch;
+    this.timeline.recordSnapshot(self, batch.at, batch.snapshot);
+    for (const flight of batch.flights) this.timeline.addFlight(flight);
+    for (const mark of batch.marks) this.timeline.addCommit(mark);
+    for (const entry of batch.log) this.commitLog.add(entry);
+    this.trace.append(batch.trace.text, batch.trace.records, batch.trace.truncated);
+    this.set('traceRecords', this.trace.size);
+    if (batch.trace.truncated !== this.model.traceTruncated) this.set('traceTruncated', batch.trace.truncated);
+    this.set('counters', batch.counters);
+    this.set('runningChecksum', batch.runningChecksum);
+    this.set('rttMs', batch.rttMs);
+    this.onResults(batch.results);
+    if (batch.result !== this.model.ownResult) this.set('ownResult', batch.result);
+    if (batch.phase !== this.model.phase || batch.phaseEndsAt !== this.model.phaseEndsAt) this.onOwnPhase(batch.phase, batch.phaseEndsAt);
   }
 
-  /** Counts frames the mesh dropped (cut, loss, link down) and draws a dropped frame as lost. */
-  private watchDrops(): void {
-    const mesh = this.session.mesh;
-    if (!mesh || mesh === this.watchedMesh) return;
-    this.watchedMesh = mesh;
-    mesh.on('dropped', ({ to }) => {
-      this.model.counters.dropped += 1;
-      this.set('counters', this.model.counters);
-      if (this.lastSent?.to === to) this.lastSent.flight.lost = true;
-      this.lastSent = null;
-    });
-  }
-
-  private countSent(kind: string): void {
-    const counters = this.model.counters;
-    if (kind === 'data') counters.dataSent += 1;
-    else if (kind === 'ack') counters.acksSent += 1;
-    else if (kind === 'fin') counters.finsSent += 1;
-    this.set('counters', counters);
-  }
-
-  private onCommit(self: MemberId, entry: Committed, at: number): void {
-    this.commitLog.push(entry, at);
-    this.timeline.recordCommit(self, entry, at);
-    this.model.counters.commits += 1;
-    this.set('counters', this.model.counters);
-    this.noteSelfChanged();
-  }
-
-  private onOwnPhase(runtime: NodeRuntime, phase: Phase): void {
+  private onOwnPhase(phase: Phase, endsAt: number | null): void {
     this.set('phase', phase);
-    const ends = phase === 'sending' ? runtime.state.sendEndsAt : phase === 'waiting' ? runtime.state.waitEndsAt : null;
-    this.set('phaseEndsAt', ends);
-    if (phase === 'done') {
-      this.set('doneAt', this.clock());
-      this.set('runningChecksum', this.runningChecksum());
-    }
-    this.noteSelfChanged();
+    this.set('phaseEndsAt', endsAt);
+    if (phase === 'done' && this.model.doneAt === null) this.set('doneAt', this.clock());
   }
 
-  private onOwnResult(result: NodeResult): void {
-    this.set('ownResult', result.line);
-    this.noteSelfChanged();
-  }
-
-  private onResults(results: ReadonlyMap<MemberId, PeerResult>): void {
-    const merged = { ...this.model.results };
-    for (const [id, result] of results) merged[id] = { count: result.count, checksum: result.checksum, complete: result.complete };
-    this.set('results', merged);
+  private onResults(results: Record<MemberId, MemberResult>): void {
+    let changed = false;
+    for (const id of Object.keys(results)) if (!this.model.results[id]) changed = true;
+    if (changed) this.set('results', { ...this.model.results, ...results });
   }
 
   private onLink(peer: MemberId, state: LinkState): void {
@@ -297,7 +242,7 @@ export class LiveController {
       const result: MemberResult = { count: snapshot.result.count, checksum: snapshot.result.checksum, complete: snapshot.result.complete };
       this.set('results', { ...this.model.results, [from]: result });
     }
-    if (!this.runtime) this.followPhaseFromTelemetry();
+    if (!this.node) this.followPhaseFromTelemetry();
   }
 
   /** Without a node of its own in the run (an observer), the phase is the least advanced member's (of those still in the room). */
@@ -315,35 +260,17 @@ export class LiveController {
 
   // ---- the animation's view of this node ---------------------------------------------------------
 
-  /** Takes a snapshot of this node once the current event is fully handled (throttled). */
-  private noteSelfChanged(): void {
-    if (this.snapshotQueued) return;
-    this.snapshotQueued = true;
-    const waitMs = this.lastSnapshotAtMs + SNAPSHOT_EVERY_MS - performance.now();
-    if (waitMs <= 0) queueMicrotask(this.takeSnapshot);
-    else setTimeout(this.takeSnapshot, waitMs);
-  }
-
-  private readonly takeSnapshot = (): void => {
-    this.snapshotQueued = false;
-    this.lastSnapshotAtMs = performance.now();
-    const runtime = this.runtime;
-    if (runtime && runtime === this.session.runtime) this.timeline.recordSnapshot(runtime.self, this.clock(), snapshotNode(runtime.state));
-  };
-
-  /** Expected one-way flight to a peer on the timeline: half its RTT (or its shaped delay), made visible. */
-  private flightUs(peer: MemberId): number {
-    const rtt = this.runtime?.rttMs.get(peer);
+  /** Expected one-way flight to a peer on the timeline (as the node draws its own frames). */
+  private flightTo(peer: MemberId): number {
     const self = this.model.selfId;
     const delayMs = self ? (this.model.shapes[linkKey(self, peer)]?.delayMs ?? 0) : 0;
-    const oneWayUs = rtt !== undefined ? (rtt / 2) * 1000 : delayMs * 1000;
-    return Math.max(MIN_VISIBLE_FLIGHT_US, oneWayUs);
+    return flightUs(this.model.rttMs[peer], delayMs);
   }
 
   private liveLagUs(): number {
     const peers = this.model.run?.members ?? [];
     let longest = MIN_VISIBLE_FLIGHT_US;
-    for (const peer of peers) if (peer !== this.model.selfId) longest = Math.max(longest, this.flightUs(peer));
+    for (const peer of peers) if (peer !== this.model.selfId) longest = Math.max(longest, this.flightTo(peer));
     return Math.min(MAX_LIVE_LAG_US, longest + LIVE_LAG_MARGIN_US);
   }
 
@@ -355,11 +282,11 @@ export class LiveController {
     if (!run) return null;
     const counts = new Map<MemberId, number>();
     for (const id of run.members) {
-      const count = id === this.runtime?.self ? this.runtime.committedCount() : this.model.telemetry[id]?.count;
+      const count = id === this.model.selfId && this.lastBatch ? this.lastBatch.snapshot.count : this.model.telemetry[id]?.count;
       if (count !== undefined) counts.set(id, count);
     }
-    if (this.runtime && this.model.phase !== 'done') this.set('runningChecksum', this.runningChecksum());
-    const everyoneDone = run.members.every((id) => (id === this.runtime?.self ? this.model.phase === 'done' : this.model.telemetry[id]?.phase === 'done'));
+    const self = this.node ? this.model.selfId : null;
+    const everyoneDone = run.members.every((id) => (id === self ? this.model.phase === 'done' : this.model.telemetry[id]?.phase === 'done'));
     return everyoneDone ? null : counts;
   }
 
@@ -373,8 +300,6 @@ export class LiveController {
 
   private readonly flush = (): void => {
     this.flushTimer = null;
-    if (this.runtime && this.runtime === this.session.runtime) this.model.ownSerial = highestSent(this.runtime.state);
-    this.dirty.add('ownSerial');
     const partial: Partial<LiveFields> = {};
     for (const key of this.dirty) Object.assign(partial, { [key]: copyOf(this.model[key]) });
     this.dirty.clear();

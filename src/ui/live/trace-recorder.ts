@@ -1,32 +1,33 @@
-// This node's trace (docs/TRACE.md) as JSON Lines, kept for download; bounded in size.
-
-import { traceLine, type TraceRecord } from '../../runtime/trace';
+// This node's trace (docs/TRACE.md) as JSON Lines, kept for download: the node sends it in chunks.
 
 export class TraceRecorder {
-  private lines: string[] = [];
-  private dropped = 0;
-
-  constructor(private readonly maxRecords: number) {}
+  private chunks: string[] = [];
+  private records = 0;
+  private cut = false;
 
   get size(): number {
-    return this.lines.length;
+    return this.records;
   }
 
+  /** Whether the node stopped recording because the trace reached its size limit. */
   get truncated(): boolean {
-    return this.dropped > 0;
+    return this.cut;
   }
 
-  add(record: TraceRecord): void {
-    if (this.lines.length < this.maxRecords) this.lines.push(traceLine(record));
-    else this.dropped += 1;
+  /** Adds `records` records, as JSON Lines text (each line ending in a newline). */
+  append(text: string, records: number, truncated: boolean): void {
+    if (text.length > 0) this.chunks.push(text);
+    this.records += records;
+    this.cut = truncated;
   }
 
   reset(): void {
-    this.lines = [];
-    this.dropped = 0;
+    this.chunks = [];
+    this.records = 0;
+    this.cut = false;
   }
 
   toBlob(): Blob {
-    return new Blob(this.lines.length > 0 ? [this.lines.join('\n'), '\n'] : [], { type: 'application/x-ndjson' });
+    return new Blob(this.chunks, { type: 'application/x-ndjson' });
   }
 }

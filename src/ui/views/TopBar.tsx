@@ -18,6 +18,7 @@ export function TopBar({ config }: { config: PageConfig | null }) {
       </div>
       {config && <RoomInfo config={config} />}
       {config && <OwnId role={config.role} />}
+      {config?.role === 'member' && <NodeModeView />}
       {config && <SignalingStatusView />}
       {config && <MeshStatusView />}
       <PhaseIndicator />
@@ -62,6 +63,26 @@ function OwnId({ role }: { role: string }) {
       <span className="label">{role === 'observer' ? 'Observer' : 'This node'}</span>
       <span className="value mono own-id" data-testid="own-id" style={{ color: id ? colorOf(id) : undefined }}>
         {id ?? '…'}
+      </span>
+    </div>
+  );
+}
+
+const MODE_TEXT = { worker: 'worker', 'main-thread': 'main thread' } as const;
+const MODE_TITLE = {
+  worker: "This tab's protocol runs in a dedicated worker that owns its data channels: rendering never delays it.",
+  'main-thread': "This browser cannot move data channels to a worker, so this tab's protocol shares the main thread with the page; a busy page slows it down.",
+} as const;
+
+/** Where this tab's protocol runs: a worker, or (where the browser cannot transfer data channels) the main thread. */
+function NodeModeView() {
+  const mode = useStore((s) => s.nodeMode);
+  if (!mode) return null;
+  return (
+    <div className="top-item" title={MODE_TITLE[mode]}>
+      <span className="label">Protocol</span>
+      <span className="value" data-testid="node-mode">
+        in {MODE_TEXT[mode]}
       </span>
     </div>
   );

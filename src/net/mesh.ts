@@ -124,6 +124,12 @@ export class Mesh extends Emitter<MeshEvents> {
       this.options.signaling.send({ type: 'signal', to: link.peer, data: { attempt, signal: signal as unknown as Record<string, unknown> } });
     });
     connection.on('connect', () => this.onOpen(link, connection));
+    let warned = false;
+    connection.on('data', () => {
+      // Frames travel on the frame channel; the in-band channel only shows the connection is up.
+      if (!warned) this.options.log?.(`mesh: ignored a message from ${link.peer} on the in-band channel (frames go on '${FRAME_CHANNEL.label}')`);
+      warned = true;
+    });
     connection.on('close', () => this.onLost(link, connection, 'closed'));
     connection.on('error', (error: Error) => this.onLost(link, connection, error.message));
     connection.on('iceStateChange', (state: string) => {

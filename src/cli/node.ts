@@ -230,7 +230,7 @@ class HeadlessNode {
   private onResult(runtime: NodeRuntime, result: NodeResult): void {
     this.timeline.doneMs = Date.now();
     const members = runtime.run?.members ?? [];
-    const graceMs = Math.max(2000, runtime.state.params.waitForMs + 1000);
+    const graceMs = Math.max(2000, runtime.params.waitForMs + 1000);
     const report = (): void => {
       unsubscribe();
       clearTimeout(timer);
@@ -289,11 +289,9 @@ class HeadlessNode {
       this.out.progress(`connecting: signaling ${session.signaling.status}, ${session.connectedPeers().length} peer(s) connected`);
       return;
     }
-    const state = runtime.state;
-    const now = Date.now() * 1000;
-    const deadline = state.phase === 'sending' ? state.sendEndsAt : state.waitEndsAt;
-    const left = state.phase === 'done' ? '' : ` ${Math.max(0, (deadline - now) / 1e6).toFixed(1)} s left,`;
-    this.out.progress(`${state.phase}${left} ${runtime.committedCount()} committed, serial ${state.sender.nextSeq - 1}`);
+    const deadline = runtime.phaseEndsAt();
+    const left = deadline === null ? '' : ` ${Math.max(0, (deadline - Date.now() * 1000) / 1e6).toFixed(1)} s left,`;
+    this.out.progress(`${runtime.phase}${left} ${runtime.committedCount()} committed, serial ${runtime.highestSent()}`);
   }
 
   private debug(message: string): void {

@@ -100,6 +100,8 @@ export interface NodeState {
   ledger: Ledger;
   result: NodeResult | null;
   nextValue: (seq: number) => number;
+  /** When each timer is due (µs), or null when it is not armed: what `nextDeadline` reads. */
+  deadlines: Record<TimerName, number | null>;
 }
 
 export interface StepResult {
@@ -125,6 +127,7 @@ export function createNode(self: MemberId): NodeState {
     ledger: createLedger([]),
     result: null,
     nextValue: () => 1,
+    deadlines: { tick: null, phase: null },
   };
 }
 
@@ -180,10 +183,10 @@ function onStart(state: NodeState, event: Extract<ProtocolEvent, { type: 'start'
     state.sender.ackedUpTo.set(member, 0);
     state.receivers.set(member, { contiguous: 0, committed: 0, lastCommittedSentAt: -1, buffer: new Map(), finished: false });
   }
-  effects.push({ type: 'timer', name: 'tick', at: event.now + state.params.tickMs * US_PER_MS });
+  armTimer(state, effects, 'tick', event.now + state.params.tickMs * US_PER_MS);
   if (event.params.sendForMs > 0) {
     enterPhase(state, 'sending', event.now, effects);
-    effects.push({ type: 'timer', name: 'phase', at: state.sendEndsAt });
+    armTimer(state, effects, 'phase', state.sendEndsAt);
     progress(state, event.now, effects);
   } else {
     enterWaiting(state, event.now, effects);
@@ -205,17 +208,36 @@ function onStop(state: NodeState, now: number, effects: Effect[]): void {
 
 // ---- timers ---------------------------------------------------------------------------------
 
+/**
+ * The earliest armed timer: a driver sleeps until `at` (its own clock), then steps the node with
+ * `{ type: 'timer', name }` (and any other timer due by then). Like quinn-proto's poll_timeout(),
+ * the deadlines live in the state, so drivers keep no timer books. Null once done.
+ */
+export function nextDeadline(state: NodeState): { name: TimerName; at: number } | null {
+  const { tick, phase } = state.deadlines;
+  if (tick === null && phase === null) return null;
+  if (phase === null || (tick !== null && tick <= phase)) return { name: 'tick', at: tick! };
+  return { name: 'phase', at: phase };
+}
+
+/** Arms (or re-arms) a timer: recorded in the state, and announced as an effect. */
+function armTimer(state: NodeState, effects: Effect[], name: TimerName, at: number): void {
+  state.deadlines[name] = at;
+  effects.push({ type: 'timer', name, at });
+}
+
 function onTimer(state: NodeState, name: TimerName, now: number, effects: Effect[]): void {
   if (state.phase === 'connecting' || state.phase === 'done') return;
+  state.deadlines[name] = null;
   if (name === 'tick') {
     resendUnacked(state, now, effects);
     progress(state, now, effects);
-    if (!isDone(state)) effects.push({ type: 'timer', name: 'tick', at: now + state.params.tickMs * US_PER_MS });
+    if (!isDone(state)) armTimer(state, effects, 'tick', now + state.params.tickMs * US_PER_MS);
     return;
   }
   const deadline = state.phase === 'sending' ? state.sendEndsAt : state.waitEndsAt;
   if (now < deadline) {
-    effects.push({ type: 'timer', name: 'phase', at: deadline });
+    armTimer(state, effects, 'phase', deadline);
   } else if (state.phase === 'sending') {
     enterWaiting(state, now, effects);
   } else {
@@ -225,7 +247,7 @@ function onTimer(state: NodeState, name: TimerName, now: number, effects: Effect
 
 function enterWaiting(state: NodeState, now: number, effects: Effect[]): void {
   enterPhase(state, 'waiting', now, effects);
-  effects.push({ type: 'timer', name: 'phase', at: state.waitEndsAt });
+  armTimer(state, effects, 'phase', state.waitEndsAt);
   progress(state, now, effects);
 }
 
@@ -468,6 +490,7 @@ function isComplete(state: NodeState): boolean {
 
 function finish(state: NodeState, reason: DoneReason, now: number, effects: Effect[]): void {
   enterPhase(state, 'done', now, effects);
+  state.deadlines = { tick: null, phase: null };
   const { count, checksum } = ledgerResult(state.ledger);
   const highest = highestSent(state);
   const result: NodeResult = {

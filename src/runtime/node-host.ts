@@ -9,7 +9,7 @@ import { FramePlane, type FrameChannel } from '../net/frame-plane';
 import type { LinkSettings } from '../net/link-shaper';
 import { systemTimers, type Timers } from '../net/timers';
 import { NodeRuntime } from './runtime';
-import { snapshotNode, type NodeSnapshot } from './snapshot';
+import type { NodeSnapshot } from './snapshot';
 
 /** What a host tells the session (which owns signaling and the connections). */
 export interface HostEvents extends Record<string, unknown> {
@@ -107,8 +107,8 @@ export class NodeHost extends Emitter<NodeHostEvents> implements NodeHostPort {
     if (this.telemetryTimer) this.timers.clear(this.telemetryTimer);
     const publish = (): void => {
       if (this.runtime !== runtime || period <= 0) return;
-      this.emit('telemetry', { snapshot: { ...snapshotNode(runtime.state), rttMs: roundedRtts(runtime.rttMs) } });
-      if (runtime.state.phase !== 'done') this.telemetryTimer = this.timers.set(publish, period);
+      this.emit('telemetry', { snapshot: { ...runtime.snapshot(), rttMs: roundedRtts(runtime.rttMs) } });
+      if (runtime.phase !== 'done') this.telemetryTimer = this.timers.set(publish, period);
     };
     if (period > 0) this.telemetryTimer = this.timers.set(publish, period);
     return publish;

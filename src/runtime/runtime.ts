@@ -8,6 +8,9 @@ import {
   isProtocolFrame,
   step,
   committedCount,
+  highestSent,
+  ledgerResult,
+  nextDeadline,
   type Committed,
   type Effect,
   type Frame,
@@ -21,6 +24,7 @@ import {
 } from '../core';
 import { Emitter } from '../net/emitter';
 import { systemTimers, type Timers } from '../net/timers';
+import { snapshotNode, type NodeSnapshot } from './snapshot';
 import type { TraceRecord } from './trace';
 
 /** What the runtime needs from the network: send bytes to a member. */
@@ -66,12 +70,14 @@ export interface RuntimeOptions {
 const PING_INTERVAL_MS = 1000;
 
 export class NodeRuntime extends Emitter<RuntimeEvents> {
-  state: NodeState;
+  /** The node's protocol state: only the reducer changes it; others read it through the getters below. */
+  private state: NodeState;
   run: RunStart | null = null;
   readonly results = new Map<MemberId, PeerResult>();
   readonly rttMs = new Map<MemberId, number>();
   private readonly timers: Timers;
-  private readonly pending = new Map<TimerName, { handle: unknown; at: number }>();
+  /** The one system timer, set for the node's next deadline (`nextDeadline`). */
+  private wakeUp: { handle: unknown; name: TimerName; at: number } | null = null;
   private readonly pendingAcks = new Map<MemberId, Extract<Frame, { kind: 'ack' }>>();
   private pingTimer: unknown = null;
   private pingNonce = 0;
@@ -126,14 +132,43 @@ export class NodeRuntime extends Emitter<RuntimeEvents> {
   }
 
   private clearTimers(): void {
-    for (const { handle } of this.pending.values()) this.timers.clear(handle);
-    this.pending.clear();
+    if (this.wakeUp) this.timers.clear(this.wakeUp.handle);
+    this.wakeUp = null;
     if (this.pingTimer) this.timers.clear(this.pingTimer);
     this.pingTimer = null;
   }
 
   committedCount(): number {
     return committedCount(this.state);
+  }
+
+  get phase(): Phase {
+    return this.state.phase;
+  }
+
+  get params(): RunParams {
+    return this.state.params;
+  }
+
+  /** The serial this node's stream has reached: its current message, or its FIN once sent. */
+  highestSent(): number {
+    return highestSent(this.state);
+  }
+
+  /** When the current phase ends at the latest (this node's clock, µs); null before the start and once done. */
+  phaseEndsAt(): number | null {
+    if (this.state.phase === 'sending') return this.state.sendEndsAt;
+    if (this.state.phase === 'waiting') return this.state.waitEndsAt;
+    return null;
+  }
+
+  /** The checksum over everything committed so far (10 decimals). */
+  runningChecksum(): string {
+    return formatFixed(ledgerResult(this.state.ledger).checksum);
+  }
+
+  snapshot(): NodeSnapshot {
+    return snapshotNode(this.state);
   }
 
   private onControlFrame(frame: Exclude<Frame, { kind: 'data' | 'ack' | 'fin' }>, now: number): void {
@@ -162,6 +197,7 @@ export class NodeRuntime extends Emitter<RuntimeEvents> {
     const { state, effects } = step(this.state, event);
     this.state = state;
     for (const effect of effects) this.perform(effect, event.now);
+    this.armWakeUp();
   }
 
   private perform(effect: Effect, now: number): void {
@@ -170,8 +206,7 @@ export class NodeRuntime extends Emitter<RuntimeEvents> {
         this.sendFrame(effect.to, effect.frame, now);
         break;
       case 'timer':
-        this.setTimer(effect.name, effect.at);
-        break;
+        break; // the state holds its deadlines: armWakeUp() reads them after every step
       case 'commit':
         if (this.has('trace')) this.record({ t: now, node: this.self, ev: 'commit', from: effect.entry.from, seq: effect.entry.seq, sentAt: effect.entry.sentAt, value: effect.entry.value });
         if (this.has('commit')) this.emit('commit', { entry: effect.entry, at: now });
@@ -228,17 +263,25 @@ export class NodeRuntime extends Emitter<RuntimeEvents> {
     for (const [to, frame] of acks) this.options.sink.send(to, encodeFrame(frame));
   }
 
-  private setTimer(name: TimerName, at: number): void {
-    const previous = this.pending.get(name);
-    if (previous) this.timers.clear(previous.handle);
-    const delayMs = Math.max(0, (at - this.options.clock()) / 1000);
-    const handle = this.timers.set(() => this.fire(name), delayMs);
-    this.pending.set(name, { handle, at });
+  /** Sets the one system timer for the node's next deadline, if that changed. */
+  private armWakeUp(): void {
+    const next = nextDeadline(this.state);
+    if (this.wakeUp && next && this.wakeUp.name === next.name && this.wakeUp.at === next.at) return;
+    if (this.wakeUp) this.timers.clear(this.wakeUp.handle);
+    this.wakeUp = null;
+    if (!next) return;
+    const delayMs = Math.max(0, (next.at - this.options.clock()) / 1000);
+    this.wakeUp = { handle: this.timers.set(() => this.onWakeUp(next.name), delayMs), name: next.name, at: next.at };
+  }
+
+  /** The system timer fired (perhaps a little early): fire its timer, then any other that is due. */
+  private onWakeUp(name: TimerName): void {
+    this.wakeUp = null;
+    this.fire(name);
+    this.fireOverdueTimers();
   }
 
   private fire(name: TimerName): void {
-    if (!this.pending.has(name)) return;
-    this.pending.delete(name);
     const now = this.options.clock();
     this.record({ t: now, node: this.self, ev: 'timer', name });
     this.apply({ type: 'timer', now, name });
@@ -249,14 +292,7 @@ export class NodeRuntime extends Emitter<RuntimeEvents> {
    * overdue timers whenever a frame arrives keeps a hidden node's phases on time.
    */
   private fireOverdueTimers(): void {
-    if (this.pending.size === 0) return;
-    const now = this.options.clock();
-    for (const [name, timer] of [...this.pending]) {
-      if (timer.at <= now) {
-        this.timers.clear(timer.handle);
-        this.fire(name);
-      }
-    }
+    for (let next = nextDeadline(this.state); next && next.at <= this.options.clock(); next = nextDeadline(this.state)) this.fire(next.name);
   }
 
   private schedulePing(): void {

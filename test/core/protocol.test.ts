@@ -1,7 +1,7 @@
 // The reducer: the protocol's rules one event at a time, and every phase x event combination.
 
 import { describe, expect, it } from 'vitest';
-import { createNode, step, value, type Effect, type NodeState, type Phase, type ProtocolEvent, type ProtocolFrame, type RunParams } from '../../src/core';
+import { createNode, nextDeadline, step, value, type Effect, type NodeState, type Phase, type ProtocolEvent, type ProtocolFrame, type RunParams } from '../../src/core';
 
 const PARAMS: RunParams = { sendForMs: 1000, waitForMs: 500, seed: 3, tickMs: 100, window: 1 };
 const MS = 1000;
@@ -279,4 +279,19 @@ describe('every phase x event combination is handled', () => {
       });
     }
   }
+});
+
+describe('nextDeadline (the driver sleeps until it)', () => {
+  it('is the tick, then the phase end once it comes first, and nothing before the start or once done', () => {
+    expect(nextDeadline(createNode('a'))).toBeNull();
+    const a = started('a', ['a', 'b'], { sendForMs: 250, tickMs: 100 });
+    expect(nextDeadline(a)).toEqual({ name: 'tick', at: 100 * MS });
+    apply(a, { type: 'timer', now: 100 * MS, name: 'tick' });
+    apply(a, { type: 'timer', now: 200 * MS, name: 'tick' });
+    expect(nextDeadline(a)).toEqual({ name: 'phase', at: 250 * MS });
+    apply(a, { type: 'timer', now: 250 * MS, name: 'phase' });
+    expect(nextDeadline(a)).toEqual({ name: 'tick', at: 300 * MS });
+    apply(a, { type: 'stop', now: 260 * MS });
+    expect(nextDeadline(a)).toBeNull();
+  });
 });

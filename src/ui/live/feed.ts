@@ -1,11 +1,11 @@
 // What a tab's node tells its page: everything the views draw, gathered next to the protocol (in
 // the worker, or on the main thread) and handed over in batches at most once per animation frame.
 
-import { formatFixed, isProtocolFrame, ledgerResult, type Frame, type MemberId, type NodeState, type Phase } from '../../core';
+import { isProtocolFrame, type Frame, type MemberId, type Phase } from '../../core';
 import type { FramePlane } from '../../net/frame-plane';
 import type { Timers } from '../../net/timers';
 import type { NodeRuntime, PeerResult } from '../../runtime/runtime';
-import { snapshotNode, type NodeSnapshot } from '../../runtime/snapshot';
+import type { NodeSnapshot } from '../../runtime/snapshot';
 import { traceLine } from '../../runtime/trace';
 import { COMMIT_ANIMATION_US, RateSampler, type CommitMark, type Flight } from '../timeline/flights';
 import type { LoggedCommit } from './commit-log';
@@ -168,21 +168,21 @@ export class NodeFeed {
 
   /** Everything since the last batch, and the node's state now. */
   private take(): FeedBatch {
-    const state = this.runtime.state;
+    const runtime = this.runtime;
     const traceText = this.traceLines.length > 0 ? this.traceLines.join('\n') + '\n' : '';
     const batch: FeedBatch = {
       at: this.clock(),
-      snapshot: snapshotNode(state),
+      snapshot: runtime.snapshot(),
       flights: this.flights,
       marks: this.marks,
       log: this.log.length > LOG_PER_BATCH ? this.log.slice(-LOG_PER_BATCH) : this.log,
       counters: { ...this.counters },
-      phase: state.phase,
-      phaseEndsAt: phaseEndsAt(state),
+      phase: runtime.phase,
+      phaseEndsAt: runtime.phaseEndsAt(),
       result: this.result,
-      results: Object.fromEntries(this.runtime.results),
-      rttMs: Object.fromEntries(this.runtime.rttMs),
-      runningChecksum: formatFixed(ledgerResult(state.ledger).checksum),
+      results: Object.fromEntries(runtime.results),
+      rttMs: Object.fromEntries(runtime.rttMs),
+      runningChecksum: runtime.runningChecksum(),
       trace: { text: traceText, records: this.traceLines.length, truncated: this.traceDropped > 0 },
     };
     this.traceRecords += this.traceLines.length;
@@ -192,10 +192,4 @@ export class NodeFeed {
     this.traceLines = [];
     return batch;
   }
-}
-
-function phaseEndsAt(state: NodeState): number | null {
-  if (state.phase === 'sending') return state.sendEndsAt;
-  if (state.phase === 'waiting') return state.waitEndsAt;
-  return null;
 }

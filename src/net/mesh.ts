@@ -44,11 +44,19 @@ interface Link {
   attempt: number;
   state: LinkState;
   retryTimer: unknown;
+  /** Gives up an attempt that did not open in time (the initiator then starts a new one). */
+  attemptTimer: unknown;
+  /** Running while ICE reports `disconnected`: the link is lost unless ICE recovers first. */
+  graceTimer: unknown;
   failures: number;
 }
 
 const RETRY_MS = 500;
 const MAX_RETRY_MS = 5000;
+/** An attempt that has not opened after this long is given up and retried (an offer or answer may be lost). */
+const ATTEMPT_TIMEOUT_MS = 20_000;
+/** ICE `disconnected` is often transient (a busy CPU misses consent checks): wait this long for it to recover. */
+const ICE_DISCONNECTED_GRACE_MS = 4000;
 
 export class Mesh extends Emitter<MeshEvents> {
   private readonly links = new Map<MemberId, Link>();
@@ -94,6 +102,8 @@ export class Mesh extends Emitter<MeshEvents> {
       attempt: 0,
       state: 'connecting',
       retryTimer: null,
+      attemptTimer: null,
+      graceTimer: null,
       failures: 0,
     };
     this.links.set(peer, link);
@@ -132,9 +142,21 @@ export class Mesh extends Emitter<MeshEvents> {
     });
     connection.on('close', () => this.onLost(link, connection, 'closed'));
     connection.on('error', (error: Error) => this.onLost(link, connection, error.message));
-    connection.on('iceStateChange', (state: string) => {
-      if (state === 'failed' || state === 'disconnected') this.onLost(link, connection, `ICE ${state}`);
-    });
+    connection.on('iceStateChange', (state: string) => this.onIceState(link, connection, state));
+    if (link.initiator) link.attemptTimer = this.timers.set(() => this.onLost(link, connection, `not connected within ${ATTEMPT_TIMEOUT_MS / 1000} s`), ATTEMPT_TIMEOUT_MS);
+  }
+
+  /** ICE `failed` loses the link at once; `disconnected` only if it lasts (it often recovers by itself). */
+  private onIceState(link: Link, connection: SimplePeer.Instance, state: string): void {
+    if (link.connection !== connection) return;
+    if (state === 'failed') {
+      this.onLost(link, connection, 'ICE failed');
+    } else if (state === 'disconnected' && !link.graceTimer) {
+      link.graceTimer = this.timers.set(() => this.onLost(link, connection, `ICE disconnected for ${ICE_DISCONNECTED_GRACE_MS / 1000} s`), ICE_DISCONNECTED_GRACE_MS);
+    } else if ((state === 'connected' || state === 'completed') && link.graceTimer) {
+      this.timers.clear(link.graceTimer);
+      link.graceTimer = null;
+    }
   }
 
   private onSignal(from: MemberId, data: Record<string, unknown>): void {
@@ -155,6 +177,8 @@ export class Mesh extends Emitter<MeshEvents> {
   private onOpen(link: Link, connection: SimplePeer.Instance): void {
     if (link.connection !== connection) return;
     link.failures = 0;
+    if (link.attemptTimer) this.timers.clear(link.attemptTimer);
+    link.attemptTimer = null;
     this.setState(link, 'open');
   }
 
@@ -185,6 +209,8 @@ export class Mesh extends Emitter<MeshEvents> {
   private closeConnection(link: Link): void {
     const connection = link.connection;
     link.connection = null;
+    for (const timer of [link.attemptTimer, link.graceTimer]) if (timer) this.timers.clear(timer);
+    link.attemptTimer = link.graceTimer = null;
     if (connection) {
       this.emit('closed', { peer: link.peer, attempt: link.attempt });
       connection.removeAllListeners();

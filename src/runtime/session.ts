@@ -31,6 +31,9 @@ export interface SessionOptions {
   log?: (message: string) => void;
 }
 
+/** Reports of open data channels go to the server at most this often (ms). */
+const PEERS_REPORT_MS = 50;
+
 export interface SessionEvents extends Record<string, unknown> {
   status: SignalingStatus;
   welcome: { id: MemberId };
@@ -54,6 +57,9 @@ export class Session extends Emitter<SessionEvents> {
   private readonly localHost: NodeHost | null;
   private readonly timers: Timers;
   private runId: string | null = null;
+  private peersTimer: unknown = null;
+  /** The last `peers` report the server got (ids joined by spaces); null: none since (re)joining. */
+  private reportedPeers: string | null = null;
 
   constructor(private readonly options: SessionOptions) {
     super();
@@ -115,6 +121,7 @@ export class Session extends Emitter<SessionEvents> {
   }
 
   close(): void {
+    if (this.peersTimer) this.timers.clear(this.peersTimer);
     this.host.close();
     this.mesh?.destroy();
     this.signaling.close();
@@ -122,6 +129,7 @@ export class Session extends Emitter<SessionEvents> {
 
   private onWelcome(id: MemberId, serverIce: IceServer[]): void {
     this.emit('welcome', { id });
+    this.reportedPeers = null; // a new server session knows nothing yet
     if (this.options.role !== 'member') return;
     if (!this.mesh) this.createMesh(id, [...(this.options.iceServers ?? []), ...serverIce]);
     this.reportPeers();
@@ -148,8 +156,20 @@ export class Session extends Emitter<SessionEvents> {
     this.emit('roster', roster);
   }
 
+  /**
+   * Tells the server which data channels are open, at most once per PEERS_REPORT_MS and only when
+   * that changed: while a large mesh forms, links open by the hundred, and every report makes the
+   * server send the roster to the whole room.
+   */
   private reportPeers(): void {
-    if (this.mesh) this.signaling.send({ type: 'peers', connected: this.mesh.connectedPeers() });
+    if (this.peersTimer || !this.mesh) return;
+    this.peersTimer = this.timers.set(() => {
+      this.peersTimer = null;
+      const connected = this.mesh?.connectedPeers() ?? [];
+      const key = connected.join(' ');
+      if (key === this.reportedPeers) return;
+      if (this.signaling.send({ type: 'peers', connected })) this.reportedPeers = key;
+    }, PEERS_REPORT_MS);
   }
 
   private onStart(notice: StartNotice): void {

@@ -1,6 +1,7 @@
 // `chatterbox node`: one headless node that joins a room, forms the mesh, runs and prints its result.
 
-import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, type WriteStream } from 'node:fs';
+import { dirname } from 'node:path';
 import { formatFixed, memberListError, isMemberId, type MemberId, type NodeResult, type RunParams } from '../core';
 import { nodePeerFactory, nodeWebSocket } from '../net/node-transport';
 import { microsecondClock } from '../runtime/clock';
@@ -77,6 +78,10 @@ function nodeConfigFromFlags(flags: ParsedFlags): NodeConfig {
   const peers = peersFile ? readPeerConfig(peersFile, id) : undefined;
   if (peers && flags.has('expect')) throw new UsageError('use either --expect or --peer-config-file, not both');
   const iceServers = iceServersFromFlags(flags);
+  const tracePath = flagString(flags, 'trace');
+  if (tracePath !== undefined && !existsSync(dirname(tracePath))) {
+    throw new UsageError(`--trace ${tracePath}: the folder ${dirname(tracePath)} does not exist`);
+  }
   return {
     signalUrl,
     room,
@@ -85,7 +90,7 @@ function nodeConfigFromFlags(flags: ParsedFlags): NodeConfig {
     peers,
     params: runParamsFromFlags(flags),
     iceServers,
-    tracePath: flagString(flags, 'trace'),
+    tracePath,
     json: flagBoolean(flags, 'json'),
     batching: !flagBoolean(flags, 'no-batching'),
     verbose: flagBoolean(flags, 'verbose'),
@@ -218,6 +223,10 @@ class HeadlessNode {
     if (this.config.tracePath) {
       const trace = createWriteStream(this.config.tracePath);
       this.trace = trace;
+      trace.on('error', (error) => {
+        this.out.stderr(`cannot write the trace ${this.config.tracePath}: ${error.message}`);
+        this.finish(NODE_EXIT.error);
+      });
       runtime.on('trace', (record) => trace.write(traceLine(record) + '\n'));
     }
     runtime.on('log', ({ level, message }) => (level === 'warn' ? this.out.stderr(message) : this.debug(message)));

@@ -9,12 +9,12 @@ import type { NodeRuntime, PeerResult } from '../runtime/runtime';
 import { Session } from '../runtime/session';
 import { traceLine } from '../runtime/trace';
 import { meshGaps, type IceServer } from '../../signaling-server/protocol';
-import { describeDifference, judgeAgreement } from '../runtime/agreement';
+import { describeDifference, judgeAgreement, type Agreement } from '../runtime/agreement';
 import { describeFlags, flagBoolean, flagNumber, flagString, parseFlags, UsageError, type FlagSpecs, type ParsedFlags } from './flags';
 import type { CommandOutput } from './output';
 import { iceServersFromFlags, roomFromFlags, RUN_FLAGS, runParamsFromFlags } from './run-flags';
 
-export const NODE_EXIT = { done: 0, error: 1, usage: 2, noConnection: 3, stalled: 4, interrupted: 130 } as const;
+export const NODE_EXIT = { done: 0, error: 1, usage: 2, noConnection: 3, stalled: 4, disagree: 5, interrupted: 130 } as const;
 export const DEFAULT_SIGNAL_URL = 'ws://127.0.0.1:8787';
 
 const NODE_FLAGS: FlagSpecs = {
@@ -42,7 +42,8 @@ Without --expect or --peer-config-file it waits for another member (a tab, say) 
 ${describeFlags(NODE_FLAGS)}
 
 Exit codes: ${NODE_EXIT.done} done, ${NODE_EXIT.usage} bad flags, ${NODE_EXIT.noConnection} could not connect (signaling or mesh),
-${NODE_EXIT.stalled} stalled (a member stopped acking; named on stderr), ${NODE_EXIT.error} unexpected error.`;
+${NODE_EXIT.stalled} stalled (a member stopped acking; named on stderr), ${NODE_EXIT.disagree} finished but the cluster disagrees
+(who differs is named on stderr), ${NODE_EXIT.error} unexpected error.`;
 
 interface NodeConfig {
   signalUrl: string;
@@ -254,7 +255,7 @@ class HeadlessNode {
 
   private report(result: NodeResult, members: MemberId[], results: Map<MemberId, PeerResult>): void {
     const mine = { count: result.count, checksum: formatFixed(result.checksum) };
-    const verdict = judgeAgreement(members, Object.fromEntries(results), true);
+    const verdict = judgeAgreement(members, results, true);
     const differing = verdict.kind === 'disagree' ? verdict.differences.map((d) => d.id) : [];
     const agree = verdict.kind === 'agree' && verdict.missing.length === 0;
     this.out.progress('');
@@ -267,14 +268,12 @@ class HeadlessNode {
     if (agree) this.out.stderr(`cluster agrees: ${members.length} of ${members.length} results equal`);
     else if (verdict.kind === 'disagree') this.out.stderr(`DISAGREE: ${verdict.differences.map(describeDifference).join('; ')}`);
     if (verdict.missing.length > 0) this.out.stderr(`no result from ${verdict.missing.join(', ')}`);
-    if (result.complete) {
-      this.finish(NODE_EXIT.done);
-      return;
+    if (!result.complete) {
+      const fins = result.missingFins.length > 0 ? `missing FIN from ${result.missingFins.join(', ')}` : '';
+      const acks = result.unackedBy.length > 0 ? `no ack from ${result.unackedBy.join(', ')}` : '';
+      this.out.stderr(`stalled: ${[acks, fins].filter(Boolean).join('; ')}`);
     }
-    const fins = result.missingFins.length > 0 ? `missing FIN from ${result.missingFins.join(', ')}` : '';
-    const acks = result.unackedBy.length > 0 ? `no ack from ${result.unackedBy.join(', ')}` : '';
-    this.out.stderr(`stalled: ${[acks, fins].filter(Boolean).join('; ')}`);
-    this.finish(NODE_EXIT.stalled);
+    this.finish(nodeExitCode(result, verdict));
   }
 
   private giveUp(): void {
@@ -317,6 +316,16 @@ class HeadlessNode {
     const trace = this.trace;
     if (trace) await new Promise<void>((resolve) => trace.end(resolve));
   }
+}
+
+/**
+ * The exit code of a node whose run ended: stalled (4) if it could not complete, else disagree (5)
+ * if a member's result differs, else done (0). Members that sent no result are named, not judged.
+ */
+export function nodeExitCode(result: Pick<NodeResult, 'complete'>, verdict: Agreement): number {
+  if (!result.complete) return NODE_EXIT.stalled;
+  if (verdict.kind === 'disagree') return NODE_EXIT.disagree;
+  return NODE_EXIT.done;
 }
 
 /** Every expected member is connected to every other, as this node and the roster see it. */

@@ -11,11 +11,13 @@ import { traceLine } from '../runtime/trace';
 import { meshGaps, type IceServer } from '../../signaling-server/protocol';
 import { describeDifference, judgeAgreement, type Agreement } from '../runtime/agreement';
 import { describeFlags, flagBoolean, flagNumber, flagString, parseFlags, UsageError, type FlagSpecs, type ParsedFlags } from './flags';
-import type { CommandOutput } from './output';
+import { CountingLog, type CommandOutput } from './output';
 import { iceServersFromFlags, roomFromFlags, RUN_FLAGS, runParamsFromFlags } from './run-flags';
 
 export const NODE_EXIT = { done: 0, error: 1, usage: 2, noConnection: 3, stalled: 4, disagree: 5, interrupted: 130 } as const;
 export const DEFAULT_SIGNAL_URL = 'ws://127.0.0.1:8787';
+/** Rejected frames beyond a peer's first are summed up at most this often on stderr. */
+const REJECTED_LOG_INTERVAL_MS = 5000;
 
 const NODE_FLAGS: FlagSpecs = {
   ...RUN_FLAGS,
@@ -131,6 +133,14 @@ class HeadlessNode {
   private startRequested = 0;
   private connectTimer: ReturnType<typeof setTimeout> | null = null;
   private progressTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly rejected = new CountingLog(
+    (line) => this.out.stderr(line),
+    REJECTED_LOG_INTERVAL_MS,
+    {
+      first: (from, reason) => `rejected a frame from ${from}: ${reason}`,
+      more: (from, count, latest) => `rejected ${count} more frame${count === 1 ? '' : 's'} from ${from} (latest: ${latest})`,
+    },
+  );
 
   constructor(
     private readonly config: NodeConfig,
@@ -231,7 +241,7 @@ class HeadlessNode {
       runtime.on('trace', (record) => trace.write(traceLine(record) + '\n'));
     }
     runtime.on('log', ({ level, message }) => (level === 'warn' ? this.out.stderr(message) : this.debug(message)));
-    runtime.on('rejected', ({ from, reason }) => this.out.stderr(`rejected a frame from ${from}: ${reason}`));
+    runtime.on('rejected', ({ from, reason }) => this.rejected.report(from, reason));
     runtime.on('phase', ({ phase }) => this.debug(`phase ${phase}`));
     runtime.on('result', (result) => this.onResult(runtime, result));
   }
@@ -311,6 +321,7 @@ class HeadlessNode {
   private async shutdown(): Promise<void> {
     if (this.connectTimer) clearTimeout(this.connectTimer);
     if (this.progressTimer) clearInterval(this.progressTimer);
+    this.rejected.flush();
     this.out.progress('');
     await this.session?.closeGracefully();
     const trace = this.trace;

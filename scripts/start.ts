@@ -1,10 +1,11 @@
 // `npm start`: builds the UI when it is missing or older than its sources, then serves UI + signaling on one port.
+// Takes the same settings as `chatterbox signal`, as flags (`npm start -- --port 9000`) or environment (PORT=9000).
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { optionsFromEnv, runSignalingServer } from '../signaling-server/main';
+import { runScriptServer, scriptSettings } from '../signaling-server/main';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST_INDEX = path.join(ROOT, 'dist', 'index.html');
@@ -27,5 +28,9 @@ function buildIfNeeded(): void {
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
 }
 
-buildIfNeeded();
-await runSignalingServer({ ...optionsFromEnv(), staticDir: path.join(ROOT, 'dist') });
+const settings = scriptSettings('npm start', process.argv.slice(2), process.env);
+if (settings) {
+  // A UI of one's own (--static-dir / STATIC_DIR) is served as it is; only the default dist/ is built.
+  if (settings.staticDir === undefined) buildIfNeeded();
+  await runScriptServer('npm start', { ...settings, staticDir: settings.staticDir ?? path.join(ROOT, 'dist') });
+}

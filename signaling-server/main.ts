@@ -1,89 +1,84 @@
-// Runnable signaling server: configuration from the environment, a startup banner, graceful shutdown.
+// Runnable signaling server: settings from flags and environment (settings.ts), a startup banner, graceful shutdown.
 
 import { existsSync, realpathSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { IceServer } from './protocol';
 import { createSignalingServer, type SignalingServer } from './server';
+import { describeSettings, listenFailure, readSettings, SettingsError, type ServerSettings } from './settings';
 
-export interface RunSignalingOptions {
-  /** Default 8787. */
-  port?: number;
-  /** Default 0.0.0.0 (reachable from the LAN). */
-  host?: string;
-  /** Built web app to serve; default <repo>/dist when it exists. */
-  staticDir?: string;
-  /** Browser origins allowed to connect; default any. */
-  allowedOrigins?: string[];
-  iceServers?: IceServer[];
-}
+/** The settings a server process starts with (settings.ts reads them from flags and environment). */
+export type RunSignalingOptions = ServerSettings;
 
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_HOST = '0.0.0.0';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Starts the server, prints where to open it, and closes it gracefully on SIGINT/SIGTERM. */
-export async function runSignalingServer(options: RunSignalingOptions = {}): Promise<SignalingServer> {
-  const host = options.host ?? DEFAULT_HOST;
-  const staticDir = options.staticDir ?? defaultStaticDir();
-  const server = await createSignalingServer({
-    ...options,
-    port: options.port ?? DEFAULT_PORT,
-    host,
-    staticDir,
-    log: (line) => console.log(`[signaling] ${line}`),
-  });
+/**
+ * Starts the server, prints where to open it, and closes it gracefully on SIGINT/SIGTERM.
+ * A port in use (or a host that is not this machine's) is a SettingsError with one line to print.
+ */
+export async function runSignalingServer(settings: RunSignalingOptions = {}): Promise<SignalingServer> {
+  const host = settings.host ?? DEFAULT_HOST;
+  const port = settings.port ?? DEFAULT_PORT;
+  const staticDir = settings.staticDir ?? defaultStaticDir();
+  let server: SignalingServer;
+  try {
+    server = await createSignalingServer({
+      ...settings,
+      port,
+      host,
+      staticDir,
+      log: (line) => console.log(`[signaling] ${line}`),
+    });
+  } catch (error) {
+    throw listenFailure(error, port, host) ?? error;
+  }
   printBanner(host, server.port, staticDir);
   return closingOnSignals(server);
 }
 
-/** Reads PORT, HOST, STATIC_DIR, ALLOWED_ORIGINS (comma list) and ICE_SERVERS (JSON array). */
-export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): RunSignalingOptions {
-  const options: RunSignalingOptions = {};
-  if (env.PORT) options.port = parsePort(env.PORT);
-  if (env.HOST) options.host = env.HOST;
-  if (env.STATIC_DIR) options.staticDir = path.resolve(env.STATIC_DIR);
-  const origins = (env.ALLOWED_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean);
-  if (origins.length > 0) options.allowedOrigins = origins;
-  if (env.ICE_SERVERS) options.iceServers = parseIceServers(env.ICE_SERVERS);
-  return options;
+/** Help for the scripts that start a server (`npm start`, `signaling-server/main.ts`). */
+export function scriptHelp(command: string): string {
+  return `${command} [options]
+
+Runs the signaling server and serves the built UI on the same port. Every option can also be set
+with the environment variable next to it; a flag wins over its variable.
+
+${describeSettings()}`;
+}
+
+/**
+ * The settings of a script run with these arguments, or null once it printed the help or a one-line
+ * reason (then process.exitCode is 2) and should stop.
+ */
+export function scriptSettings(command: string, args: readonly string[], env: NodeJS.ProcessEnv): ServerSettings | null {
+  try {
+    const { help, settings } = readSettings(args, env);
+    if (!help) return settings;
+    console.log(scriptHelp(command));
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    console.error(`${command}: ${error.message}`);
+    process.exitCode = 2;
+  }
+  return null;
+}
+
+/** Runs the server for a script; a port in use and the like print one line and set exit code 2. */
+export async function runScriptServer(command: string, options: RunSignalingOptions): Promise<void> {
+  try {
+    await runSignalingServer(options);
+  } catch (error) {
+    console.error(`${command}: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = error instanceof SettingsError ? 2 : 1;
+  }
 }
 
 function defaultStaticDir(): string | undefined {
   const dist = path.join(REPO_ROOT, 'dist');
   return existsSync(dist) ? dist : undefined;
-}
-
-function parsePort(text: string): number {
-  const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be 0..65535, got ${text}`);
-  return port;
-}
-
-function parseIceServers(text: string): IceServer[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new Error('ICE_SERVERS must be a JSON array');
-  }
-  if (!Array.isArray(value) || !value.every(isIceServer)) {
-    throw new Error('ICE_SERVERS must be a JSON array of {"urls", "username"?, "credential"?} objects');
-  }
-  return value;
-}
-
-function isIceServer(value: unknown): value is IceServer {
-  if (typeof value !== 'object' || value === null) return false;
-  const { urls, username, credential } = value as Record<string, unknown>;
-  const urlsValid = typeof urls === 'string' || (Array.isArray(urls) && urls.every((url) => typeof url === 'string'));
-  return urlsValid && isOptionalString(username) && isOptionalString(credential);
-}
-
-function isOptionalString(value: unknown): boolean {
-  return value === undefined || typeof value === 'string';
 }
 
 function printBanner(host: string, port: number, staticDir: string | undefined): void {
@@ -136,8 +131,6 @@ function isDirectRun(): boolean {
 }
 
 if (isDirectRun()) {
-  runSignalingServer(optionsFromEnv()).catch((error: unknown) => {
-    console.error(`chatterbox signaling: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
-  });
+  const settings = scriptSettings('signaling-server/main.ts', process.argv.slice(2), process.env);
+  if (settings) await runScriptServer('signaling-server/main.ts', settings);
 }

@@ -6,6 +6,16 @@ import { paramsError, pickParams, type RunParams } from '../src/core/params';
 export const ROOM_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const MAX_SIGNAL_DATA_BYTES = 16 * 1024;
 export const MAX_TELEMETRY_DATA_BYTES = 8 * 1024;
+/** Bytes a frame may spend beyond its data on the envelope ({"type":"signal","to":…,"data":…}). */
+export const ENVELOPE_BYTES = 512;
+/**
+ * Largest frame of each relayed type, measured on the frame as received (UTF-8 bytes), so the
+ * check never re-serialises what a client sent: the data limit plus the envelope.
+ */
+export const MAX_FRAME_BYTES: Readonly<Partial<Record<ClientMessage['type'], number>>> = {
+  signal: MAX_SIGNAL_DATA_BYTES + ENVELOPE_BYTES,
+  telemetry: MAX_TELEMETRY_DATA_BYTES + ENVELOPE_BYTES,
+};
 export const MAX_REPORTED_PEERS = 256;
 export const MAX_LOSS_PERCENT = 100;
 export const MAX_DELAY_MS = 10_000;
@@ -167,6 +177,7 @@ export type ErrorCode =
   | 'mesh-incomplete'
   | 'run-in-progress'
   | 'forbidden'
+  | 'join-timeout'
   | 'internal-error';
 
 export interface ErrorMessage {
@@ -212,15 +223,28 @@ export function isRoomName(value: unknown): value is string {
   return typeof value === 'string' && ROOM_NAME_PATTERN.test(value);
 }
 
-/** Parses one text frame into a validated client message carrying only the known fields. */
-export function parseClientMessage(text: string): ParseResult {
+/**
+ * Parses one text frame of `frameBytes` bytes into a validated client message carrying only the
+ * known fields. Relayed types (signal, telemetry) are size-checked on `frameBytes`, not re-serialised.
+ */
+export function parseClientMessage(text: string, frameBytes: number = utf8Length(text)): ParseResult {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     return failure('bad-json', 'the frame is not valid JSON');
   }
-  return validateClientMessage(value);
+  const parsed = validateClientMessage(value);
+  if (!parsed.ok) return parsed;
+  const sizeError = frameSizeError(parsed.message.type, frameBytes);
+  return sizeError ? failure('bad-message', sizeError) : parsed;
+}
+
+function frameSizeError(type: ClientMessage['type'], frameBytes: number): string | null {
+  const limit = MAX_FRAME_BYTES[type];
+  if (limit === undefined || frameBytes <= limit) return null;
+  const dataLimit = limit - ENVELOPE_BYTES;
+  return `a ${type} frame must be at most ${limit} bytes (${type}.data up to ${dataLimit} bytes plus ${ENVELOPE_BYTES} for the rest), got ${frameBytes}`;
 }
 
 /** Validates an already parsed value as a client message; unknown fields (such as `from`) are dropped. */
@@ -259,8 +283,7 @@ function validateJoin(value: JsonObject): ParseResult {
 
 function validateSignal(value: JsonObject): ParseResult {
   if (!isMemberId(value.to)) return failure('bad-message', 'signal.to must be a member id');
-  const dataError = boundedObjectError(value.data, 'signal.data', MAX_SIGNAL_DATA_BYTES);
-  if (dataError) return failure('bad-message', dataError);
+  if (!isJsonObject(value.data)) return failure('bad-message', 'signal.data must be a JSON object');
   return success({ type: 'signal', to: value.to, data: value.data as JsonObject });
 }
 
@@ -307,8 +330,7 @@ function validateShape(value: JsonObject): ParseResult {
 }
 
 function validateTelemetry(value: JsonObject): ParseResult {
-  const dataError = boundedObjectError(value.data, 'telemetry.data', MAX_TELEMETRY_DATA_BYTES);
-  if (dataError) return failure('bad-message', dataError);
+  if (!isJsonObject(value.data)) return failure('bad-message', 'telemetry.data must be a JSON object');
   return success({ type: 'telemetry', data: value.data as JsonObject });
 }
 
@@ -317,12 +339,6 @@ function validateFinished(value: JsonObject): ParseResult {
     return failure('bad-message', 'finished.runId must be a run id (1-64 characters)');
   }
   return success({ type: 'finished', runId: value.runId });
-}
-
-function boundedObjectError(value: unknown, field: string, maxBytes: number): string | null {
-  if (!isJsonObject(value)) return `${field} must be a JSON object`;
-  if (utf8Length(JSON.stringify(value)) > maxBytes) return `${field} must serialize to at most ${maxBytes} bytes`;
-  return null;
 }
 
 function isJsonObject(value: unknown): value is JsonObject {

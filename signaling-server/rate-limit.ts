@@ -1,4 +1,4 @@
-// Per-socket token bucket: admits bursts of a few seconds' worth of messages and spots sustained floods.
+// Token buckets: the per-socket rate limit that spots floods, and fan-out budgets that simply drop the excess.
 
 export type Admission = 'accept' | 'drop' | 'abuse';
 
@@ -33,5 +33,35 @@ export class RateLimiter {
     const refilled = this.tokens + (elapsedMs * this.messagesPerSecond) / 1000;
     this.tokens = Math.min(BURST_SECONDS * this.messagesPerSecond, refilled);
     this.lastRefill = now;
+  }
+}
+
+/**
+ * A budget of `perSecond` with `burstSeconds` of burst: what is over it is dropped and costs
+ * nothing, so a sender slightly over budget still gets `perSecond` through.
+ */
+export class Budget {
+  private tokens: number;
+  private lastRefill: number;
+  private readonly capacity: number;
+
+  constructor(
+    private readonly perSecond: number,
+    burstSeconds: number,
+    now: number,
+  ) {
+    this.capacity = Math.max(1, perSecond * burstSeconds);
+    this.tokens = this.capacity;
+    this.lastRefill = now;
+  }
+
+  /** Spends one unit at `now` (milliseconds) if the budget has one. */
+  take(now: number): boolean {
+    const elapsedMs = Math.max(0, now - this.lastRefill);
+    this.tokens = Math.min(this.capacity, this.tokens + (elapsedMs * this.perSecond) / 1000);
+    this.lastRefill = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
   }
 }

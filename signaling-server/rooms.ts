@@ -1,4 +1,5 @@
-// Signaling rooms: who is in which room, the links they report, link shaping, and the run in progress.
+// Signaling rooms: who is in which room, the links they report, link shaping, the run in progress,
+// and the budgets that keep one client from making a room or the server work for it.
 
 import { randomInt, randomUUID } from 'node:crypto';
 import { compareIds, sortedMembers, type MemberId } from '../src/core/ids';
@@ -30,12 +31,18 @@ export interface Participant {
   /** Peers this member last reported open data channels with, sorted. */
   connected: MemberId[];
   send(message: ServerMessage): void;
+  /** Sends an already serialised message (a broadcast serialises once for the whole room). */
+  sendText(text: string): void;
 }
 
 export interface RoomLimits {
   maxRooms: number;
   maxMembersPerRoom: number;
   maxObserversPerRoom: number;
+  /** Rooms one network address may have created that still exist. */
+  maxRoomsPerAddress: number;
+  /** Roster broadcasts per room per second at most; changes in between are coalesced. */
+  rostersPerSecond: number;
 }
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ProtocolError };
@@ -47,8 +54,16 @@ export class Room {
   /** Members of the current run that reported their node done. */
   private readonly finished = new Set<MemberId>();
   private runTimer: NodeJS.Timeout | undefined;
+  /** When the roster was last broadcast (epoch ms), and the pending coalesced broadcast. */
+  private rosterSentAt = -Infinity;
+  private rosterTimer: NodeJS.Timeout | undefined;
 
-  constructor(readonly name: string) {}
+  constructor(
+    readonly name: string,
+    /** The network address that created the room (counted against its per-address cap). */
+    readonly creator: string,
+    private readonly rosterIntervalMs: number,
+  ) {}
 
   get isEmpty(): boolean {
     return this.participants.size === 0;
@@ -79,12 +94,32 @@ export class Room {
   }
 
   broadcast(message: ServerMessage, exceptId?: MemberId): void {
+    const text = JSON.stringify(message);
     for (const participant of this.participants.values()) {
-      if (participant.id !== exceptId) participant.send(message);
+      if (participant.id !== exceptId) participant.sendText(text);
     }
   }
 
+  /**
+   * Sends the roster to the whole room, at most once per roster interval: a change within the
+   * interval is sent at its end, together with every other change made meanwhile.
+   */
   announceRoster(): void {
+    if (this.rosterTimer) return;
+    const waitMs = this.rosterSentAt + this.rosterIntervalMs - Date.now();
+    if (waitMs <= 0) {
+      this.sendRoster();
+      return;
+    }
+    this.rosterTimer = setTimeout(() => {
+      this.rosterTimer = undefined;
+      this.sendRoster();
+    }, waitMs);
+    this.rosterTimer.unref();
+  }
+
+  private sendRoster(): void {
+    this.rosterSentAt = Date.now();
     this.broadcast(this.roster());
   }
 
@@ -152,9 +187,10 @@ export class Room {
     return true;
   }
 
-  /** Stops the run timer; the room is about to be forgotten. */
+  /** Stops the run and roster timers; the room is about to be forgotten. */
   dispose(): void {
     clearTimeout(this.runTimer);
+    clearTimeout(this.rosterTimer);
   }
 
   private runMembers(requester: Participant, requested: MemberId[] | undefined): Outcome<Participant[]> {
@@ -193,6 +229,8 @@ export class Room {
 /** Every room by name, created on first join and dropped when the last participant leaves. */
 export class RoomRegistry {
   private readonly rooms = new Map<string, Room>();
+  /** Rooms that still exist, by the address that created them. */
+  private readonly roomsByCreator = new Map<string, number>();
 
   constructor(private readonly limits: RoomLimits) {}
 
@@ -200,13 +238,14 @@ export class RoomRegistry {
     return this.rooms.size;
   }
 
-  /** Adds a participant to the requested room (without announcing it) or says why it cannot join. */
-  admit(join: JoinMessage, send: Participant['send']): Outcome<{ room: Room; participant: Participant }> {
+  /** Adds a participant from `address` to the requested room (without announcing it) or says why it cannot join. */
+  admit(join: JoinMessage, address: string, sendText: Participant['sendText']): Outcome<{ room: Room; participant: Participant }> {
     const existing = this.rooms.get(join.room);
-    if (!existing && this.rooms.size >= this.limits.maxRooms) {
-      return refusal('too-many-rooms', `the server holds at most ${this.limits.maxRooms} rooms`);
+    if (!existing) {
+      const refused = this.creationRefusal(address);
+      if (refused) return refused;
     }
-    const room = existing ?? new Room(join.room);
+    const room = existing ?? new Room(join.room, address, 1000 / this.limits.rostersPerSecond);
     if (join.id !== undefined && room.has(join.id)) {
       return refusal('duplicate-id', `${join.id} is already taken in room ${join.room}`);
     }
@@ -214,26 +253,52 @@ export class RoomRegistry {
     if (room.count(join.role) >= capacity) {
       return refusal('room-full', `room ${join.room} already has ${capacity} ${join.role}s`);
     }
-    const participant: Participant = { id: join.id ?? assignedId(room), role: join.role, connected: [], send };
+    const participant: Participant = {
+      id: join.id ?? assignedId(room),
+      role: join.role,
+      connected: [],
+      send: (message) => sendText(JSON.stringify(message)),
+      sendText,
+    };
     room.add(participant);
-    this.rooms.set(room.name, room);
+    if (!existing) this.track(room);
     return { ok: true, value: { room, participant } };
   }
 
   /** Removes a participant, announcing the new roster or dropping the room if it is now empty. */
   leave(room: Room, id: MemberId): void {
     room.remove(id);
-    if (room.isEmpty) {
-      room.dispose();
-      this.rooms.delete(room.name);
-    } else {
-      room.announceRoster();
-    }
+    if (room.isEmpty) this.forget(room);
+    else room.announceRoster();
   }
 
   dispose(): void {
     for (const room of this.rooms.values()) room.dispose();
     this.rooms.clear();
+    this.roomsByCreator.clear();
+  }
+
+  private creationRefusal(address: string): { ok: false; error: ProtocolError } | null {
+    if (this.rooms.size >= this.limits.maxRooms) {
+      return refusal('too-many-rooms', `the server holds at most ${this.limits.maxRooms} rooms`);
+    }
+    if ((this.roomsByCreator.get(address) ?? 0) >= this.limits.maxRoomsPerAddress) {
+      return refusal('too-many-rooms', `one address may have created at most ${this.limits.maxRoomsPerAddress} open rooms; join an existing room or leave one`);
+    }
+    return null;
+  }
+
+  private track(room: Room): void {
+    this.rooms.set(room.name, room);
+    this.roomsByCreator.set(room.creator, (this.roomsByCreator.get(room.creator) ?? 0) + 1);
+  }
+
+  private forget(room: Room): void {
+    room.dispose();
+    this.rooms.delete(room.name);
+    const created = (this.roomsByCreator.get(room.creator) ?? 1) - 1;
+    if (created > 0) this.roomsByCreator.set(room.creator, created);
+    else this.roomsByCreator.delete(room.creator);
   }
 }
 

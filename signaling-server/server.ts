@@ -19,7 +19,7 @@ import {
   type TelemetryMessage,
   type FinishedMessage,
 } from './protocol';
-import { RateLimiter } from './rate-limit';
+import { Budget, RateLimiter } from './rate-limit';
 import { RoomRegistry, type Participant, type Room } from './rooms';
 import { createStaticHandler, sendText, type StaticHandler } from './static-files';
 
@@ -41,6 +41,18 @@ export interface SignalingServerOptions {
   rateLimitPerSecond?: number;
   /** Interval of WebSocket pings; a socket that missed the previous pong is terminated. Default 30 s. */
   pingIntervalMs?: number;
+  /** A socket that has not joined a room this long after opening is closed (1008). Default 10 s. */
+  joinTimeoutMs?: number;
+  /** Open sockets one network address may hold; more are refused at the upgrade (429). Default 128. */
+  maxSocketsPerAddress?: number;
+  /** Rooms one network address may have created that still exist (too-many-rooms). Default 32. */
+  maxRoomsPerAddress?: number;
+  /** Roster broadcasts per room per second; changes in between are coalesced. Default 10. */
+  rostersPerSecond?: number;
+  /** Telemetry relayed per member per second (2 s of burst); the excess is dropped. Default 5. */
+  telemetryPerSecond?: number;
+  /** How often the count of dropped telemetry is logged at most. Default 10 s. */
+  dropLogIntervalMs?: number;
   /** ICE servers handed to every client in its welcome. */
   iceServers?: IceServer[];
   log?: (line: string) => void;
@@ -63,6 +75,12 @@ interface ServerConfig {
   maxRooms: number;
   rateLimitPerSecond: number;
   pingIntervalMs: number;
+  joinTimeoutMs: number;
+  maxSocketsPerAddress: number;
+  maxRoomsPerAddress: number;
+  rostersPerSecond: number;
+  telemetryPerSecond: number;
+  dropLogIntervalMs: number;
   allowedOrigins: ReadonlySet<string> | null;
   iceServers: IceServer[] | undefined;
   log: (line: string) => void;
@@ -75,7 +93,13 @@ interface Session {
 
 interface Client {
   readonly socket: WebSocket;
+  /** The peer's network address, for the per-address caps. */
+  readonly address: string;
   readonly limiter: RateLimiter;
+  /** The member's telemetry fan-out budget. */
+  readonly telemetry: Budget;
+  /** Closes the socket if it has not joined in time; cleared by a successful join. */
+  joinTimer: NodeJS.Timeout | undefined;
   /** Answered the last ping. */
   alive: boolean;
   /** Already told it is rate limited since its last accepted message. */
@@ -87,6 +111,8 @@ interface Client {
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 /** How long closing sockets get to complete the close handshake before being terminated. */
 const CLOSE_GRACE_MS = 1000;
+/** Seconds of burst in a member's telemetry budget. */
+const TELEMETRY_BURST_SECONDS = 2;
 
 /** Starts the server and resolves once it is listening. */
 export async function createSignalingServer(options: SignalingServerOptions = {}): Promise<SignalingServer> {
@@ -116,6 +142,12 @@ function configFrom(options: SignalingServerOptions): ServerConfig {
     maxRooms: options.maxRooms ?? 1000,
     rateLimitPerSecond: options.rateLimitPerSecond ?? 200,
     pingIntervalMs: options.pingIntervalMs ?? 30_000,
+    joinTimeoutMs: options.joinTimeoutMs ?? 10_000,
+    maxSocketsPerAddress: options.maxSocketsPerAddress ?? 128,
+    maxRoomsPerAddress: options.maxRoomsPerAddress ?? 32,
+    rostersPerSecond: options.rostersPerSecond ?? 10,
+    telemetryPerSecond: options.telemetryPerSecond ?? 5,
+    dropLogIntervalMs: options.dropLogIntervalMs ?? 10_000,
     allowedOrigins: options.allowedOrigins ? new Set(options.allowedOrigins.map(normalizeOrigin)) : null,
     iceServers: options.iceServers,
     log: options.log ?? (() => {}),
@@ -128,12 +160,20 @@ class SignalingHub {
   private readonly registry: RoomRegistry;
   private readonly sockets: WebSocketServer;
   private readonly pingTimer: NodeJS.Timeout;
+  /** Open TCP sockets (upgrading or upgraded) by network address. */
+  private readonly socketsByAddress = new Map<string, number>();
+  private readonly droppedTelemetry: DropLog;
   private closing = false;
 
   constructor(private readonly config: ServerConfig) {
     this.registry = new RoomRegistry(config);
+    this.droppedTelemetry = new DropLog(
+      `telemetry messages over the budget of ${config.telemetryPerSecond}/s per member`,
+      config.dropLogIntervalMs,
+      config.log,
+    );
     this.sockets = new WebSocketServer({ noServer: true, maxPayload: config.maxPayload });
-    this.sockets.on('connection', (socket: WebSocket) => this.accept(socket));
+    this.sockets.on('connection', (socket: WebSocket, request: IncomingMessage) => this.accept(socket, addressOf(request)));
     this.pingTimer = setInterval(() => this.heartbeat(), config.pingIntervalMs);
     this.pingTimer.unref();
   }
@@ -156,30 +196,65 @@ class SignalingHub {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
+    if (!this.holdSocket(addressOf(request), socket)) {
+      socket.once('finish', () => socket.destroy());
+      socket.end('HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
     this.sockets.handleUpgrade(request, socket, head, (ws) => this.sockets.emit('connection', ws, request));
+  }
+
+  /** Counts a TCP socket against its address until it closes; false if the address is at its cap. */
+  private holdSocket(address: string, socket: Duplex): boolean {
+    const held = this.socketsByAddress.get(address) ?? 0;
+    if (held >= this.config.maxSocketsPerAddress) {
+      this.config.log(`refused a socket from ${address}: it holds ${held} (the cap per address)`);
+      return false;
+    }
+    this.socketsByAddress.set(address, held + 1);
+    socket.once('close', () => {
+      const left = (this.socketsByAddress.get(address) ?? 1) - 1;
+      if (left > 0) this.socketsByAddress.set(address, left);
+      else this.socketsByAddress.delete(address);
+    });
+    return true;
   }
 
   async close(): Promise<void> {
     this.closing = true;
     clearInterval(this.pingTimer);
+    this.droppedTelemetry.dispose();
     await Promise.all([...this.clients].map((client) => closeGracefully(client.socket)));
     this.registry.dispose();
     this.sockets.close();
   }
 
-  private accept(socket: WebSocket): void {
+  private accept(socket: WebSocket, address: string): void {
+    const now = Date.now();
     const client: Client = {
       socket,
-      limiter: new RateLimiter(this.config.rateLimitPerSecond, Date.now()),
+      address,
+      limiter: new RateLimiter(this.config.rateLimitPerSecond, now),
+      telemetry: new Budget(this.config.telemetryPerSecond, TELEMETRY_BURST_SECONDS, now),
+      joinTimer: setTimeout(() => this.joinTimedOut(client), this.config.joinTimeoutMs),
       alive: true,
       toldRateLimited: false,
       session: null,
     };
+    client.joinTimer!.unref();
     this.clients.add(client);
     socket.on('pong', () => (client.alive = true));
     socket.on('message', (data: RawData, isBinary: boolean) => this.receive(client, data, isBinary));
     socket.on('error', (error) => this.config.log(`socket error: ${error.message}`));
     socket.on('close', () => this.disconnect(client));
+  }
+
+  private joinTimedOut(client: Client): void {
+    client.joinTimer = undefined;
+    if (client.session) return;
+    const seconds = this.config.joinTimeoutMs / 1000;
+    sendError(client.socket, 'join-timeout', `no room joined within ${seconds} s of connecting`);
+    client.socket.close(1008, 'join timeout');
   }
 
   private heartbeat(): void {
@@ -200,7 +275,8 @@ class SignalingHub {
         sendError(client.socket, 'bad-json', 'frames must be JSON text, not binary');
         return;
       }
-      const parsed = parseClientMessage(rawDataText(data));
+      const frame = rawDataBuffer(data);
+      const parsed = parseClientMessage(frame.toString('utf8'), frame.length);
       if (parsed.ok) this.dispatch(client, parsed.message);
       else sendError(client.socket, parsed.error.code, parsed.error.message);
     } catch (error) {
@@ -254,7 +330,7 @@ class SignalingHub {
         this.shapeLink(client.socket, session, message);
         break;
       case 'telemetry':
-        this.relayTelemetry(session, message);
+        this.relayTelemetry(client, session, message);
         break;
       case 'finished':
         this.finishRun(session, message);
@@ -267,13 +343,15 @@ class SignalingHub {
       sendError(client.socket, 'already-joined', `already joined room ${client.session.room.name}`);
       return;
     }
-    const admitted = this.registry.admit(message, (reply) => sendMessage(client.socket, reply));
+    const admitted = this.registry.admit(message, client.address, (text) => sendFrame(client.socket, text));
     if (!admitted.ok) {
       sendError(client.socket, admitted.error.code, admitted.error.message);
       return;
     }
     const { room, participant } = admitted.value;
     client.session = admitted.value;
+    clearTimeout(client.joinTimer);
+    client.joinTimer = undefined;
     this.config.log(`room ${room.name}: ${participant.id} joined as ${participant.role}`);
     sendMessage(client.socket, {
       type: 'welcome',
@@ -339,13 +417,19 @@ class SignalingHub {
     session.room.announceRoster();
   }
 
-  private relayTelemetry(session: Session, message: TelemetryMessage): void {
+  /** Relays a member's telemetry within its budget; the excess is dropped and counted in the log. */
+  private relayTelemetry(client: Client, session: Session, message: TelemetryMessage): void {
     const from = session.participant.id;
+    if (!client.telemetry.take(Date.now())) {
+      this.droppedTelemetry.drop(`${from} in room ${session.room.name}`);
+      return;
+    }
     session.room.broadcast({ type: 'telemetry', from, data: message.data }, from);
   }
 
   private disconnect(client: Client): void {
     this.clients.delete(client);
+    clearTimeout(client.joinTimer);
     if (!client.session) return;
     const { room, participant } = client.session;
     client.session = null;
@@ -377,23 +461,64 @@ async function handleHttp(
   }
 }
 
+/** Counts dropped messages of one kind and logs the count at most once per interval. */
+class DropLog {
+  private count = 0;
+  private latest = '';
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly what: string,
+    private readonly intervalMs: number,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  drop(detail: string): void {
+    this.count += 1;
+    this.latest = detail;
+    if (this.timer) return;
+    this.timer = setTimeout(() => this.flush(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    this.log(`dropped ${this.count} ${this.what} in the last ${this.intervalMs / 1000} s (latest: ${this.latest})`);
+    this.count = 0;
+  }
+}
+
 function sendMessage(socket: WebSocket, message: ServerMessage): void {
+  sendFrame(socket, JSON.stringify(message));
+}
+
+function sendFrame(socket: WebSocket, text: string): void {
   if (socket.readyState !== WebSocket.OPEN) return;
   if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
     socket.terminate();
     return;
   }
-  socket.send(JSON.stringify(message));
+  socket.send(text);
 }
 
 function sendError(socket: WebSocket, code: ErrorCode, message: string): void {
   sendMessage(socket, { type: 'error', code, message });
 }
 
-function rawDataText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
-  return data.toString('utf8');
+function rawDataBuffer(data: RawData): Buffer {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  if (data instanceof ArrayBuffer) return Buffer.from(data);
+  return data;
+}
+
+/** The peer's address as one key per host (IPv4-mapped IPv6 addresses as plain IPv4). */
+function addressOf(request: IncomingMessage): string {
+  const address = request.socket.remoteAddress ?? 'unknown';
+  return address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
 }
 
 function sameIds(a: readonly string[], b: readonly string[]): boolean {

@@ -308,6 +308,114 @@ describe('validation and limits', () => {
   });
 });
 
+describe('limits against one abusive address', () => {
+  it('closes a socket that does not join in time (1008, join-timeout) and keeps joined ones', async () => {
+    const server = await serve({ joinTimeoutMs: 100 });
+    const idle = await connect(server);
+    const member = await join(server, 'r', 'a');
+    expect(await idle.error()).toMatchObject({ code: 'join-timeout', message: 'no room joined within 0.1 s of connecting' });
+    expect(await idle.closeCode).toBe(1008);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await member.sync();
+    expect(member.socket.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('refuses more sockets than the per-address cap with 429, and admits again once one closes', async () => {
+    const server = await serve({ maxSocketsPerAddress: 3 });
+    const first = await connect(server);
+    await connect(server);
+    await connect(server);
+    await expect(connect(server)).rejects.toThrow(/429/);
+    first.socket.close();
+    await first.closeCode;
+    await eventually(async () => {
+      await connect(server).then((client) => client.sync());
+    });
+  });
+
+  it('caps the rooms one address has created, while it may still join existing rooms', async () => {
+    const server = await serve({ maxRoomsPerAddress: 2 });
+    await join(server, 'one', 'a');
+    const two = await join(server, 'two', 'b');
+    const third = await connect(server);
+    third.send({ type: 'join', room: 'three', role: 'member', id: 'c' });
+    expect(await third.error()).toMatchObject({ code: 'too-many-rooms', message: expect.stringContaining('at most 2 open rooms') });
+    two.socket.close();
+    await eventually(async () => expect(await health(server)).toMatchObject({ rooms: 1 }));
+    third.send({ type: 'join', room: 'three', role: 'member', id: 'c' });
+    expect((await third.next('welcome')).room).toBe('three');
+    const fourth = await connect(server);
+    fourth.send({ type: 'join', room: 'one', role: 'member', id: 'd' });
+    expect((await fourth.next('welcome')).room).toBe('one');
+  });
+
+  it('measures a relayed frame as received, not as re-serialised (padding counts)', async () => {
+    const server = await serve();
+    const a = await join(server, 'r', 'a');
+    const b = await join(server, 'r', 'b');
+    const padded = `{"type":"signal","to":"b","data":{"sdp":"x"}${' '.repeat(17 * 1024)}}`;
+    a.socket.send(padded);
+    expect(await a.error()).toMatchObject({ code: 'bad-message', message: expect.stringContaining('a signal frame must be at most 16896 bytes') });
+    a.socket.send(`{"type":"signal","to":"b","data":{"sdp":"${'x'.repeat(16 * 1024)}"}}`);
+    expect((await b.next('signal')).from).toBe('a');
+    const telemetry = `{"type":"telemetry","data":{"pad":"${'x'.repeat(8 * 1024 + 512)}"}}`;
+    a.socket.send(telemetry);
+    expect(await a.error()).toMatchObject({ code: 'bad-message', message: expect.stringContaining('a telemetry frame must be at most 8704 bytes') });
+  });
+
+  it('coalesces roster broadcasts to the room\'s budget and still delivers the latest roster', async () => {
+    const server = await serve({ rostersPerSecond: 2 });
+    const a = await join(server, 'r', 'a');
+    const watcher = await join(server, 'r', 'w', 'observer');
+    await watcher.roster((r) => r.observers.length === 1);
+    await watcher.sync();
+    const before = watcher.received('roster').length;
+    for (let i = 0; i < 20; i++) a.send({ type: 'peers', connected: [`p${i}`] });
+    const latest = await watcher.roster((r) => r.members[0].connected[0] === 'p19');
+    expect(latest.members).toEqual([{ id: 'a', connected: ['p19'] }]);
+    await watcher.sync();
+    // One roster at most per half second: the first change (now or at the end of the interval), then the rest together.
+    expect(watcher.received('roster').length - before).toBeLessThanOrEqual(1);
+  });
+
+  it('relays telemetry within each member\'s budget and logs the count of the rest', async () => {
+    const lines: string[] = [];
+    const server = await serve({ telemetryPerSecond: 2, dropLogIntervalMs: 200, log: (line) => lines.push(line) });
+    const a = await join(server, 'r', 'a');
+    const obs = await join(server, 'r', 'obs', 'observer');
+    for (let i = 0; i < 30; i++) a.send({ type: 'telemetry', data: { n: i } });
+    await a.sync();
+    let dropped = 0;
+    await eventually(async () => {
+      const line = lines.find((l) => l.startsWith('dropped '));
+      expect(line).toMatch(/^dropped \d+ telemetry messages over the budget of 2\/s per member in the last 0.2 s \(latest: a in room r\)$/);
+      dropped = Number(/^dropped (\d+)/.exec(line!)![1]);
+    });
+    await obs.sync();
+    const relayed = obs.received('telemetry');
+    expect(relayed.length + dropped).toBe(30);
+    expect(relayed.length).toBeGreaterThanOrEqual(4);
+    expect(relayed.length).toBeLessThanOrEqual(6);
+    expect(relayed[0]).toEqual({ type: 'telemetry', from: 'a', data: { n: 0 } });
+    expect(lines.filter((l) => l.startsWith('dropped '))).toHaveLength(1);
+  });
+
+  it('treats rooms and ids named like object properties as ordinary names', async () => {
+    const server = await serve();
+    const proto = await join(server, '__proto__', '__proto__');
+    const ctor = await join(server, '__proto__', 'constructor');
+    await join(server, 'constructor', 'hasOwnProperty');
+    proto.send({ type: 'signal', to: 'constructor', data: { n: 1 } });
+    expect(await ctor.next('signal')).toEqual({ type: 'signal', from: '__proto__', data: { n: 1 } });
+    ctor.send({ type: 'signal', to: 'hasOwnProperty', data: {} });
+    expect((await ctor.error()).code).toBe('unknown-peer');
+    await reportMesh({ ['__proto__']: proto, constructor: ctor }, proto);
+    proto.send({ type: 'start', params: PARAMS, members: ['constructor', '__proto__'] });
+    expect((await ctor.next('start')).members).toEqual(['__proto__', 'constructor']);
+    expect(await health(server)).toMatchObject({ rooms: 2, clients: 3 });
+  });
+});
+
 describe('runs', () => {
   it('refuses to start until every member reports every other one, naming the gaps', async () => {
     const server = await serve();

@@ -2,10 +2,11 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createSignalingServer } from '../../signaling-server/server';
 import { simMemberIds } from '../sim/simulate';
-import { describeFlags, flagBoolean, flagNumber, flagString, parseFlags, type FlagSpecs, type ParsedFlags } from './flags';
+import { describeFlags, flagBoolean, flagNumber, flagString, parseFlags, UsageError, type FlagSpecs, type ParsedFlags } from './flags';
 import type { CommandOutput } from './output';
 import { roomFromFlags, RUN_FLAGS, runParamsFromFlags, runParamsToArgs } from './run-flags';
 
@@ -16,7 +17,7 @@ const CLUSTER_FLAGS: FlagSpecs = {
   ...RUN_FLAGS,
   signal: { type: 'string', value: 'URL', help: 'use this signaling server instead of starting one' },
   room: { type: 'string', value: 'NAME', help: 'room name (default: a random one)' },
-  'trace-dir': { type: 'string', value: 'DIR', help: 'write each node\'s trace to DIR/<id>.jsonl' },
+  'trace-dir': { type: 'string', value: 'DIR', help: 'write each node\'s trace to DIR/<id>.jsonl (DIR is created)' },
   json: { type: 'boolean', help: 'print { nodes: [{ id, count, checksum }], agree } as JSON' },
   'no-batching': { type: 'boolean', help: 'nodes send every frame on its own (the plain protocol)' },
   verbose: { type: 'boolean', alias: 'v', help: 'pass the nodes\' logs through to stderr' },
@@ -47,6 +48,8 @@ export async function runCluster(args: readonly string[], out: CommandOutput): P
     return 0;
   }
   const room = roomFromFlags(flags, `cluster-${randomBytes(4).toString('hex')}`);
+  const traceDir = flagString(flags, 'trace-dir');
+  if (traceDir) createTraceDir(traceDir);
   const given = flagString(flags, 'signal');
   const server = given ? null : await createSignalingServer({ port: 0, host: '127.0.0.1' });
   try {
@@ -55,6 +58,15 @@ export async function runCluster(args: readonly string[], out: CommandOutput): P
     return printOutcomes(outcomes, flagBoolean(flags, 'json'), out);
   } finally {
     await server?.close();
+  }
+}
+
+/** Creates --trace-dir (and its parents) so every node can write its trace there. */
+function createTraceDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new UsageError(`--trace-dir ${dir}: cannot create it (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
 }
 

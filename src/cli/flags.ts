@@ -64,9 +64,29 @@ function convert(name: string, raw: string, spec: FlagSpec): FlagValue {
     if (raw.length === 0) throw new UsageError(`--${name} must not be empty`);
     return raw;
   }
+  return spec.type === 'integer' ? convertInteger(name, raw, spec) : convertNumber(name, raw, spec);
+}
+
+/** Plain decimal digits with an optional minus sign: no hex, exponent, blanks or fraction. */
+const DECIMAL_INTEGER = /^-?[0-9]+$/;
+/** A decimal number as a person writes it: 2, 0.5, .5, -1.25 (no exponent, no blanks). */
+const DECIMAL_NUMBER = /^-?([0-9]+(\.[0-9]*)?|\.[0-9]+)$/;
+
+/** An integer flag: decimal digits only, within [min, max] (by default the safe integers). */
+function convertInteger(name: string, raw: string, spec: FlagSpec): number {
+  const min = spec.min ?? Number.MIN_SAFE_INTEGER;
+  const max = spec.max ?? Number.MAX_SAFE_INTEGER;
+  const range = `${min} to ${max}`;
+  if (!DECIMAL_INTEGER.test(raw)) throw new UsageError(`--${name} must be a decimal integer from ${range}, got ${JSON.stringify(raw)}`);
+  const value = BigInt(raw);
+  if (value < BigInt(min) || value > BigInt(max)) throw new UsageError(`--${name} ${raw} is out of range: must be from ${range}`);
+  return Number(value);
+}
+
+function convertNumber(name: string, raw: string, spec: FlagSpec): number {
+  if (!DECIMAL_NUMBER.test(raw)) throw new UsageError(`--${name} must be a decimal number, got ${JSON.stringify(raw)}`);
   const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--${name} must be a number, got ${JSON.stringify(raw)}`);
-  if (spec.type === 'integer' && !Number.isSafeInteger(value)) throw new UsageError(`--${name} must be an integer, got ${raw}`);
+  if (!Number.isFinite(value)) throw new UsageError(`--${name} is out of range, got ${raw}`);
   if (spec.min !== undefined && value < spec.min) throw new UsageError(`--${name} must be at least ${spec.min}, got ${raw}`);
   if (spec.max !== undefined && value > spec.max) throw new UsageError(`--${name} must be at most ${spec.max}, got ${raw}`);
   return value;

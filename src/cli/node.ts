@@ -1,6 +1,7 @@
 // `chatterbox node`: one headless node that joins a room, forms the mesh, runs and prints its result.
 
-import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, type WriteStream } from 'node:fs';
+import { dirname } from 'node:path';
 import { formatFixed, memberListError, isMemberId, type MemberId, type NodeResult, type RunParams } from '../core';
 import { nodePeerFactory, nodeWebSocket } from '../net/node-transport';
 import { microsecondClock } from '../runtime/clock';
@@ -8,13 +9,15 @@ import type { NodeRuntime, PeerResult } from '../runtime/runtime';
 import { Session } from '../runtime/session';
 import { traceLine } from '../runtime/trace';
 import { meshGaps, type IceServer } from '../../signaling-server/protocol';
-import { describeDifference, judgeAgreement } from '../runtime/agreement';
+import { describeDifference, judgeAgreement, type Agreement } from '../runtime/agreement';
 import { describeFlags, flagBoolean, flagNumber, flagString, parseFlags, UsageError, type FlagSpecs, type ParsedFlags } from './flags';
-import type { CommandOutput } from './output';
+import { CountingLog, type CommandOutput } from './output';
 import { iceServersFromFlags, roomFromFlags, RUN_FLAGS, runParamsFromFlags } from './run-flags';
 
-export const NODE_EXIT = { done: 0, error: 1, usage: 2, noConnection: 3, stalled: 4, interrupted: 130 } as const;
+export const NODE_EXIT = { done: 0, error: 1, usage: 2, noConnection: 3, stalled: 4, disagree: 5, interrupted: 130 } as const;
 export const DEFAULT_SIGNAL_URL = 'ws://127.0.0.1:8787';
+/** Rejected frames beyond a peer's first are summed up at most this often on stderr. */
+const REJECTED_LOG_INTERVAL_MS = 5000;
 
 const NODE_FLAGS: FlagSpecs = {
   ...RUN_FLAGS,
@@ -41,7 +44,8 @@ Without --expect or --peer-config-file it waits for another member (a tab, say) 
 ${describeFlags(NODE_FLAGS)}
 
 Exit codes: ${NODE_EXIT.done} done, ${NODE_EXIT.usage} bad flags, ${NODE_EXIT.noConnection} could not connect (signaling or mesh),
-${NODE_EXIT.stalled} stalled (a member stopped acking; named on stderr), ${NODE_EXIT.error} unexpected error.`;
+${NODE_EXIT.stalled} stalled (a member stopped acking; named on stderr), ${NODE_EXIT.disagree} finished but the cluster disagrees
+(who differs is named on stderr), ${NODE_EXIT.error} unexpected error.`;
 
 interface NodeConfig {
   signalUrl: string;
@@ -77,6 +81,10 @@ function nodeConfigFromFlags(flags: ParsedFlags): NodeConfig {
   const peers = peersFile ? readPeerConfig(peersFile, id) : undefined;
   if (peers && flags.has('expect')) throw new UsageError('use either --expect or --peer-config-file, not both');
   const iceServers = iceServersFromFlags(flags);
+  const tracePath = flagString(flags, 'trace');
+  if (tracePath !== undefined && !existsSync(dirname(tracePath))) {
+    throw new UsageError(`--trace ${tracePath}: the folder ${dirname(tracePath)} does not exist`);
+  }
   return {
     signalUrl,
     room,
@@ -85,7 +93,7 @@ function nodeConfigFromFlags(flags: ParsedFlags): NodeConfig {
     peers,
     params: runParamsFromFlags(flags),
     iceServers,
-    tracePath: flagString(flags, 'trace'),
+    tracePath,
     json: flagBoolean(flags, 'json'),
     batching: !flagBoolean(flags, 'no-batching'),
     verbose: flagBoolean(flags, 'verbose'),
@@ -125,6 +133,14 @@ class HeadlessNode {
   private startRequested = 0;
   private connectTimer: ReturnType<typeof setTimeout> | null = null;
   private progressTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly rejected = new CountingLog(
+    (line) => this.out.stderr(line),
+    REJECTED_LOG_INTERVAL_MS,
+    {
+      first: (from, reason) => `rejected a frame from ${from}: ${reason}`,
+      more: (from, count, latest) => `rejected ${count} more frame${count === 1 ? '' : 's'} from ${from} (latest: ${latest})`,
+    },
+  );
 
   constructor(
     private readonly config: NodeConfig,
@@ -218,10 +234,14 @@ class HeadlessNode {
     if (this.config.tracePath) {
       const trace = createWriteStream(this.config.tracePath);
       this.trace = trace;
+      trace.on('error', (error) => {
+        this.out.stderr(`cannot write the trace ${this.config.tracePath}: ${error.message}`);
+        this.finish(NODE_EXIT.error);
+      });
       runtime.on('trace', (record) => trace.write(traceLine(record) + '\n'));
     }
     runtime.on('log', ({ level, message }) => (level === 'warn' ? this.out.stderr(message) : this.debug(message)));
-    runtime.on('rejected', ({ from, reason }) => this.out.stderr(`rejected a frame from ${from}: ${reason}`));
+    runtime.on('rejected', ({ from, reason }) => this.rejected.report(from, reason));
     runtime.on('phase', ({ phase }) => this.debug(`phase ${phase}`));
     runtime.on('result', (result) => this.onResult(runtime, result));
   }
@@ -245,7 +265,7 @@ class HeadlessNode {
 
   private report(result: NodeResult, members: MemberId[], results: Map<MemberId, PeerResult>): void {
     const mine = { count: result.count, checksum: formatFixed(result.checksum) };
-    const verdict = judgeAgreement(members, Object.fromEntries(results), true);
+    const verdict = judgeAgreement(members, results, true);
     const differing = verdict.kind === 'disagree' ? verdict.differences.map((d) => d.id) : [];
     const agree = verdict.kind === 'agree' && verdict.missing.length === 0;
     this.out.progress('');
@@ -258,14 +278,12 @@ class HeadlessNode {
     if (agree) this.out.stderr(`cluster agrees: ${members.length} of ${members.length} results equal`);
     else if (verdict.kind === 'disagree') this.out.stderr(`DISAGREE: ${verdict.differences.map(describeDifference).join('; ')}`);
     if (verdict.missing.length > 0) this.out.stderr(`no result from ${verdict.missing.join(', ')}`);
-    if (result.complete) {
-      this.finish(NODE_EXIT.done);
-      return;
+    if (!result.complete) {
+      const fins = result.missingFins.length > 0 ? `missing FIN from ${result.missingFins.join(', ')}` : '';
+      const acks = result.unackedBy.length > 0 ? `no ack from ${result.unackedBy.join(', ')}` : '';
+      this.out.stderr(`stalled: ${[acks, fins].filter(Boolean).join('; ')}`);
     }
-    const fins = result.missingFins.length > 0 ? `missing FIN from ${result.missingFins.join(', ')}` : '';
-    const acks = result.unackedBy.length > 0 ? `no ack from ${result.unackedBy.join(', ')}` : '';
-    this.out.stderr(`stalled: ${[acks, fins].filter(Boolean).join('; ')}`);
-    this.finish(NODE_EXIT.stalled);
+    this.finish(nodeExitCode(result, verdict));
   }
 
   private giveUp(): void {
@@ -301,11 +319,22 @@ class HeadlessNode {
   private async shutdown(): Promise<void> {
     if (this.connectTimer) clearTimeout(this.connectTimer);
     if (this.progressTimer) clearInterval(this.progressTimer);
+    this.rejected.flush();
     this.out.progress('');
     await this.session?.closeGracefully();
     const trace = this.trace;
     if (trace) await new Promise<void>((resolve) => trace.end(resolve));
   }
+}
+
+/**
+ * The exit code of a node whose run ended: stalled (4) if it could not complete, else disagree (5)
+ * if a member's result differs, else done (0). Members that sent no result are named, not judged.
+ */
+export function nodeExitCode(result: Pick<NodeResult, 'complete'>, verdict: Agreement): number {
+  if (!result.complete) return NODE_EXIT.stalled;
+  if (verdict.kind === 'disagree') return NODE_EXIT.disagree;
+  return NODE_EXIT.done;
 }
 
 /** Every expected member is connected to every other, as this node and the roster see it. */

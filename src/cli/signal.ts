@@ -1,41 +1,42 @@
 // `chatterbox signal`: runs the signaling server (and serves the built UI when there is one).
 
 import { runSignalingServer } from '../../signaling-server/main';
-import { describeFlags, flagBoolean, flagNumber, flagString, flagStrings, parseFlags, type FlagSpecs } from './flags';
+import { describeSettings, readSettings, SettingsError } from '../../signaling-server/settings';
+import { UsageError } from './flags';
 import type { CommandOutput } from './output';
-import { iceServersFromFlags } from './run-flags';
-
-const SIGNAL_FLAGS: FlagSpecs = {
-  port: { type: 'integer', value: 'PORT', min: 0, max: 65535, help: 'port for signaling and the UI (default $PORT or 8787)' },
-  host: { type: 'string', value: 'HOST', help: 'interface to listen on (default 0.0.0.0)' },
-  'static-dir': { type: 'string', value: 'DIR', help: 'built UI to serve (default dist/ when it exists)' },
-  origin: { type: 'strings', value: 'ORIGIN', help: 'allowed browser Origin, repeatable (default: any)' },
-  ice: { type: 'strings', value: 'URL', help: 'STUN/TURN server announced to clients, repeatable' },
-  help: { type: 'boolean', alias: 'h', help: 'show this help' },
-};
 
 export const SIGNAL_HELP = `chatterbox signal [options]
 
 Runs the signaling server: WebSocket rooms, SDP/ICE relay and run start, plus the built UI on the
-same port (what npm start runs, without building). Stops gracefully on Ctrl-C.
+same port (what npm start runs, without building). Stops gracefully on Ctrl-C. Every option can
+also be set with the environment variable next to it; a flag wins over its variable.
 
-${describeFlags(SIGNAL_FLAGS)}`;
+${describeSettings()}
+
+Exit codes: 0 stopped by Ctrl-C or SIGTERM, 2 bad options or the port is in use.`;
 
 export async function runSignal(args: readonly string[], out: CommandOutput): Promise<number> {
-  const flags = parseFlags(args, SIGNAL_FLAGS);
-  if (flagBoolean(flags, 'help')) {
+  const { help, settings } = settingsOrUsageError(args);
+  if (help) {
     out.stdout(SIGNAL_HELP);
     return 0;
   }
-  const iceServers = iceServersFromFlags(flags);
-  const envPort = process.env.PORT ? Number(process.env.PORT) : 8787;
-  // The server keeps the process alive until Ctrl-C or SIGTERM closes it gracefully.
-  await runSignalingServer({
-    port: flagNumber(flags, 'port', envPort),
-    host: flagString(flags, 'host'),
-    staticDir: flagString(flags, 'static-dir'),
-    allowedOrigins: flags.has('origin') ? flagStrings(flags, 'origin') : undefined,
-    iceServers: iceServers.length > 0 ? iceServers : undefined,
-  });
+  try {
+    // The server keeps the process alive until Ctrl-C or SIGTERM closes it gracefully.
+    await runSignalingServer(settings);
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    out.stderr(`chatterbox signal: ${error.message}`);
+    return 2;
+  }
   return 0;
+}
+
+function settingsOrUsageError(args: readonly string[]): ReturnType<typeof readSettings> {
+  try {
+    return readSettings(args, process.env);
+  } catch (error) {
+    if (error instanceof SettingsError) throw new UsageError(error.message);
+    throw error;
+  }
 }

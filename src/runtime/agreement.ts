@@ -15,19 +15,25 @@ export type Agreement =
   | { kind: 'agree'; reference: PeerResult; agreeing: MemberId[]; missing: MemberId[] }
   | { kind: 'disagree'; reference: PeerResult; agreeing: MemberId[]; differences: Difference[]; missing: MemberId[] };
 
+/** Results by member: a Map, or a record whose own properties are the members (inherited ones never count). */
+export type ResultsByMember = ReadonlyMap<MemberId, PeerResult> | Readonly<Record<MemberId, PeerResult>>;
+
 /**
  * Judges the results of `members`. Until every member reported, the verdict is pending unless
  * `final` (this run is over; whoever has not reported by now never will, e.g. it left).
+ * Member ids such as `constructor` or `__proto__` are ordinary ids here.
  */
-export function judgeAgreement(members: readonly MemberId[], results: Readonly<Record<MemberId, PeerResult>>, final: boolean): Agreement {
-  const reported = members.filter((id) => results[id] !== undefined);
-  const missing = members.filter((id) => results[id] === undefined);
+export function judgeAgreement(members: readonly MemberId[], results: ResultsByMember, final: boolean): Agreement {
+  const byMember = results instanceof Map ? results : new Map(Object.entries(results));
+  const reported = members.filter((id) => byMember.has(id));
+  const missing = members.filter((id) => !byMember.has(id));
   if (reported.length === 0 || (missing.length > 0 && !final)) return { kind: 'pending', missing, reported: reported.length };
-  const reference = mostCommon(reported.map((id) => results[id]));
-  const agreeing = reported.filter((id) => sameResult(results[id], reference));
+  const resultOf = (id: MemberId): PeerResult => byMember.get(id)!;
+  const reference = mostCommon(reported.map(resultOf));
+  const agreeing = reported.filter((id) => sameResult(resultOf(id), reference));
   const differences = reported
-    .filter((id) => !sameResult(results[id], reference))
-    .map((id) => ({ id, result: results[id], delta: results[id].count - reference.count }));
+    .filter((id) => !sameResult(resultOf(id), reference))
+    .map((id) => ({ id, result: resultOf(id), delta: resultOf(id).count - reference.count }));
   if (differences.length === 0) return { kind: 'agree', reference, agreeing, missing };
   return { kind: 'disagree', reference, agreeing, differences, missing };
 }

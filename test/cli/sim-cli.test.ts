@@ -35,10 +35,12 @@ describe('chatterbox sim', () => {
 
   it.each([
     [['--send-for', '-1'], '--send-for must be at least 0'],
-    [['--nodes', '0'], '--nodes must be at least 1'],
+    [['--nodes', '0'], '--nodes 0 is out of range: must be from 1 to 256'],
+    [['--with-seed', '0x10'], '--with-seed must be a decimal integer from 0 to 9007199254740991, got "0x10"'],
+    [['--with-seed', '9007199254740992'], '--with-seed 9007199254740992 is out of range: must be from 0 to 9007199254740991'],
     [['--loss', '1.5'], '--loss must be at most 1'],
     [['--frobnicate'], 'unknown option --frobnicate'],
-    [['--window', '2.5'], '--window must be an integer'],
+    [['--window', '2.5'], '--window must be a decimal integer from 1 to 1024, got "2.5"'],
     [['--delay', 'gamma'], '--delay must be one of constant, uniform, exponential'],
     [['--nodes'], '--nodes needs a value'],
   ])('rejects %j with one line and exit code 2', (flags, message) => {

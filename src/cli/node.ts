@@ -11,13 +11,12 @@ import { traceLine } from '../runtime/trace';
 import { meshGaps, type IceServer } from '../../signaling-server/protocol';
 import { describeDifference, judgeAgreement, type Agreement } from '../runtime/agreement';
 import { describeFlags, flagBoolean, flagNumber, flagString, parseFlags, UsageError, type FlagSpecs, type ParsedFlags } from './flags';
-import { CountingLog, type CommandOutput } from './output';
+import { rejectedFramesLog } from '../runtime/counting-log';
+import type { CommandOutput } from './output';
 import { iceServersFromFlags, roomFromFlags, RUN_FLAGS, runParamsFromFlags } from './run-flags';
 
 export const NODE_EXIT = { done: 0, error: 1, usage: 2, noConnection: 3, stalled: 4, disagree: 5, interrupted: 130 } as const;
 export const DEFAULT_SIGNAL_URL = 'ws://127.0.0.1:8787';
-/** Rejected frames beyond a peer's first are summed up at most this often on stderr. */
-const REJECTED_LOG_INTERVAL_MS = 5000;
 
 const NODE_FLAGS: FlagSpecs = {
   ...RUN_FLAGS,
@@ -133,14 +132,7 @@ class HeadlessNode {
   private startRequested = 0;
   private connectTimer: ReturnType<typeof setTimeout> | null = null;
   private progressTimer: ReturnType<typeof setInterval> | null = null;
-  private readonly rejected = new CountingLog(
-    (line) => this.out.stderr(line),
-    REJECTED_LOG_INTERVAL_MS,
-    {
-      first: (from, reason) => `rejected a frame from ${from}: ${reason}`,
-      more: (from, count, latest) => `rejected ${count} more frame${count === 1 ? '' : 's'} from ${from} (latest: ${latest})`,
-    },
-  );
+  private readonly rejected = rejectedFramesLog((line) => this.out.stderr(line));
 
   constructor(
     private readonly config: NodeConfig,

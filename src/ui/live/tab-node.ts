@@ -8,7 +8,7 @@ import type { FrameChannel } from '../../net/frame-plane';
 import type { LinkSettings } from '../../net/link-shaper';
 import type { Timers } from '../../net/timers';
 import { NodeHost } from '../../runtime/node-host';
-import { RateLimitedLog } from '../../runtime/rate-limited-log';
+import { rejectedFramesLog } from '../../runtime/counting-log';
 import type { NodeSnapshot } from '../../runtime/snapshot';
 import { NodeFeed, type FeedBatch } from './feed';
 
@@ -34,14 +34,14 @@ export class TabNode {
 
   constructor(clock: () => number, timers: Timers, post: (message: FromNode) => void) {
     this.host = new NodeHost({ clock, timers });
-    const rejections = new RateLimitedLog((message) => post({ type: 'log', message }));
+    const rejections = rejectedFramesLog((message) => post({ type: 'log', message }));
     this.host.on('lost', (lost) => post({ type: 'lost', ...lost }));
     this.host.on('telemetry', ({ snapshot }) => post({ type: 'telemetry', snapshot }));
     this.host.on('finished', ({ runId }) => post({ type: 'finished', runId }));
     this.host.on('run', ({ runtime, notice }) => {
       this.feed?.close();
       this.feed = new NodeFeed(runtime, this.host.plane, timers, clock, (batch) => post({ type: 'feed', runId: notice.runId, batch }));
-      runtime.on('rejected', ({ from, reason }) => rejections.note(from, `rejected a frame from ${from}: ${reason}`));
+      runtime.on('rejected', ({ from, reason }) => rejections.report(from, reason));
     });
   }
 

@@ -1,7 +1,7 @@
 // A hostile peer's endless bad frames cost one stderr line each at first, then one summary per interval.
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CountingLog } from '../../src/cli/output';
+import { CountingLog } from '../../src/runtime/counting-log';
 
 const FORMAT = {
   first: (from: string, reason: string) => `rejected a frame from ${from}: ${reason}`,

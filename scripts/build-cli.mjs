@@ -3,16 +3,21 @@
 // Run by `npm ci` / `npm install` (the `prepare` script), `npm run build` and `npm test`.
 // The manifest lists the repository files the bundle was built from and when the build started:
 // bin/chatterbox.js runs the bundle only while none of them changed since (else the sources, via tsx).
+//
+// Usage: node scripts/build-cli.mjs [--out DIR]   (default dist-cli/; tests build elsewhere)
+// The bundle is written to a fresh folder next to DIR, then renamed into place.
 
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const OUT_DIR = path.join(ROOT, 'dist-cli');
+const { values: flags } = parseArgs({ options: { out: { type: 'string', default: path.join(ROOT, 'dist-cli') } } });
+const OUT_DIR = path.resolve(flags.out);
+const BUILD_DIR = `${OUT_DIR}.building-${process.pid}`;
 const ENTRY = path.join(ROOT, 'src/cli/entry.ts');
-const MANIFEST = path.join(OUT_DIR, 'manifest.json');
 
 /**
  * Loaded at run time from node_modules, never bundled: native addons (@roamhq/wrtc), ws's optional
@@ -50,12 +55,12 @@ function projectInputs(metafile) {
 
 async function buildCli() {
   const startedMs = Date.now();
-  rmSync(OUT_DIR, { recursive: true, force: true });
-  mkdirSync(OUT_DIR, { recursive: true });
+  rmSync(BUILD_DIR, { recursive: true, force: true });
+  mkdirSync(BUILD_DIR, { recursive: true });
   const result = await build({
     absWorkingDir: ROOT,
     entryPoints: { chatterbox: ENTRY },
-    outdir: OUT_DIR,
+    outdir: BUILD_DIR,
     bundle: true,
     splitting: true,
     chunkNames: '[name]-[hash]', // flat: every output file sits in dist-cli/, where import.meta.url is rewritten from
@@ -70,11 +75,13 @@ async function buildCli() {
     logLevel: 'warning',
   });
   const manifest = { startedMs, inputs: [...new Set(projectInputs(result.metafile))] };
-  writeFileSync(MANIFEST, JSON.stringify(manifest, null, 1) + '\n');
+  writeFileSync(path.join(BUILD_DIR, 'manifest.json'), JSON.stringify(manifest, null, 1) + '\n');
+  rmSync(OUT_DIR, { recursive: true, force: true });
+  renameSync(BUILD_DIR, OUT_DIR);
   return manifest;
 }
 
 const started = performance.now();
 const manifest = await buildCli();
 const ms = Math.round(performance.now() - started);
-console.log(`chatterbox CLI bundle: dist-cli/chatterbox.js from ${manifest.inputs.length} files in ${ms} ms`);
+console.log(`chatterbox CLI bundle: ${path.relative(ROOT, OUT_DIR) || '.'}/chatterbox.js from ${manifest.inputs.length} files in ${ms} ms`);

@@ -5,14 +5,17 @@ import { runScenarios } from '../sim/scenarios';
 import { simulate, type SimConfig, type SimReport } from '../sim/simulate';
 import type { TraceRecord } from '../runtime/trace';
 import { traceLine } from '../runtime/trace';
-import { describeFlags, flagBoolean, flagNumber, flagString, parseFlags, type FlagSpecs, type ParsedFlags } from './flags';
+import { describeFlags, flagBoolean, flagNumber, flagString, parseFlags, UsageError, type FlagSpecs, type ParsedFlags } from './flags';
 import { RUN_FLAGS, runParamsFromFlags, runParamsToArgs } from './run-flags';
 import type { CommandOutput } from './output';
+
+/** One microsecond, the virtual clock's unit. */
+const MIN_LATENCY_MS = 0.001;
 
 const SIM_FLAGS: FlagSpecs = {
   nodes: { type: 'integer', value: 'N', min: 1, max: 256, help: 'number of nodes (default 5)' },
   ...RUN_FLAGS,
-  latency: { type: 'number', value: 'MS', min: 0, max: 60_000, help: 'mean one-way link delay (default 10)' },
+  latency: { type: 'number', value: 'MS', min: 0, max: 60_000, help: `mean one-way link delay, at least ${MIN_LATENCY_MS} (default 10)` },
   delay: { type: 'string', value: 'DIST', choices: ['constant', 'uniform', 'exponential'], help: 'delay distribution: constant, uniform (0.5x-1.5x), exponential (default uniform)' },
   loss: { type: 'number', value: 'P', min: 0, max: 1, help: 'probability a frame is lost (default 0)' },
   dup: { type: 'number', value: 'P', min: 0, max: 1, help: 'probability a frame is delivered twice (default 0)' },
@@ -50,12 +53,19 @@ export function runSim(args: readonly string[], out: CommandOutput): number {
 
 function simConfigFromFlags(flags: ParsedFlags): SimConfig {
   const params = runParamsFromFlags(flags);
+  const latencyMs = flagNumber(flags, 'latency', 10);
+  if (latencyMs < MIN_LATENCY_MS) {
+    throw new UsageError(
+      `--latency must be at least ${MIN_LATENCY_MS} ms (1 µs), got ${latencyMs}: on zero-delay links every round trip ` +
+        'takes no time, so the virtual clock never reaches the end of the send phase',
+    );
+  }
   return {
     nodes: flagNumber(flags, 'nodes', 5),
     params,
     netSeed: flagNumber(flags, 'net-seed', params.seed),
     network: {
-      latencyMs: flagNumber(flags, 'latency', 10),
+      latencyMs,
       delay: (flagString(flags, 'delay') ?? 'uniform') as SimConfig['network']['delay'],
       loss: flagNumber(flags, 'loss', 0),
       dup: flagNumber(flags, 'dup', 0),

@@ -29,6 +29,13 @@ describe('simulator', () => {
     expect(traced({ ...CONFIG, netSeed: 6 }).lines).not.toEqual(first.lines);
   });
 
+  it.each(['constant', 'uniform', 'exponential'] as const)('ends on zero-delay links (%s): every frame takes at least 1 µs', (delay) => {
+    const report = simulate({ ...CONFIG, params: { ...CONFIG.params, sendForMs: 1, waitForMs: 1 }, network: { ...CONFIG.network, latencyMs: 0, delay, loss: 0, dup: 0 } });
+    expect(report.agree).toBe(true);
+    expect(report.violations).toBe(0);
+    expect(report.nodes[0].count).toBeGreaterThan(100);
+  });
+
   it('ends in agreement on a quiet network, with frames per commit near 2(N-1)', () => {
     const report = simulate({ ...CONFIG, network: { ...CONFIG.network, loss: 0, dup: 0 } });
     expect(report.agree).toBe(true);

@@ -166,9 +166,9 @@ class Simulation {
     node.state = state;
     for (const effect of effects) this.perform(node, effect, event.now);
     // A step can only move the buffers of the frame's sender and of the node itself (self-delivery).
-    const touched = event.type === 'frame' ? [event.frame.from, node.id] : event.type === 'start' ? [] : [node.id];
-    this.checker.checkBuffers(node.id, node.state, touched, this.now);
-    if (effects.some((e) => e.type === 'commit')) this.checker.checkDivergence(node.id, this.now);
+    if (event.type === 'frame') this.checker.checkBuffer(node.id, node.state, event.frame.from, this.now);
+    if (event.type !== 'start') this.checker.checkBuffer(node.id, node.state, node.id, this.now);
+    if (effects.some(isCommit)) this.checker.checkDivergence(node.id, this.now);
   }
 
   private perform(node: SimNode, effect: Effect, clock: number): void {
@@ -315,6 +315,10 @@ class LatencyRecorder {
     const at = (q: number): number => (latencies.length === 0 ? 0 : round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))], 3));
     return { p0: at(0), p50: at(0.5), p95: at(0.95), p99: at(0.99), p100: at(1) };
   }
+}
+
+function isCommit(effect: Effect): boolean {
+  return effect.type === 'commit';
 }
 
 function round(value: number, digits: number): number {

@@ -21,6 +21,7 @@ const SIM_FLAGS: FlagSpecs = {
   dup: { type: 'number', value: 'P', min: 0, max: 1, help: 'probability a frame is delivered twice (default 0)' },
   partitions: { type: 'boolean', help: 'random partitions that heal, some only after the run, some never' },
   crash: { type: 'boolean', help: 'one random node crashes at a random time' },
+  batching: { type: 'boolean', help: 'frames a node sends one peer in one instant travel as one message (acks coalesced), as the mesh batches' },
   skew: { type: 'number', value: 'MS', min: 0, max: 60_000, help: 'maximum per-node clock offset (default 0)' },
   'net-seed': { type: 'integer', value: 'SEED', min: 0, max: Number.MAX_SAFE_INTEGER, help: 'seed of the network randomness (default: --with-seed)' },
   scenarios: { type: 'integer', value: 'K', min: 1, max: 10_000_000, help: 'run K random scenarios, each with its own derived seed' },
@@ -64,6 +65,7 @@ function simConfigFromFlags(flags: ParsedFlags): SimConfig {
     nodes: flagNumber(flags, 'nodes', 5),
     params,
     netSeed: flagNumber(flags, 'net-seed', params.seed),
+    batching: flagBoolean(flags, 'batching'),
     network: {
       latencyMs,
       delay: (flagString(flags, 'delay') ?? 'uniform') as SimConfig['network']['delay'],
@@ -98,6 +100,7 @@ function singleJson(report: SimReport, speedup: number | null) {
     spread: report.spread,
     violations: report.violations,
     framesPerCommit: report.framesPerCommit,
+    packetsPerCommit: report.packetsPerCommit,
     latencyMs: report.latencyMs,
     speedup,
   };
@@ -110,9 +113,10 @@ function printSingle(report: SimReport, speedup: number | null, out: CommandOutp
   }
   const latency = report.latencyMs;
   const speed = speedup === null ? '' : `, ${speedup}x real time`;
+  const packets = report.packets === report.frames ? '' : ` (network messages/commit ${report.packetsPerCommit})`;
   out.stdout(
     `${report.agree ? 'agree' : 'DISAGREE'}: spread ${report.spread}, violations ${report.violations}, ` +
-      `frames/commit ${report.framesPerCommit}, latency p50 ${latency.p50} ms p100 ${latency.p100} ms, ` +
+      `frames/commit ${report.framesPerCommit}${packets}, latency p50 ${latency.p50} ms p100 ${latency.p100} ms, ` +
       `${report.simulatedSeconds} simulated s${speed}`,
   );
 }
@@ -148,5 +152,6 @@ export function reproduceCommand(config: SimConfig, seed: number): string {
   ];
   if (network.partitions) args.push('--partitions');
   if (network.crash) args.push('--crash');
+  if (config.batching) args.push('--batching');
   return args.join(' ');
 }

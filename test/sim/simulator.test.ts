@@ -45,6 +45,16 @@ describe('simulator', () => {
     expect(report.framesPerCommit).toBeLessThan(2 * (4 - 1) + 1);
   });
 
+  it('with batching, sends fewer network messages than frames and still agrees', () => {
+    const config: SimConfig = { ...CONFIG, params: { ...CONFIG.params, window: 8 }, network: { ...CONFIG.network, delay: 'constant', loss: 0, dup: 0 } };
+    const plain = simulate(config);
+    const batched = simulate({ ...config, batching: true });
+    expect(plain.packets).toBe(plain.frames);
+    expect(batched).toMatchObject({ agree: true, violations: 0 });
+    expect(batched.packets).toBeLessThan(batched.frames * 0.8);
+    expect(batched.packetsPerCommit).toBeLessThan(plain.packetsPerCommit);
+  });
+
   it('counts a window of W messages: throughput grows with W', () => {
     const counts = [1, 8].map((window) => simulate({ ...CONFIG, params: { ...CONFIG.params, window } }).nodes[0].count);
     expect(counts[1]).toBeGreaterThan(counts[0] * 3);

@@ -2,22 +2,20 @@
 
 import { UsageError } from './flags';
 import { processOutput, type CommandOutput } from './output';
-import { runBenchCommand } from './bench';
-import { runCluster } from './cluster';
-import { runNode } from './node';
-import { runSignal } from './signal';
-import { runSim } from './sim';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
-type Command = { summary: string; run: (args: readonly string[], out: CommandOutput) => number | Promise<number> };
+type Run = (args: readonly string[], out: CommandOutput) => number | Promise<number>;
+
+/** Each command's module is loaded only when that command runs, so a node starts without the bench, simulator or server. */
+type Command = { summary: string; load: () => Promise<Run> };
 
 const COMMANDS: Record<string, Command> = {
-  bench: { summary: 'measure throughput, mesh formation, memory and the UI on this machine', run: runBenchCommand },
-  cluster: { summary: 'run a local cluster of headless nodes and check they agree', run: runCluster },
-  node: { summary: 'run one headless node in a room (WebRTC)', run: runNode },
-  signal: { summary: 'run the signaling server (and the built UI)', run: runSignal },
-  sim: { summary: 'run the protocol on a simulated, faulty network', run: runSim },
+  bench: { summary: 'measure throughput, mesh formation, memory and the UI on this machine', load: async () => (await import('./bench')).runBenchCommand },
+  cluster: { summary: 'run a local cluster of headless nodes and check they agree', load: async () => (await import('./cluster')).runCluster },
+  node: { summary: 'run one headless node in a room (WebRTC)', load: async () => (await import('./node')).runNode },
+  signal: { summary: 'run the signaling server (and the built UI)', load: async () => (await import('./signal')).runSignal },
+  sim: { summary: 'run the protocol on a simulated, faulty network', load: async () => (await import('./sim')).runSim },
 };
 
 function usage(): string {
@@ -41,8 +39,9 @@ export async function main(argv: readonly string[], out: CommandOutput = process
     out.stderr(`chatterbox: unknown command ${JSON.stringify(name)} (try chatterbox --help)`);
     return EXIT.usage;
   }
+  const run = await command.load();
   try {
-    return await command.run(args, out);
+    return await run(args, out);
   } catch (error) {
     if (error instanceof UsageError) {
       out.stderr(`chatterbox ${name}: ${error.message} (try chatterbox ${name} --help)`);

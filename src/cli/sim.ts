@@ -5,19 +5,23 @@ import { runScenarios } from '../sim/scenarios';
 import { simulate, type SimConfig, type SimReport } from '../sim/simulate';
 import type { TraceRecord } from '../runtime/trace';
 import { traceLine } from '../runtime/trace';
-import { describeFlags, flagBoolean, flagNumber, flagString, parseFlags, type FlagSpecs, type ParsedFlags } from './flags';
+import { describeFlags, flagBoolean, flagNumber, flagString, parseFlags, UsageError, type FlagSpecs, type ParsedFlags } from './flags';
 import { RUN_FLAGS, runParamsFromFlags, runParamsToArgs } from './run-flags';
 import type { CommandOutput } from './output';
+
+/** One microsecond, the virtual clock's unit. */
+const MIN_LATENCY_MS = 0.001;
 
 const SIM_FLAGS: FlagSpecs = {
   nodes: { type: 'integer', value: 'N', min: 1, max: 256, help: 'number of nodes (default 5)' },
   ...RUN_FLAGS,
-  latency: { type: 'number', value: 'MS', min: 0, max: 60_000, help: 'mean one-way link delay (default 10)' },
+  latency: { type: 'number', value: 'MS', min: 0, max: 60_000, help: `mean one-way link delay, at least ${MIN_LATENCY_MS} (default 10)` },
   delay: { type: 'string', value: 'DIST', choices: ['constant', 'uniform', 'exponential'], help: 'delay distribution: constant, uniform (0.5x-1.5x), exponential (default uniform)' },
   loss: { type: 'number', value: 'P', min: 0, max: 1, help: 'probability a frame is lost (default 0)' },
   dup: { type: 'number', value: 'P', min: 0, max: 1, help: 'probability a frame is delivered twice (default 0)' },
   partitions: { type: 'boolean', help: 'random partitions that heal, some only after the run, some never' },
   crash: { type: 'boolean', help: 'one random node crashes at a random time' },
+  batching: { type: 'boolean', help: 'frames a node sends one peer in one instant travel as one message (acks coalesced), as the mesh batches' },
   skew: { type: 'number', value: 'MS', min: 0, max: 60_000, help: 'maximum per-node clock offset (default 0)' },
   'net-seed': { type: 'integer', value: 'SEED', min: 0, max: Number.MAX_SAFE_INTEGER, help: 'seed of the network randomness (default: --with-seed)' },
   scenarios: { type: 'integer', value: 'K', min: 1, max: 10_000_000, help: 'run K random scenarios, each with its own derived seed' },
@@ -50,12 +54,20 @@ export function runSim(args: readonly string[], out: CommandOutput): number {
 
 function simConfigFromFlags(flags: ParsedFlags): SimConfig {
   const params = runParamsFromFlags(flags);
+  const latencyMs = flagNumber(flags, 'latency', 10);
+  if (latencyMs < MIN_LATENCY_MS) {
+    throw new UsageError(
+      `--latency must be at least ${MIN_LATENCY_MS} ms (1 µs), got ${latencyMs}: on zero-delay links every round trip ` +
+        'takes no time, so the virtual clock never reaches the end of the send phase',
+    );
+  }
   return {
     nodes: flagNumber(flags, 'nodes', 5),
     params,
     netSeed: flagNumber(flags, 'net-seed', params.seed),
+    batching: flagBoolean(flags, 'batching'),
     network: {
-      latencyMs: flagNumber(flags, 'latency', 10),
+      latencyMs,
       delay: (flagString(flags, 'delay') ?? 'uniform') as SimConfig['network']['delay'],
       loss: flagNumber(flags, 'loss', 0),
       dup: flagNumber(flags, 'dup', 0),
@@ -88,6 +100,7 @@ function singleJson(report: SimReport, speedup: number | null) {
     spread: report.spread,
     violations: report.violations,
     framesPerCommit: report.framesPerCommit,
+    packetsPerCommit: report.packetsPerCommit,
     latencyMs: report.latencyMs,
     speedup,
   };
@@ -100,9 +113,10 @@ function printSingle(report: SimReport, speedup: number | null, out: CommandOutp
   }
   const latency = report.latencyMs;
   const speed = speedup === null ? '' : `, ${speedup}x real time`;
+  const packets = report.packets === report.frames ? '' : ` (network messages/commit ${report.packetsPerCommit})`;
   out.stdout(
     `${report.agree ? 'agree' : 'DISAGREE'}: spread ${report.spread}, violations ${report.violations}, ` +
-      `frames/commit ${report.framesPerCommit}, latency p50 ${latency.p50} ms p100 ${latency.p100} ms, ` +
+      `frames/commit ${report.framesPerCommit}${packets}, latency p50 ${latency.p50} ms p100 ${latency.p100} ms, ` +
       `${report.simulatedSeconds} simulated s${speed}`,
   );
 }
@@ -138,5 +152,6 @@ export function reproduceCommand(config: SimConfig, seed: number): string {
   ];
   if (network.partitions) args.push('--partitions');
   if (network.crash) args.push('--crash');
+  if (config.batching) args.push('--batching');
   return args.join(' ');
 }

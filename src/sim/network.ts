@@ -80,8 +80,17 @@ export function isPartitioned(plan: FaultPlan, a: MemberId, b: MemberId, time: n
   return false;
 }
 
-/** One-way delay of one frame in virtual microseconds. */
+/**
+ * One-way delay of one frame in virtual microseconds: at least 1 µs, so that time always moves on
+ * (with zero-delay frames a run's round trips would take no time and its send phase never end).
+ */
 export function drawDelay(config: NetworkConfig, random: Random): number {
+  return Math.max(MIN_DELAY_US, drawRawDelay(config, random));
+}
+
+const MIN_DELAY_US = 1;
+
+function drawRawDelay(config: NetworkConfig, random: Random): number {
   const meanUs = config.latencyMs * 1000;
   switch (config.delay) {
     case 'constant':

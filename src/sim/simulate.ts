@@ -31,6 +31,12 @@ export interface SimConfig {
   trace?: (record: TraceRecord) => void;
   /** The reducer under test (default: the protocol's step); lets tests check that the checker catches a broken one. */
   reducer?: typeof step;
+  /**
+   * Model the mesh's batching: frames a node sends to one peer in one turn (everything it handles
+   * at one virtual instant) travel as one network message, and its acks to that peer coalesce to
+   * the highest. Loss, duplication, partitions and delay then apply to the whole message.
+   */
+  batching?: boolean;
 }
 
 export interface SimNodeReport {
@@ -64,13 +70,17 @@ export interface SimReport {
   /** Network frames sent and messages committed by every surviving node. */
   frames: number;
   messages: number;
+  /** Network messages sent: a lone frame or a batch (equal to frames without batching). */
+  packets: number;
+  packetsPerCommit: number;
 }
 
 type SimEvent =
-  | { kind: 'start'; node: MemberId }
-  | { kind: 'deliver'; node: MemberId; from: MemberId; frame: ProtocolFrame }
-  | { kind: 'timer'; node: MemberId; name: TimerName; generation: number }
-  | { kind: 'crash'; node: MemberId };
+  | { kind: 'start'; node: SimNode }
+  | { kind: 'deliver'; node: SimNode; from: MemberId; frame: ProtocolFrame }
+  | { kind: 'deliver-batch'; node: SimNode; from: MemberId; frames: ProtocolFrame[] }
+  | { kind: 'timer'; node: SimNode; name: TimerName; generation: number }
+  | { kind: 'crash'; node: SimNode };
 
 interface SimNode {
   id: MemberId;
@@ -80,6 +90,8 @@ interface SimNode {
   timerGeneration: Record<TimerName, number>;
   result: NodeResult | null;
   commits: Committed[];
+  /** With batching: frames for each peer sent during the current instant, not yet on the network. */
+  outbox: Map<MemberId, ProtocolFrame[]>;
 }
 
 const RUN_TAG = 1;
@@ -108,6 +120,9 @@ class Simulation {
   private readonly endUs: number;
   private now = 0;
   private frames = 0;
+  private packets = 0;
+  /** With batching: nodes whose outbox holds frames, flushed once the instant is over. */
+  private readonly unflushed = new Set<SimNode>();
 
   constructor(private readonly config: SimConfig) {
     this.random = new Random(config.netSeed);
@@ -119,23 +134,27 @@ class Simulation {
     this.survivors = new Set(this.members.filter((m) => !this.plan.crashes.some((c) => c.node === m)));
     for (const id of this.members) {
       const skewUs = this.plan.skew.get(id)!;
-      this.nodes.set(id, { id, state: createNode(id), skewUs, crashed: false, timerGeneration: { tick: 0, phase: 0 }, result: null, commits: [] });
+      this.nodes.set(id, { id, state: createNode(id), skewUs, crashed: false, timerGeneration: { tick: 0, phase: 0 }, result: null, commits: [], outbox: new Map() });
     }
   }
 
   run(): SimReport {
     const startJitterUs = this.config.network.latencyMs * 1000;
-    for (const id of this.members) this.queue.push(Math.round(this.random.next() * startJitterUs), { kind: 'start', node: id });
-    for (const crash of this.plan.crashes) this.queue.push(crash.at, { kind: 'crash', node: crash.node });
-    for (let next = this.queue.pop(); next && next.time <= this.endUs; next = this.queue.pop()) {
-      this.now = next.time;
-      this.handle(next.item);
+    for (const node of this.nodes.values()) this.queue.push(Math.round(this.random.next() * startJitterUs), { kind: 'start', node });
+    for (const crash of this.plan.crashes) this.queue.push(crash.at, { kind: 'crash', node: this.nodes.get(crash.node)! });
+    for (;;) {
+      // The instant is over once the next event is later: batched frames leave now (and arrive >= 1 µs later).
+      if (this.unflushed.size > 0 && this.queue.peekTime() > this.now) this.flushOutboxes();
+      const time = this.queue.peekTime();
+      if (time > this.endUs) break;
+      this.now = time;
+      this.handle(this.queue.pop()!);
     }
     return this.report();
   }
 
   private handle(event: SimEvent): void {
-    const node = this.nodes.get(event.node)!;
+    const node = event.node;
     if (node.crashed) return;
     const clock = this.now + node.skewUs;
     switch (event.kind) {
@@ -143,8 +162,10 @@ class Simulation {
         this.apply(node, { type: 'start', now: clock, run: RUN_TAG, members: this.members, params: this.config.params });
         break;
       case 'deliver':
-        if (this.config.trace) this.trace({ t: clock, node: node.id, ev: 'recv', from: event.from, frame: event.frame });
-        this.apply(node, { type: 'frame', now: clock, frame: event.frame });
+        this.deliver(node, event.from, event.frame, clock);
+        break;
+      case 'deliver-batch':
+        for (const frame of event.frames) if (!node.crashed) this.deliver(node, event.from, frame, clock);
         break;
       case 'timer':
         if (event.generation !== node.timerGeneration[event.name]) return;
@@ -158,6 +179,11 @@ class Simulation {
     }
   }
 
+  private deliver(node: SimNode, from: MemberId, frame: ProtocolFrame, clock: number): void {
+    if (this.config.trace) this.trace({ t: clock, node: node.id, ev: 'recv', from, frame });
+    this.apply(node, { type: 'frame', now: clock, frame });
+  }
+
   private apply(node: SimNode, event: ProtocolEvent): void {
     if (event.type === 'start') {
       this.trace({ t: event.now, node: node.id, ev: 'start', run: event.run, runId: 'sim', members: [...event.members], params: event.params });
@@ -166,9 +192,9 @@ class Simulation {
     node.state = state;
     for (const effect of effects) this.perform(node, effect, event.now);
     // A step can only move the buffers of the frame's sender and of the node itself (self-delivery).
-    const touched = event.type === 'frame' ? [event.frame.from, node.id] : event.type === 'start' ? [] : [node.id];
-    this.checker.checkBuffers(node.id, node.state, touched, this.now);
-    if (effects.some((e) => e.type === 'commit')) this.checker.checkDivergence(node.id, this.now);
+    if (event.type === 'frame') this.checker.checkBuffer(node.id, node.state, event.frame.from, this.now);
+    if (event.type !== 'start') this.checker.checkBuffer(node.id, node.state, node.id, this.now);
+    if (effects.some(isCommit)) this.checker.checkDivergence(node.id, this.now);
   }
 
   private perform(node: SimNode, effect: Effect, clock: number): void {
@@ -178,7 +204,7 @@ class Simulation {
         break;
       case 'timer':
         node.timerGeneration[effect.name] += 1;
-        this.queue.push(Math.max(this.now, effect.at - node.skewUs), { kind: 'timer', node: node.id, name: effect.name, generation: node.timerGeneration[effect.name] });
+        this.queue.push(Math.max(this.now, effect.at - node.skewUs), { kind: 'timer', node, name: effect.name, generation: node.timerGeneration[effect.name] });
         break;
       case 'commit':
         this.commit(node, effect.entry, clock);
@@ -196,21 +222,55 @@ class Simulation {
   }
 
   private send(node: SimNode, to: MemberId, frame: ProtocolFrame, clock: number): void {
-    this.frames += 1;
     if (frame.kind === 'data') this.noteDataSent(node, frame.seq, frame.sentAt);
     if (this.config.trace) this.trace({ t: clock, node: node.id, ev: 'send', to, frame });
+    if (this.config.batching) this.addToOutbox(node, to, frame);
+    else this.transmit(node, to, [frame], clock);
+  }
+
+  /** Queues a frame for the end of the instant; an ack replaces an earlier, lower ack to the same peer (acks are cumulative). */
+  private addToOutbox(node: SimNode, to: MemberId, frame: ProtocolFrame): void {
+    let frames = node.outbox.get(to);
+    if (!frames) {
+      frames = [];
+      node.outbox.set(to, frames);
+    }
+    this.unflushed.add(node);
+    if (frame.kind === 'ack') {
+      const earlier = frames.findIndex((f) => f.kind === 'ack');
+      if (earlier !== -1) {
+        if (frame.seq > (frames[earlier] as typeof frame).seq) frames[earlier] = frame;
+        return;
+      }
+    }
+    frames.push(frame);
+  }
+
+  /** Sends every outbox as one network message per peer (a crashed node's outbox is lost with it). */
+  private flushOutboxes(): void {
+    for (const node of this.unflushed) {
+      for (const [to, frames] of node.outbox) if (!node.crashed) this.transmit(node, to, frames, this.now + node.skewUs);
+      node.outbox.clear();
+    }
+    this.unflushed.clear();
+  }
+
+  /** One network message (a lone frame, or a batch): partitions, loss, duplication and delay apply to it whole. */
+  private transmit(node: SimNode, to: MemberId, frames: ProtocolFrame[], clock: number): void {
+    this.packets += 1;
+    this.frames += frames.length;
     const network = this.config.network;
-    if (isPartitioned(this.plan, node.id, to, this.now)) {
-      this.trace({ t: clock, node: node.id, ev: 'drop', to, frame, reason: 'partition' });
+    const dropped = isPartitioned(this.plan, node.id, to, this.now) ? 'partition' : this.random.chance(network.loss) ? 'loss' : null;
+    if (dropped) {
+      for (const frame of frames) this.trace({ t: clock, node: node.id, ev: 'drop', to, frame, reason: dropped });
       return;
     }
-    if (this.random.chance(network.loss)) {
-      this.trace({ t: clock, node: node.id, ev: 'drop', to, frame, reason: 'loss' });
-      return;
-    }
+    const receiver = this.nodes.get(to)!;
     const copies = this.random.chance(network.dup) ? 2 : 1;
     for (let i = 0; i < copies; i += 1) {
-      this.queue.push(this.now + drawDelay(network, this.random), { kind: 'deliver', node: to, from: node.id, frame });
+      const at = this.now + drawDelay(network, this.random);
+      if (frames.length === 1) this.queue.push(at, { kind: 'deliver', node: receiver, from: node.id, frame: frames[0] });
+      else this.queue.push(at, { kind: 'deliver-batch', node: receiver, from: node.id, frames });
     }
   }
 
@@ -256,10 +316,12 @@ class Simulation {
       violations: this.checker.total,
       firstViolations: this.checker.violations.slice(0, 10),
       framesPerCommit: messages === 0 ? 0 : round(this.frames / messages, 3),
+      packetsPerCommit: messages === 0 ? 0 : round(this.packets / messages, 3),
       latencyMs: this.latency.quantiles(this.survivors.size),
       simulatedSeconds: round(this.now / 1e6, 6),
       frames: this.frames,
       messages,
+      packets: this.packets,
     };
   }
 }
@@ -315,6 +377,10 @@ class LatencyRecorder {
     const at = (q: number): number => (latencies.length === 0 ? 0 : round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))], 3));
     return { p0: at(0), p50: at(0.5), p95: at(0.95), p99: at(0.99), p100: at(1) };
   }
+}
+
+function isCommit(effect: Effect): boolean {
+  return effect.type === 'commit';
 }
 
 function round(value: number, digits: number): number {

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
 function chatterbox(...args: string[]) {
-  const run = spawnSync(process.execPath, ['bin/chatterbox.js', ...args], { encoding: 'utf8', timeout: 60_000 });
+  const run = spawnSync(process.execPath, ['bin/chatterbox.js', ...args], { encoding: 'utf8', timeout: 30_000 });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -49,6 +49,20 @@ describe('chatterbox sim', () => {
     expect(run.stdout).toBe('');
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toContain(message);
+  });
+
+  it.each(['constant', 'uniform', 'exponential'])('refuses --latency 0 with %s delays, saying why, instead of hanging', (delay) => {
+    const run = chatterbox('sim', '--latency', '0', '--delay', delay, '--nodes', '2', '--send-for', '0.1', '--wait-for', '0.1');
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('--latency must be at least 0.001 ms');
+    expect(run.stderr).toContain('virtual clock');
+  });
+
+  it('runs the smallest latency it accepts (1 µs links) to the end', () => {
+    const run = chatterbox('sim', '--latency', '0.001', '--delay', 'constant', '--nodes', '2', '--send-for', '0.001', '--wait-for', '0.001', '--json');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ agree: true, violations: 0 });
   });
 
   it('answers --help for the command and for sim', () => {

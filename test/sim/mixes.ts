@@ -16,8 +16,8 @@ export interface Mix {
   mustAgree: boolean;
 }
 
-function mix(name: string, scenarios: number, nodes: number, network: Partial<SimConfig['network']>, params: Partial<SimConfig['params']> = {}, mustAgree = false): Mix {
-  return { name, scenarios, mustAgree, config: { nodes, params: { ...SHORT, ...params }, network: { ...QUIET, ...network }, netSeed: 0 } };
+function mix(name: string, scenarios: number, nodes: number, network: Partial<SimConfig['network']>, params: Partial<SimConfig['params']> = {}, mustAgree = false, batching = false): Mix {
+  return { name, scenarios, mustAgree, config: { nodes, params: { ...SHORT, ...params }, network: { ...QUIET, ...network }, netSeed: 0, batching } };
 }
 
 export const MIXES_A: Mix[] = [
@@ -36,6 +36,8 @@ export const MIXES_C: Mix[] = [
   mix('heavy loss 0.5', 1250, 3, { loss: 0.5 }),
   mix('window 16, loss 0.1, dup 0.1, exponential delays', 1250, 4, { delay: 'exponential', loss: 0.1, dup: 0.1 }, { window: 16 }),
   mix('two nodes, constant delay, everything', 1000, 2, { delay: 'constant', loss: 0.2, dup: 0.2, partitions: true, crash: true }),
+  mix('batching, window 8, constant delay, skew 5 ms', 500, 4, { delay: 'constant', skewMs: 5 }, { window: 8 }, true, true),
+  mix('batching, window 4, loss 0.2, dup 0.1, partitions, crash', 500, 5, { loss: 0.2, dup: 0.1, partitions: true, crash: true }, { window: 4 }, false, true),
 ];
 
 /** One test per mix: no invariant may break; failures print their seed and the command that replays them. */

@@ -29,6 +29,13 @@ describe('simulator', () => {
     expect(traced({ ...CONFIG, netSeed: 6 }).lines).not.toEqual(first.lines);
   });
 
+  it.each(['constant', 'uniform', 'exponential'] as const)('ends on zero-delay links (%s): every frame takes at least 1 µs', (delay) => {
+    const report = simulate({ ...CONFIG, params: { ...CONFIG.params, sendForMs: 1, waitForMs: 1 }, network: { ...CONFIG.network, latencyMs: 0, delay, loss: 0, dup: 0 } });
+    expect(report.agree).toBe(true);
+    expect(report.violations).toBe(0);
+    expect(report.nodes[0].count).toBeGreaterThan(100);
+  });
+
   it('ends in agreement on a quiet network, with frames per commit near 2(N-1)', () => {
     const report = simulate({ ...CONFIG, network: { ...CONFIG.network, loss: 0, dup: 0 } });
     expect(report.agree).toBe(true);
@@ -36,6 +43,16 @@ describe('simulator', () => {
     expect(new Set(report.nodes.map((n) => n.checksum)).size).toBe(1);
     expect(report.nodes[0].count).toBeGreaterThan(20);
     expect(report.framesPerCommit).toBeLessThan(2 * (4 - 1) + 1);
+  });
+
+  it('with batching, sends fewer network messages than frames and still agrees', () => {
+    const config: SimConfig = { ...CONFIG, params: { ...CONFIG.params, window: 8 }, network: { ...CONFIG.network, delay: 'constant', loss: 0, dup: 0 } };
+    const plain = simulate(config);
+    const batched = simulate({ ...config, batching: true });
+    expect(plain.packets).toBe(plain.frames);
+    expect(batched).toMatchObject({ agree: true, violations: 0 });
+    expect(batched.packets).toBeLessThan(batched.frames * 0.8);
+    expect(batched.packetsPerCommit).toBeLessThan(plain.packetsPerCommit);
   });
 
   it('counts a window of W messages: throughput grows with W', () => {

@@ -23,7 +23,6 @@ export type ProtocolEvent =
 
 export type Effect =
   | { type: 'send'; to: MemberId; frame: ProtocolFrame }
-  | { type: 'timer'; name: TimerName; at: number }
   | { type: 'commit'; entry: Committed }
   | { type: 'phase'; phase: Phase; at: number }
   | { type: 'log'; level: 'debug' | 'warn'; message: string }
@@ -183,10 +182,10 @@ function onStart(state: NodeState, event: Extract<ProtocolEvent, { type: 'start'
     state.sender.ackedUpTo.set(member, 0);
     state.receivers.set(member, { contiguous: 0, committed: 0, lastCommittedSentAt: -1, buffer: new Map(), finished: false });
   }
-  armTimer(state, effects, 'tick', event.now + state.params.tickMs * US_PER_MS);
+  armTimer(state, 'tick', event.now + state.params.tickMs * US_PER_MS);
   if (event.params.sendForMs > 0) {
     enterPhase(state, 'sending', event.now, effects);
-    armTimer(state, effects, 'phase', state.sendEndsAt);
+    armTimer(state, 'phase', state.sendEndsAt);
     progress(state, event.now, effects);
   } else {
     enterWaiting(state, event.now, effects);
@@ -220,10 +219,9 @@ export function nextDeadline(state: NodeState): { name: TimerName; at: number } 
   return { name: 'phase', at: phase };
 }
 
-/** Arms (or re-arms) a timer: recorded in the state, and announced as an effect. */
-function armTimer(state: NodeState, effects: Effect[], name: TimerName, at: number): void {
+/** Arms (or re-arms) a timer: the driver learns of it through nextDeadline. */
+function armTimer(state: NodeState, name: TimerName, at: number): void {
   state.deadlines[name] = at;
-  effects.push({ type: 'timer', name, at });
 }
 
 function onTimer(state: NodeState, name: TimerName, now: number, effects: Effect[]): void {
@@ -232,12 +230,12 @@ function onTimer(state: NodeState, name: TimerName, now: number, effects: Effect
   if (name === 'tick') {
     resendUnacked(state, now, effects);
     progress(state, now, effects);
-    if (!isDone(state)) armTimer(state, effects, 'tick', now + state.params.tickMs * US_PER_MS);
+    if (!isDone(state)) armTimer(state, 'tick', now + state.params.tickMs * US_PER_MS);
     return;
   }
   const deadline = state.phase === 'sending' ? state.sendEndsAt : state.waitEndsAt;
   if (now < deadline) {
-    armTimer(state, effects, 'phase', deadline);
+    armTimer(state, 'phase', deadline);
   } else if (state.phase === 'sending') {
     enterWaiting(state, now, effects);
   } else {
@@ -247,7 +245,7 @@ function onTimer(state: NodeState, name: TimerName, now: number, effects: Effect
 
 function enterWaiting(state: NodeState, now: number, effects: Effect[]): void {
   enterPhase(state, 'waiting', now, effects);
-  armTimer(state, effects, 'phase', state.waitEndsAt);
+  armTimer(state, 'phase', state.waitEndsAt);
   progress(state, now, effects);
 }
 

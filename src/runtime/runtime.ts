@@ -205,8 +205,6 @@ export class NodeRuntime extends Emitter<RuntimeEvents> {
       case 'send':
         this.sendFrame(effect.to, effect.frame, now);
         break;
-      case 'timer':
-        break; // the state holds its deadlines: armWakeUp() reads them after every step
       case 'commit':
         if (this.has('trace')) this.record({ t: now, node: this.self, ev: 'commit', from: effect.entry.from, seq: effect.entry.seq, sentAt: effect.entry.sentAt, value: effect.entry.value });
         if (this.has('commit')) this.emit('commit', { entry: effect.entry, at: now });

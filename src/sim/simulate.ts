@@ -3,6 +3,7 @@
 import {
   checksumOfAll,
   createNode,
+  nextDeadline,
   formatFixed,
   step,
   type Committed,
@@ -79,7 +80,7 @@ type SimEvent =
   | { kind: 'start'; node: SimNode }
   | { kind: 'deliver'; node: SimNode; from: MemberId; frame: ProtocolFrame }
   | { kind: 'deliver-batch'; node: SimNode; from: MemberId; frames: ProtocolFrame[] }
-  | { kind: 'timer'; node: SimNode; name: TimerName; generation: number }
+  | { kind: 'timer'; node: SimNode; name: TimerName; at: number }
   | { kind: 'crash'; node: SimNode };
 
 interface SimNode {
@@ -87,7 +88,8 @@ interface SimNode {
   state: NodeState;
   skewUs: number;
   crashed: boolean;
-  timerGeneration: Record<TimerName, number>;
+  /** The node's next deadline as queued (a queued wake-up that no longer matches it is stale). */
+  wakeUp: { name: TimerName; at: number } | null;
   result: NodeResult | null;
   commits: Committed[];
   /** With batching: frames for each peer sent during the current instant, not yet on the network. */
@@ -134,7 +136,7 @@ class Simulation {
     this.survivors = new Set(this.members.filter((m) => !this.plan.crashes.some((c) => c.node === m)));
     for (const id of this.members) {
       const skewUs = this.plan.skew.get(id)!;
-      this.nodes.set(id, { id, state: createNode(id), skewUs, crashed: false, timerGeneration: { tick: 0, phase: 0 }, result: null, commits: [], outbox: new Map() });
+      this.nodes.set(id, { id, state: createNode(id), skewUs, crashed: false, wakeUp: null, result: null, commits: [], outbox: new Map() });
     }
   }
 
@@ -168,7 +170,8 @@ class Simulation {
         for (const frame of event.frames) if (!node.crashed) this.deliver(node, event.from, frame, clock);
         break;
       case 'timer':
-        if (event.generation !== node.timerGeneration[event.name]) return;
+        if (node.wakeUp?.name !== event.name || node.wakeUp.at !== event.at) return;
+        node.wakeUp = null;
         if (this.config.trace) this.trace({ t: clock, node: node.id, ev: 'timer', name: event.name });
         this.apply(node, { type: 'timer', now: clock, name: event.name });
         break;
@@ -191,20 +194,25 @@ class Simulation {
     const { state, effects } = (this.config.reducer ?? step)(node.state, event);
     node.state = state;
     for (const effect of effects) this.perform(node, effect, event.now);
+    this.queueWakeUp(node);
     // A step can only move the buffers of the frame's sender and of the node itself (self-delivery).
     if (event.type === 'frame') this.checker.checkBuffer(node.id, node.state, event.frame.from, this.now);
     if (event.type !== 'start') this.checker.checkBuffer(node.id, node.state, node.id, this.now);
     if (effects.some(isCommit)) this.checker.checkDivergence(node.id, this.now);
   }
 
+  /** Queues the node's next deadline (nextDeadline), unless that one is queued already. */
+  private queueWakeUp(node: SimNode): void {
+    const next = nextDeadline(node.state);
+    if (!next || (node.wakeUp?.name === next.name && node.wakeUp.at === next.at)) return;
+    node.wakeUp = next;
+    this.queue.push(Math.max(this.now, next.at - node.skewUs), { kind: 'timer', node, name: next.name, at: next.at });
+  }
+
   private perform(node: SimNode, effect: Effect, clock: number): void {
     switch (effect.type) {
       case 'send':
         this.send(node, effect.to, effect.frame, clock);
-        break;
-      case 'timer':
-        node.timerGeneration[effect.name] += 1;
-        this.queue.push(Math.max(this.now, effect.at - node.skewUs), { kind: 'timer', node, name: effect.name, generation: node.timerGeneration[effect.name] });
         break;
       case 'commit':
         this.commit(node, effect.entry, clock);

@@ -8,7 +8,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from '@playwri
 import { createSignalingServer, type SignalingServer } from '../../signaling-server/server';
 import { round } from './cluster-run';
 import { chromiumPath } from './machine';
-import { failed, type Outcome } from './outcome';
+import { failed, isFigure, type Outcome } from './outcome';
 import { collect, ROOT, spawnNode, spawnTracked } from './processes';
 import { nodeModeOf, sendPhases, summarizeTabs, tabFigures, type ProbeData, type TabFigures, type TabReading, type TabsSummary } from './ui-figures';
 import { measureBrowserRtt, type BrowserRtt } from './ui-raw-rtt';
@@ -179,7 +179,7 @@ async function runFourTabs(base: string, options: UiOptions): Promise<Omit<UiRes
       rendererProcesses: await rendererProcesses(browser),
     } as const;
     const run = await runCase(pages, setup, options);
-    const raw = 'meanMs' in rawBrowserRtt ? rawBrowserRtt.meanMs : null;
+    const raw = isFigure(rawBrowserRtt) ? rawBrowserRtt.meanMs : null;
     return {
       tabs: options.tabs,
       window: 1,

@@ -20,6 +20,11 @@ export function killRunning(): void {
   for (const child of running) child.kill('SIGKILL');
 }
 
+/** Any program as a tracked child process, stdin ignored, stdout and stderr piped. */
+export function spawnTracked(command: string, args: readonly string[]): ChildProcess {
+  return track(spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
+}
+
 /** `node ...args` as a tracked child process with piped stdio. */
 export function spawnNode(args: readonly string[]): ChildProcess {
   return track(spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] }));

@@ -3,6 +3,7 @@
 import type { MeshFormation } from './cluster-run';
 import { errorText, isFigure, type Outcome } from './outcome';
 import type { BenchSummary, ClusterFigures } from './suite';
+import type { UiCase, UiResult } from './ui';
 
 /** A number with thousands separators and a fixed number of decimals. */
 export const n = (value: number, digits = 0): string => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -119,10 +120,40 @@ function memoryLine(s: BenchSummary): string {
 function uiLine(s: BenchSummary): string {
   const ui = s.ui;
   if (!isFigure(ui)) return `UI ${errorText(ui)}`;
-  const headless = ui.headlessCommitsPerSenderPerSec === null ? 'no headless figure to compare' : `headless ${ui.headlessCommitsPerSenderPerSec} (ratio ${ui.vsHeadless})`;
-  return (
-    `${ui.tabs} tabs (Chromium ${ui.chromium}), W=${ui.window}, tick ${ui.tickMs} ms, send for ${ui.sendForS} s: ` +
-    `${ui.fps} fps in the slowest tab during the send phase (per tab: ${ui.perTab.map((t) => t.fps).join(', ')}), ` +
-    `${ui.longTasks} long tasks (${n(ui.longTaskMs)} ms in all); a tab commits ${ui.tabCommitsPerSenderPerSec} messages/s per sender, ${headless}.`
-  );
+  const headless = ui.headlessCommitsPerSenderPerSec === null ? 'no headless N=4 figure to compare with' : `headless N=4: ${n(ui.headlessCommitsPerSenderPerSec, 1)} commits/s per sender`;
+  const rows = [...caseRows('4 tabs', ui), ...(isFigure(ui.oneWindow) ? caseRows('one window', ui.oneWindow) : [['one window', errorText(ui.oneWindow), '', '', '', '', '', '', '', '', '']])];
+  const header = ['case', 'tab', 'visible', 'mode', 'send phase s', 'commits/s per sender', 'vs headless', 'fps', 'p95 frame ms', 'long tasks: count / ms / longest', 'RTT ms: median / longest link'];
+  return [
+    `Chromium ${ui.chromium}, W=${ui.window}, tick ${ui.tickMs} ms, send for ${ui.sendForS} s; ${headless}. ` +
+      `Raw browser data channel (two pages, 32 bytes ping-pong): ${rawRttLine(ui)}.`,
+    '',
+    markdownTable(header, rows),
+    '',
+    `Emulated: ${ui.emulation.emulated.join('; ')}.`,
+    '',
+    `Not emulated: ${ui.emulation.notEmulated.join('; ')}.`,
+  ].join('\n');
+}
+
+function rawRttLine(ui: UiResult): string {
+  const raw = ui.rawBrowserRtt;
+  if (!isFigure(raw)) return errorText(raw);
+  return `${n(raw.roundTripsPerSec)} round trips/s, mean ${raw.meanMs} ms, p95 ${raw.p95Ms} ms (${n(raw.roundTrips)} in ${raw.seconds} s)`;
+}
+
+function caseRows(label: string, tabs: UiCase): string[][] {
+  const cell = (value: number | null, unit = ''): string => (value === null ? '' : `${value}${unit}`);
+  return tabs.perTab.map((t, i) => [
+    i === 0 ? `${label} (${tabs.setup.contexts === 'one per tab' ? 'a context per tab' : 'one shared context'}; ${tabs.setup.rendererProcesses ?? '?'} renderer processes)` : '',
+    `${i + 1}${t.id ? ` ${t.id}` : ''}`,
+    t.visible ? 'yes' : 'hidden',
+    t.mode ?? 'not shown',
+    `${t.sendPhaseS}${t.sendPhaseTimedBy === 'this tab' ? '' : ' (timed by another tab)'}`,
+    `${t.commitsPerSenderPerSec}${t.resultAfterFront ? ' (result shown only in front)' : ''}`,
+    cell(t.vsHeadless),
+    t.fps === null ? 'not drawn' : String(t.fps),
+    cell(t.p95FrameMs),
+    `${t.longTasks} / ${n(t.longTaskMs)} / ${n(t.longTaskMaxMs)}`,
+    t.rttMs === null ? 'not shown' : `${t.rttMs} / ${t.rttMaxMs}`,
+  ]);
 }

@@ -156,7 +156,16 @@ class Bench {
     const memory = await this.part('memory', () => this.memory());
     const w1Rates = isFigure(w1) ? mapValues(w1, (f) => (isFigure(f) ? f.commitsPerSenderPerSec : null)) : {};
     const headless = w1Rates[String(this.plan.uiTabs)] ?? null;
-    const ui = await this.part('ui', () => benchUi({ tabs: this.plan.uiTabs, sendForS: this.plan.uiSendForS, buildDir: join(this.options.outDir, 'ui-dist'), timeoutMs: 180_000, headlessCommitsPerSenderPerSec: headless }));
+    const ui = await this.part('ui', () =>
+      benchUi({
+        tabs: this.plan.uiTabs,
+        sendForS: this.plan.uiSendForS,
+        buildDir: join(this.options.outDir, 'ui-dist'),
+        timeoutMs: 180_000,
+        headlessCommitsPerSenderPerSec: headless,
+        rawRttS: this.plan.pingPongS,
+      }),
+    );
     const rawRate = isFigure(raw) ? raw.roundTripsPerSec : null;
     const summary: Omit<BenchSummary, 'targets'> = {
       mode: this.options.quick ? 'quick' : 'full',

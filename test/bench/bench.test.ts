@@ -9,7 +9,10 @@ import { summarizeProfiles } from '../../src/bench/profile';
 import { markdownReport, markdownTable } from '../../src/bench/report';
 import { bestWindow, FULL_PLAN, type BenchSummary, type ClusterFigures, type MemoryFigures } from '../../src/bench/suite';
 import { niceMax, windowPlotSvg } from '../../src/bench/svg';
-import { evaluateTargets } from '../../src/bench/targets';
+import { evaluateTargets, UI_GOALS } from '../../src/bench/targets';
+import type { UiCase, UiResult } from '../../src/bench/ui';
+import { frameIntervals, nodeModeOf, percentile, rttByPeer, sendPhases, summarizeTabs, tabFigures, visibleAt, type ProbeData, type TabReading } from '../../src/bench/ui-figures';
+import { rttFigures } from '../../src/bench/ui-raw-rtt';
 import { windowPlot } from '../../src/cli/bench';
 import { main } from '../../src/cli/main';
 import type { CommandOutput } from '../../src/cli/output';
@@ -70,6 +73,51 @@ function fixture(): Omit<BenchSummary, 'targets'> {
   };
 }
 
+const second = 1000;
+/** A probe of a tab whose send phase runs from 1 s to 3 s, drawing a frame every `frameMs` when visible. */
+function probe(options: { frameMs?: number; hidden?: boolean; showsPhases?: boolean } = {}): ProbeData {
+  const frames = options.hidden ? [] : Array.from({ length: Math.floor((4 * second) / (options.frameMs ?? 20)) }, (_, i) => i * (options.frameMs ?? 20));
+  return {
+    frames,
+    longTasks: [[500, 300], [1500, 60], [2000, 120], [3500, 400]],
+    phases: options.showsPhases === false ? [['connecting', 0]] : [['connecting', 0], ['sending', 1000], ['waiting', 3000], ['done', 3600]],
+    rtts: [[900, 'b', 9], [1200, 'b', 2], [1700, 'b', 4], [2200, 'b', 3], [2500, 'c', 1], [3200, 'd', 7]],
+    visibility: [[options.hidden ? 'hidden' : 'visible', 0]],
+  };
+}
+const reading = (p: ProbeData, count = 800): TabReading => ({ id: 'a', probe: p, count, mode: 'worker', resultAfterFront: false });
+
+
+const sendPhase = { from: 1000, to: 3000, timedBy: 'this tab' } as const;
+
+/** A UI case whose tabs commit at these rates per sender (2 s send phase, 4 tabs), the first visible or all. */
+function uiCase(rates: number[], visibleTabs: number, headless: number | null): UiCase {
+  const perTab = rates.map((rate, i) => tabFigures(reading(probe({ frameMs: 16, hidden: i >= visibleTabs }), rate * 4 * 2), sendPhase, 4, headless));
+  const setup = { description: 'test', contexts: 'one per tab', windows: 4, focusEmulation: true, backgroundThrottling: false, visibleTabs, rendererProcesses: 4 } as const;
+  return { setup, ...summarizeTabs(perTab, headless), perTab };
+}
+
+/** A part-8 result: 4 visible tabs at 90 commits/s per sender against 100 headless, links 0.9 ms, raw 0.5 ms. */
+function uiResult(): UiResult {
+  const fourTabs = uiCase([90, 90, 95, 100], 4, 100);
+  return {
+    tabs: 4,
+    window: 1,
+    tickMs: 100,
+    sendForS: 2,
+    headlessCommitsPerSenderPerSec: 100,
+    chromium: '150.0.7871.100',
+    ...fourTabs,
+    fps: 60,
+    longTasks: 0,
+    rttMs: 0.9,
+    rawBrowserRtt: rttFigures([0.5, 0.5, 0.5, 0.5], 0.002),
+    rttVsRaw: 1.8,
+    oneWindow: uiCase([85, 85, 85, 85], 1, 100),
+    emulation: { emulated: ['one window'], notEmulated: ['a GPU'] },
+  };
+}
+
 function capture(): CommandOutput & { out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
@@ -114,7 +162,7 @@ describe('bench report', () => {
   it('judges every target: met, not met, or not measured', () => {
     const targets = evaluateTargets(fixture());
     const byGoal = (text: string) => targets.find((t) => t.goal.includes(text))!;
-    expect(targets).toHaveLength(9);
+    expect(targets).toHaveLength(12);
     expect(byGoal('0.5 x raw').met).toBe(true);
     expect(byGoal('2,812,430').met).toBeNull();
     expect(byGoal('speedup').met).toBe(false);
@@ -208,5 +256,128 @@ describe('bench internals', () => {
     expect(result.samples[1].committed).toBeGreaterThanOrEqual(500);
     expect(result.committed).toBeGreaterThanOrEqual(500);
     for (const sample of result.samples) expect(sample.rssBytes).toBeGreaterThan(sample.heapUsedBytes);
+  });
+});
+
+describe('bench UI figures', () => {
+  it('takes percentiles by nearest rank', () => {
+    const values = Array.from({ length: 20 }, (_, i) => 20 - i);
+    expect(percentile(values, 95)).toBe(19);
+    expect(percentile(values, 100)).toBe(20);
+    expect(percentile([3, 1, 2], 50)).toBe(2);
+    expect(percentile([], 95)).toBeNull();
+  });
+
+  it('measures frame times only between frames inside the phase', () => {
+    expect(frameIntervals([0, 16, 33, 50, 100], 10, 60)).toEqual([17, 17]);
+    expect(frameIntervals([0, 100], 10, 60)).toEqual([]);
+  });
+
+  it('times the send phase by the tab itself, else by another tab, and fails when no tab showed it', () => {
+    const phases = sendPhases([probe({ showsPhases: false }), probe()]);
+    expect(phases).toEqual([{ from: 1000, to: 3000, timedBy: 'another tab' }, { from: 1000, to: 3000, timedBy: 'this tab' }]);
+    expect(() => sendPhases([probe({ showsPhases: false })])).toThrow(/no tab showed the sending phase/);
+  });
+
+  it('follows the page visibility log', () => {
+    const p = { ...probe(), visibility: [['visible', 0], ['hidden', 1000], ['visible', 5000]] as [string, number][] };
+    expect([visibleAt(p, 500), visibleAt(p, 1000), visibleAt(p, 4000), visibleAt(p, 6000)]).toEqual([true, false, false, true]);
+  });
+
+  it('takes each peer round trip as its median in the phase, or its latest sample', () => {
+    expect(rttByPeer(probe().rtts, sendPhase)).toEqual({ b: 3, c: 1, d: 7 });
+  });
+
+  it('reads the node mode from the page text', () => {
+    expect([nodeModeOf('protocol in a Worker'), nodeModeOf('main thread (no transfer)'), nodeModeOf('loading'), nodeModeOf(null)]).toEqual(['worker', 'main thread', null, null]);
+  });
+
+  it("computes a visible tab's figures over its send phase only", () => {
+    const tab = tabFigures(reading(probe({ frameMs: 20 })), sendPhase, 4, 50);
+    expect(tab.sendPhaseS).toBe(2);
+    expect(tab.fps).toBe(50);
+    expect(tab.p95FrameMs).toBe(20);
+    expect([tab.longTasks, tab.longTaskMs, tab.longTaskMaxMs]).toEqual([2, 180, 120]);
+    expect(tab.commitsPerSenderPerSec).toBe(100);
+    expect(tab.vsHeadless).toBe(2);
+    expect([tab.rttMs, tab.rttMaxMs]).toEqual([3, 7]);
+    expect(tab.visible).toBe(true);
+  });
+
+  it('draws no frame rate for a hidden tab but still counts its work', () => {
+    const tab = tabFigures(reading(probe({ hidden: true })), { from: 1000, to: 3000, timedBy: 'another tab' }, 4, null);
+    expect([tab.visible, tab.fps, tab.p95FrameMs, tab.vsHeadless]).toEqual([false, null, null, null]);
+    expect(tab.longTasks).toBe(2);
+    expect(tab.sendPhaseTimedBy).toBe('another tab');
+  });
+
+  it('summarizes a run by its slowest visible tab, its worst link and all long tasks', () => {
+    const tabs = [
+      tabFigures(reading(probe({ frameMs: 20 }), 800), sendPhase, 4, 100),
+      tabFigures(reading(probe({ frameMs: 40 }), 400), sendPhase, 4, 100),
+      tabFigures(reading(probe({ hidden: true }), 800), sendPhase, 4, 100),
+    ];
+    const summary = summarizeTabs(tabs, 100);
+    expect(summary.fps).toBe(25);
+    expect(summary.p95FrameMs).toBe(40);
+    expect([summary.longTasks, summary.longTaskMs, summary.longTaskMaxMs]).toEqual([6, 540, 120]);
+    expect(summary.tabCommitsPerSenderPerSec).toBe(83.3);
+    expect(summary.slowestTabCommitsPerSenderPerSec).toBe(50);
+    expect([summary.vsHeadless, summary.slowestTabVsHeadless]).toEqual([0.833, 0.5]);
+    expect(summary.rttMs).toBe(7);
+    expect(summarizeTabs([tabs[2]], 100).fps).toBeNull();
+  });
+
+  it('turns ping-pong rounds into rate, mean and p95', () => {
+    const figures = rttFigures([1, 1, 1, 1, 6], 0.01);
+    expect([figures.roundTrips, figures.roundTripsPerSec, figures.meanMs, figures.p95Ms]).toEqual([5, 500, 2, 6]);
+    expect(() => rttFigures([], 1)).toThrow(/no round trip/);
+  });
+});
+
+describe('bench UI targets and report', () => {
+  const judge = (ui: Omit<BenchSummary, 'targets'>['ui'], goal: string) => evaluateTargets({ ...fixture(), ui }).find((t) => t.goal === goal)!;
+
+  it('judges the five UI targets of a good run as met, with the limit beside the figure', () => {
+    for (const goal of Object.values(UI_GOALS)) expect(judge(uiResult(), goal).met).toBe(true);
+    expect(judge(uiResult(), UI_GOALS.throughput).measured).toBe('slowest tab 90 / headless 100.0 = 0.9 (limit 0.8; mean of the tabs 0.938)');
+    expect(judge(uiResult(), UI_GOALS.rtt).measured).toBe('0.9 ms (longest link) / 0.5 ms = 1.8 (limit 3)');
+  });
+
+  it('judges throughput by the slowest tab, not the mean', () => {
+    const slow = { ...uiResult(), ...uiCase([79, 100, 100, 100], 4, 100) };
+    expect(slow.vsHeadless).toBeGreaterThan(0.8);
+    expect(judge(slow, UI_GOALS.throughput).met).toBe(false);
+    expect(judge({ ...uiResult(), oneWindow: uiCase([100, 79, 100, 100], 1, 100) }, UI_GOALS.oneWindow).met).toBe(false);
+  });
+
+  it('holds frame rate, long tasks and round trip to their limits', () => {
+    expect(judge({ ...uiResult(), fps: 55 }, UI_GOALS.fps).met).toBe(true);
+    expect(judge({ ...uiResult(), fps: 54.9 }, UI_GOALS.fps).met).toBe(false);
+    expect(judge({ ...uiResult(), longTasks: 1 }, UI_GOALS.longTasks).met).toBe(false);
+    expect(judge({ ...uiResult(), rttMs: 1.5 }, UI_GOALS.rtt).met).toBe(true);
+    expect(judge({ ...uiResult(), rttMs: 1.51 }, UI_GOALS.rtt).met).toBe(false);
+  });
+
+  it('says what was not measured instead of judging it', () => {
+    expect(judge({ ...uiResult(), rttMs: null }, UI_GOALS.rtt).measured).toBe('not measured: the pages show no peer-rtt');
+    expect(judge({ ...uiResult(), rawBrowserRtt: { error: 'no channel' } }, UI_GOALS.rtt).met).toBeNull();
+    expect(judge({ ...uiResult(), fps: null }, UI_GOALS.fps).met).toBeNull();
+    expect(judge({ ...uiResult(), headlessCommitsPerSenderPerSec: null, ...uiCase([90, 90, 90, 90], 4, null) }, UI_GOALS.throughput).met).toBeNull();
+    expect(judge({ ...uiResult(), oneWindow: uiCase([90, 90, 90, 90], 4, 100) }, UI_GOALS.oneWindow).measured).toBe('not measured: 4 tabs were visible, not 1');
+    expect(judge({ ...uiResult(), oneWindow: { error: 'no DevTools' } }, UI_GOALS.oneWindow).met).toBeNull();
+    for (const goal of Object.values(UI_GOALS)) expect(judge({ skipped: 'skipped with --skip' }, goal).met).toBeNull();
+  });
+
+  it('reports every tab of both cases next to the headless figure, and what was not emulated', () => {
+    const summary = { ...fixture(), ui: uiResult() };
+    const markdown = markdownReport({ ...summary, targets: evaluateTargets(summary) });
+    expect(markdown).toContain('headless N=4: 100.0 commits/s per sender');
+    expect(markdown).toContain('mean 0.5 ms');
+    expect(markdown).toContain('| 4 tabs (a context per tab; 4 renderer processes) | 1 a | yes | worker | 2 | 90 | 0.9 | 62.5 | 16 | 2 / 180 / 120 | 3 / 7 |');
+    expect(markdown).toContain('| one window (a context per tab; 4 renderer processes) | 1 a | yes |');
+    expect(markdown).toContain('|  | 2 a | hidden | worker | 2 | 85 | 0.85 | not drawn |  |');
+    expect(markdown).toContain('Not emulated: a GPU.');
+    expect(markdown).not.toMatch(/undefined|NaN/);
   });
 });

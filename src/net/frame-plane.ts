@@ -23,6 +23,8 @@ export interface FramePlaneEvents extends Record<string, unknown> {
   frame: { from: MemberId; bytes: Uint8Array };
   /** A frame was not sent: the link is cut, lossy, down, or its queue is full. */
   dropped: { to: MemberId; reason: string };
+  /** A peer's frame channel opened. */
+  open: { peer: MemberId; attempt: number };
   /** A peer's frame channel closed or failed while it was attached (the connection is gone). */
   lost: { peer: MemberId; attempt: number; reason: string };
 }
@@ -73,18 +75,22 @@ export class FramePlane extends Emitter<FramePlaneEvents> {
     channel.binaryType = 'arraybuffer';
     const link: Link = { peer, attempt, channel, outbox: [], queue: [], unchecked: 0, flushTimer: null };
     this.links.set(peer, link);
-    channel.onopen = () => this.flush(link);
+    channel.onopen = () => {
+      this.emit('open', { peer, attempt });
+      this.flush(link);
+    };
     channel.onmessage = (event) => this.onMessage(link, event.data);
     channel.onclose = () => this.onLost(link, 'closed');
     channel.onerror = () => this.onLost(link, 'failed');
   }
 
-  /** Forgets a peer's channel (the connection to it was closed or replaced). */
-  detach(peer: MemberId, attempt?: number): void {
+  /** Forgets a peer's channel (the connection to it was closed or replaced); returns whether it had one. */
+  detach(peer: MemberId, attempt?: number): boolean {
     const link = this.links.get(peer);
-    if (!link || (attempt !== undefined && link.attempt !== attempt)) return;
+    if (!link || (attempt !== undefined && link.attempt !== attempt)) return false;
     this.links.delete(peer);
     this.release(link);
+    return true;
   }
 
   /** Whether the channel to a peer is open for frames. */

@@ -59,7 +59,11 @@ export class NodeHost extends Emitter<NodeHostEvents> implements NodeHostPort {
     this.timers = options.timers ?? systemTimers;
     this.plane = new FramePlane({ timers: this.timers, batching: options.batching });
     this.plane.on('frame', ({ from, bytes }) => this.runtime?.receive(from, bytes));
-    this.plane.on('lost', (lost) => this.emit('lost', lost));
+    this.plane.on('open', ({ peer }) => this.runtime?.noteLink(peer, 'open'));
+    this.plane.on('lost', (lost) => {
+      this.runtime?.noteLink(lost.peer, 'lost');
+      this.emit('lost', lost);
+    });
   }
 
   attach(peer: MemberId, attempt: number, channel: FrameChannel): void {
@@ -67,7 +71,7 @@ export class NodeHost extends Emitter<NodeHostEvents> implements NodeHostPort {
   }
 
   detach(peer: MemberId, attempt: number): void {
-    this.plane.detach(peer, attempt);
+    if (this.plane.detach(peer, attempt)) this.runtime?.noteLink(peer, 'closed');
   }
 
   shape(peer: MemberId, settings: LinkSettings): void {

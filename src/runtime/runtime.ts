@@ -118,12 +118,17 @@ export class NodeRuntime extends Emitter<RuntimeEvents> {
   private handleFrame(from: MemberId, frame: Frame): void {
     const now = this.options.clock();
     if (this.has('recv')) this.emit('recv', { from, frame, at: now });
+    if (this.has('trace')) this.record({ t: now, node: this.self, ev: 'recv', from, frame });
     if (isProtocolFrame(frame)) {
-      if (this.has('trace')) this.record({ t: now, node: this.self, ev: 'recv', from, frame });
       this.apply({ type: 'frame', now, frame });
     } else {
       this.onControlFrame(frame, now);
     }
+  }
+
+  /** Records a change of the link to a peer (the trace shows when channels opened, closed or failed). */
+  noteLink(peer: MemberId, state: 'open' | 'lost' | 'closed'): void {
+    if (this.run && this.has('trace')) this.record({ t: this.options.clock(), node: this.self, ev: 'link', peer, state });
   }
 
   /** Cancels timers; call when the node leaves. */
@@ -238,7 +243,7 @@ export class NodeRuntime extends Emitter<RuntimeEvents> {
   }
 
   private sendFrame(to: MemberId, frame: Frame, now: number): void {
-    if (this.has('trace') && (frame.kind === 'data' || frame.kind === 'ack' || frame.kind === 'fin')) this.record({ t: now, node: this.self, ev: 'send', to, frame });
+    if (this.has('trace')) this.record({ t: now, node: this.self, ev: 'send', to, frame });
     if (this.has('send')) this.emit('send', { to, frame, at: now });
     if (frame.kind === 'ack') this.coalesceAck(to, frame);
     else this.options.sink.send(to, encodeFrame(frame));

@@ -178,6 +178,7 @@ class Simulation {
       case 'crash':
         node.crashed = true;
         this.trace({ t: clock, node: node.id, ev: 'crash' });
+        this.traceCrashedResult(node, clock);
         break;
     }
   }
@@ -295,6 +296,13 @@ class Simulation {
     this.checker.checkCommit(node.id, entry, this.now);
     node.commits.push(entry);
     if (this.survivors.has(node.id)) this.latency.commit(entry.from, entry.seq, this.now);
+  }
+
+  /** A crashed node's final state, as the report prints it: what it had committed when it stopped. */
+  private traceCrashedResult(node: SimNode, clock: number): void {
+    if (!this.config.trace) return;
+    const { count, checksum } = checksumOfAll(node.commits);
+    this.trace({ t: clock, node: node.id, ev: 'result', count, checksum: formatFixed(checksum), complete: false });
   }
 
   /** Records a trace line; hot paths test config.trace first so untraced runs build no records. */

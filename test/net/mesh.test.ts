@@ -81,6 +81,8 @@ describe('a real WebRTC mesh', () => {
     const [a, b] = sessions;
     const states: string[] = [];
     b.on('link', ({ peer, state }) => peer === 'a' && states.push(state));
+    const traced: TraceRecord[] = [];
+    b.on('run', ({ runtime }) => runtime.on('trace', (r) => r.ev === 'link' && traced.push(r)));
     const done = results(sessions);
     a.requestStart({ ...PARAMS, sendForMs: 2500, waitForMs: 2500 });
     await waitFor(() => (a.runtime?.committedCount() ?? 0) > 20, 5000, 'progress');
@@ -91,16 +93,27 @@ describe('a real WebRTC mesh', () => {
     closeAll(sessions);
     expect(states[0]).toBe('lost');
     expect(states.at(-1)).toBe('open');
+    // b's trace shows the old channel gone (closed by the connection, or lost) and then the new one open
+    const linkToA = traced.filter((r) => r.ev === 'link' && r.peer === 'a').map((r) => (r.ev === 'link' ? r.state : ''));
+    expect(['closed', 'lost']).toContain(linkToA[0]);
+    expect(linkToA.at(-1)).toBe('open');
     expect(all.every((r) => r.complete)).toBe(true);
     expect(new Set(all.map((r) => r.line)).size).toBe(1);
   });
 
-  it('exchanges results at the end so each node knows whether the cluster agrees', async () => {
+  it('exchanges results at the end so each node knows whether the cluster agrees, and traces every frame kind', async () => {
     const sessions = await cluster(['x', 'y']);
+    const kinds = new Set<string>();
+    sessions[0].on('run', ({ runtime }) => runtime.on('trace', (r) => (r.ev === 'send' || r.ev === 'recv') && kinds.add(`${r.ev} ${r.frame.kind}`)));
     const done = results(sessions);
-    sessions[1].requestStart({ ...PARAMS, sendForMs: 300, waitForMs: 1000 });
+    sessions[1].requestStart({ ...PARAMS, sendForMs: 1300, waitForMs: 1000 });
     await done;
     await waitFor(() => sessions.every((s) => s.runtime!.results.size === 2), 3000, 'results from every member');
+    // RESULT, and the PING/PONG probes (one a second), are in the trace like DATA, ACK and FIN
+    for (const kind of ['data', 'ack', 'fin', 'result', 'ping', 'pong']) {
+      expect(kinds).toContain(`send ${kind}`);
+      expect(kinds).toContain(`recv ${kind}`);
+    }
     const [x] = sessions;
     expect(x.runtime!.results.get('y')).toEqual(x.runtime!.results.get('x'));
     closeAll(sessions);

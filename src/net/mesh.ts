@@ -162,15 +162,22 @@ export class Mesh extends Emitter<MeshEvents> {
   private onSignal(from: MemberId, data: Record<string, unknown>): void {
     const link = this.links.get(from);
     const attempt = data.attempt;
-    if (!link || typeof attempt !== 'number' || typeof data.signal !== 'object' || data.signal === null) return;
+    const signal = data.signal;
+    const ignore = (reason: string): void => this.options.log?.(`mesh: ignored a signal from ${from}: ${reason}`);
+    if (!link) return ignore('not a member of this room (yet)');
+    if (typeof attempt !== 'number' || !Number.isInteger(attempt) || attempt < 0 || attempt > 0xffff_ffff) return ignore('"attempt" must be a u32');
+    if (typeof signal !== 'object' || signal === null || Array.isArray(signal)) return ignore('"signal" must be an object');
     if (attempt !== link.attempt) {
-      if (link.initiator) return; // a stale answer or candidate of an attempt we gave up
+      const type = (signal as { type?: unknown }).type;
+      if (link.initiator && type === 'offer') return ignore(`an offer, but ${this.options.self} offers on this link (its id sorts first)`);
+      if (link.initiator) return ignore(`attempt ${attempt} is not the current one (${link.attempt})`);
+      if (type !== 'offer') return ignore(`attempt ${attempt} starts with ${JSON.stringify(type)}, not an offer`);
       this.connect(link, attempt); // the initiator started over: follow it
     }
     try {
-      link.connection?.signal(data.signal as SimplePeer.SignalData);
+      link.connection?.signal(signal as SimplePeer.SignalData);
     } catch (error) {
-      this.options.log?.(`mesh: bad signal from ${from}: ${String(error)}`);
+      ignore(`not a valid offer, answer or candidate (${String(error)})`);
     }
   }
 

@@ -44,7 +44,7 @@ interface Link {
   attempt: number;
   state: LinkState;
   retryTimer: unknown;
-  /** Gives up an attempt that did not open in time (the initiator then starts a new one). */
+  /** Gives up an attempt whose offer got no answer in time (the initiator then starts a new one). */
   attemptTimer: unknown;
   /** Running while ICE reports `disconnected`: the link is lost unless ICE recovers first. */
   graceTimer: unknown;
@@ -53,7 +53,10 @@ interface Link {
 
 const RETRY_MS = 500;
 const MAX_RETRY_MS = 5000;
-/** An attempt that has not opened after this long is given up and retried (an offer or answer may be lost). */
+/**
+ * An offer with no answer after this long is given up and retried (the offer or the answer was
+ * lost). Once answered, the attempt is ICE's to finish or fail: a busy machine connects slowly.
+ */
 const ATTEMPT_TIMEOUT_MS = 20_000;
 /** ICE `disconnected` is often transient (a busy CPU misses consent checks): wait this long for it to recover. */
 const ICE_DISCONNECTED_GRACE_MS = 4000;
@@ -143,7 +146,7 @@ export class Mesh extends Emitter<MeshEvents> {
     connection.on('close', () => this.onLost(link, connection, 'closed'));
     connection.on('error', (error: Error) => this.onLost(link, connection, error.message));
     connection.on('iceStateChange', (state: string) => this.onIceState(link, connection, state));
-    if (link.initiator) link.attemptTimer = this.timers.set(() => this.onLost(link, connection, `not connected within ${ATTEMPT_TIMEOUT_MS / 1000} s`), ATTEMPT_TIMEOUT_MS);
+    if (link.initiator) link.attemptTimer = this.timers.set(() => this.onLost(link, connection, `no answer within ${ATTEMPT_TIMEOUT_MS / 1000} s`), ATTEMPT_TIMEOUT_MS);
   }
 
   /** ICE `failed` loses the link at once; `disconnected` only if it lasts (it often recovers by itself). */
@@ -174,6 +177,10 @@ export class Mesh extends Emitter<MeshEvents> {
       if (type !== 'offer') return ignore(`attempt ${attempt} starts with ${JSON.stringify(type)}, not an offer`);
       this.connect(link, attempt); // the initiator started over: follow it
     }
+    if (link.initiator && link.attemptTimer) {
+      this.timers.clear(link.attemptTimer); // answered
+      link.attemptTimer = null;
+    }
     try {
       link.connection?.signal(signal as SimplePeer.SignalData);
     } catch (error) {
@@ -184,8 +191,6 @@ export class Mesh extends Emitter<MeshEvents> {
   private onOpen(link: Link, connection: SimplePeer.Instance): void {
     if (link.connection !== connection) return;
     link.failures = 0;
-    if (link.attemptTimer) this.timers.clear(link.attemptTimer);
-    link.attemptTimer = null;
     this.setState(link, 'open');
   }
 

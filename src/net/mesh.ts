@@ -136,7 +136,6 @@ export class Mesh extends Emitter<MeshEvents> {
     connection.on('signal', (signal) => {
       this.options.signaling.send({ type: 'signal', to: link.peer, data: { attempt, signal: signal as unknown as Record<string, unknown> } });
     });
-    connection.on('connect', () => this.onOpen(link, connection));
     let warned = false;
     connection.on('data', () => {
       // Frames travel on the frame channel; the in-band channel only shows the connection is up.
@@ -188,8 +187,14 @@ export class Mesh extends Emitter<MeshEvents> {
     }
   }
 
-  private onOpen(link: Link, connection: SimplePeer.Instance): void {
-    if (link.connection !== connection) return;
+  /**
+   * The frame channel of `attempt` opened where the protocol runs: the link is up. (simple-peer's
+   * own 'connect' comes later: it first polls getStats for the selected candidate pair, which in
+   * wrtc takes hundreds of ms per call once a process holds a few dozen connections.)
+   */
+  channelOpen(peer: MemberId, attempt: number): void {
+    const link = this.links.get(peer);
+    if (!link?.connection || link.attempt !== attempt) return;
     link.failures = 0;
     this.setState(link, 'open');
   }

@@ -13,6 +13,8 @@ import type { NodeSnapshot } from './snapshot';
 
 /** What a host tells the session (which owns signaling and the connections). */
 export interface HostEvents extends Record<string, unknown> {
+  /** A frame channel opened: its connection is up. */
+  open: { peer: MemberId; attempt: number };
   /** A frame channel closed under the protocol: its connection is lost. */
   lost: { peer: MemberId; attempt: number; reason: string };
   /** This member's state, to publish to the room. */
@@ -59,7 +61,10 @@ export class NodeHost extends Emitter<NodeHostEvents> implements NodeHostPort {
     this.timers = options.timers ?? systemTimers;
     this.plane = new FramePlane({ timers: this.timers, batching: options.batching });
     this.plane.on('frame', ({ from, bytes }) => this.runtime?.receive(from, bytes));
-    this.plane.on('open', ({ peer }) => this.runtime?.noteLink(peer, 'open'));
+    this.plane.on('open', (open) => {
+      this.runtime?.noteLink(open.peer, 'open');
+      this.emit('open', open);
+    });
     this.plane.on('lost', (lost) => {
       this.runtime?.noteLink(lost.peer, 'lost');
       this.emit('lost', lost);

@@ -69,6 +69,7 @@ export class Session extends Emitter<SessionEvents> {
     this.localHost?.on('run', (run) => this.emit('run', run));
     this.host.on('telemetry', ({ snapshot }) => this.signaling.send({ type: 'telemetry', data: { snapshot: snapshot as unknown as Record<string, unknown> } }));
     this.host.on('finished', ({ runId }) => this.signaling.send({ type: 'finished', runId }));
+    this.host.on('open', ({ peer, attempt }) => this.mesh?.channelOpen(peer, attempt));
     this.host.on('lost', ({ peer, attempt, reason }) => this.mesh?.channelLost(peer, attempt, reason));
     this.signaling = new SignalingClient({ url: options.signalUrl, room: options.room, role: options.role, id: options.id, connect: options.connect, log: options.log });
     this.signaling.on('status', (status) => this.emit('status', status));

@@ -73,6 +73,9 @@ export class NodePort extends Emitter<NodePortEvents> implements NodeHostPort {
 
   private receive(message: FromNode): void {
     switch (message.type) {
+      case 'open':
+        this.emit('open', { peer: message.peer, attempt: message.attempt });
+        break;
       case 'lost':
         this.emit('lost', { peer: message.peer, attempt: message.attempt, reason: message.reason });
         break;

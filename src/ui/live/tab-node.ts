@@ -22,6 +22,7 @@ export type ToNode =
 
 /** From the node to its page. */
 export type FromNode =
+  | { type: 'open'; peer: MemberId; attempt: number }
   | { type: 'lost'; peer: MemberId; attempt: number; reason: string }
   | { type: 'telemetry'; snapshot: NodeSnapshot }
   | { type: 'finished'; runId: string }
@@ -35,6 +36,7 @@ export class TabNode {
   constructor(clock: () => number, timers: Timers, post: (message: FromNode) => void) {
     this.host = new NodeHost({ clock, timers });
     const rejections = rejectedFramesLog((message) => post({ type: 'log', message }));
+    this.host.on('open', (open) => post({ type: 'open', ...open }));
     this.host.on('lost', (lost) => post({ type: 'lost', ...lost }));
     this.host.on('telemetry', ({ snapshot }) => post({ type: 'telemetry', snapshot }));
     this.host.on('finished', ({ runId }) => post({ type: 'finished', runId }));

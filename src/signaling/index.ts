@@ -4,3 +4,4 @@ export * from './ids';
 export * from './messages';
 export * from './validate';
 export { SCHEMAS, SCHEMA_IDS } from './schemas';
+export { describeSchemaError, type SchemaError } from './json-schema';

@@ -2,20 +2,22 @@
 // and the budgets that keep one client from making a room or the server work for it.
 
 import { randomInt, randomUUID } from 'node:crypto';
-import { compareIds, sortedMembers, type MemberId } from '../src/core/ids';
-import { meshGaps } from './protocol';
-import type {
-  JoinMessage,
-  LinkShape,
-  ProtocolError,
-  Role,
-  RosterLink,
-  RosterMessage,
-  RunInfo,
-  ServerMessage,
-  StartMessage,
-  StartNotice,
-} from './protocol';
+import {
+  compareIds,
+  meshGaps,
+  sortedMembers,
+  type JoinMessage,
+  type MemberId,
+  type LinkShape,
+  type ProtocolError,
+  type Role,
+  type RosterLink,
+  type RosterMessage,
+  type RunInfo,
+  type ServerMessage,
+  type StartMessage,
+  type StartNotice,
+} from '../src/signaling';
 
 /** Grace added to a run's send and wait phases before the server considers it over. */
 export const RUN_GRACE_MS = 10_000;

@@ -18,7 +18,7 @@ import {
   type StartMessage,
   type TelemetryMessage,
   type FinishedMessage,
-} from './protocol';
+} from '../src/signaling';
 import { Budget, RateLimiter } from './rate-limit';
 import { RoomRegistry, type Participant, type Room } from './rooms';
 import { createStaticHandler, sendText, type StaticHandler } from './static-files';

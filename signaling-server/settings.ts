@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseIceUrl } from '../src/net/ice';
-import type { IceServer } from './protocol';
+import { checkIceServer, type IceServer } from '../src/signaling';
 
 /** A setting that cannot be used: a bad flag or variable, or a port that is taken. One line, for exit code 2. */
 export class SettingsError extends Error {}
@@ -190,23 +190,10 @@ function parseIceServers(text: string): IceServer[] {
   } catch {
     throw new SettingsError(`${shape}; it is not valid JSON`);
   }
-  if (!Array.isArray(value) || !value.every(isIceServer)) throw new SettingsError(shape);
-  return value.map(({ urls, username, credential }) => ({
-    urls,
-    ...(username === undefined ? {} : { username }),
-    ...(credential === undefined ? {} : { credential }),
-  }));
-}
-
-function isIceServer(value: unknown): value is IceServer {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const { urls, username, credential } = value as Record<string, unknown>;
-  const urlsValid = typeof urls === 'string' || (Array.isArray(urls) && urls.length > 0 && urls.every((url) => typeof url === 'string'));
-  return urlsValid && isOptionalString(username) && isOptionalString(credential);
-}
-
-function isOptionalString(value: unknown): boolean {
-  return value === undefined || typeof value === 'string';
+  if (!Array.isArray(value)) throw new SettingsError(shape);
+  const problem = value.map((server, index) => checkIceServer(server, `ICE_SERVERS[${index}]`)).find((reason) => reason !== null);
+  if (problem) throw new SettingsError(`${shape}: ${problem}`);
+  return value as IceServer[];
 }
 
 function firstSentence(message: string): string {

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { type ClientOptions } from 'ws';
-import type { RosterMessage, ServerMessage } from '../signaling-server/protocol';
+import type { RosterMessage, ServerMessage } from '../src/signaling';
 import { createSignalingServer, type SignalingServer, type SignalingServerOptions } from '../signaling-server/server';
 
 type MessageOf<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
@@ -212,12 +212,16 @@ describe('joining', () => {
 });
 
 describe('relaying', () => {
-  it('relays signals with the sender id stamped by the server, ignoring a spoofed from', async () => {
+  it('relays signals with the sender id stamped by the server, and refuses a from sent by a client', async () => {
     const server = await serve();
     const a = await join(server, 'r', 'a');
     const b = await join(server, 'r', 'b');
-    a.send({ type: 'signal', to: 'b', from: 'mallory', data: { sdp: 'offer', from: 'inner' } });
+    a.send({ type: 'signal', to: 'b', from: 'mallory', data: { sdp: 'spoofed' } });
+    expect(await a.error()).toEqual({ type: 'error', code: 'bad-message', message: 'signal.from is not a known field' });
+    a.send({ type: 'signal', to: 'b', data: { sdp: 'offer', from: 'inner' } });
     expect(await b.next('signal')).toEqual({ type: 'signal', from: 'a', data: { sdp: 'offer', from: 'inner' } });
+    await b.sync();
+    expect(b.received('signal')).toEqual([]);
   });
 
   it('refuses signals to peers of another room, which receive nothing', async () => {
@@ -442,7 +446,9 @@ describe('runs', () => {
     };
     const obs = await join(server, 'r', 'obs', 'observer');
     await reportMesh(members, obs);
-    members.b.send({ type: 'start', params: { ...PARAMS, extra: 'dropped' } });
+    members.b.send({ type: 'start', params: { ...PARAMS, batching: true } });
+    expect(await members.b.error()).toMatchObject({ code: 'bad-message', message: 'start.params.batching is not a known field' });
+    members.b.send({ type: 'start', params: PARAMS });
     const starts = await Promise.all([...Object.values(members), obs].map((client) => client.next('start')));
     const [first] = starts;
     for (const start of starts) expect(start).toEqual(first);

@@ -8,7 +8,7 @@ import { microsecondClock } from '../runtime/clock';
 import type { NodeRuntime, PeerResult } from '../runtime/runtime';
 import { Session } from '../runtime/session';
 import { traceLine } from '../runtime/trace';
-import { meshGaps, type IceServer } from '../../signaling-server/protocol';
+import { meshGaps, type IceServer } from '../signaling';
 import { describeDifference, judgeAgreement, type Agreement } from '../runtime/agreement';
 import { describeFlags, flagBoolean, flagNumber, flagString, parseFlags, UsageError, type FlagSpecs, type ParsedFlags } from './flags';
 import { rejectedFramesLog } from '../runtime/counting-log';

@@ -1,6 +1,6 @@
 // Flags the commands share: the run flags (as the original's: --send-for, --wait-for, ...), --room and --ice.
 
-import { isRoomName, type IceServer } from '../../signaling-server/protocol';
+import { isRoomName, type IceServer } from '../signaling';
 import { DEFAULT_PARAMS, LIMITS, MAX_SEED, type RunParams } from '../core';
 import { parseIceUrl } from '../net/ice';
 import { flagNumber, flagString, flagStrings, UsageError, type FlagSpecs, type ParsedFlags } from './flags';

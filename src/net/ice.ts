@@ -1,6 +1,6 @@
 // ICE server configuration from flags or URLs: STUN and TURN, with credentials embedded or separate.
 
-import type { IceServer } from '../../signaling-server/protocol';
+import type { IceServer } from '../signaling';
 
 /**
  * Parses `stun:host:port`, `turn:host:port?transport=udp`, or a TURN URL with credentials embedded

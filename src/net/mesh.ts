@@ -2,7 +2,7 @@
 // Each connection also carries a pre-negotiated frame channel, handed to whoever runs the protocol.
 
 import type SimplePeer from 'simple-peer';
-import type { IceServer } from '../../signaling-server/protocol';
+import type { IceServer } from '../signaling';
 import { compareIds, type MemberId } from '../core';
 import { Emitter } from './emitter';
 import type { FrameChannel } from './frame-plane';

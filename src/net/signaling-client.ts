@@ -1,9 +1,8 @@
 // Signaling client: joins a room on the signaling server over WebSocket and reconnects when it drops.
 
-import type { IceServer, Role, RosterMessage, ServerMessage, ClientMessage, StartNotice, ShapeNotice } from '../../signaling-server/protocol';
+import { parseServerMessage, type IceServer, type Role, type RosterMessage, type ServerMessage, type ClientMessage, type StartNotice, type ShapeNotice } from '../signaling';
 import type { MemberId } from '../core';
 import { Emitter } from './emitter';
-import { parseServerMessage } from './server-messages';
 
 /** The WebSocket API both the browser's WebSocket and the `ws` package provide. */
 export interface WebSocketLike {
@@ -97,12 +96,16 @@ export class SignalingClient extends Emitter<SignalingEvents> {
   }
 
   private onMessage(data: unknown): void {
-    const message = typeof data === 'string' ? parseServerMessage(data) : null;
-    if (!message) {
-      this.options.log?.('signaling: ignored a malformed message from the server');
+    if (typeof data !== 'string') {
+      this.options.log?.('signaling: ignored a binary message from the server (messages are JSON text)');
       return;
     }
-    this.dispatch(message);
+    const parsed = parseServerMessage(data);
+    if (!parsed.ok) {
+      this.options.log?.(`signaling: ignored a message from the server: ${parsed.reason}`);
+      return;
+    }
+    this.dispatch(parsed.value);
   }
 
   private dispatch(message: ServerMessage): void {

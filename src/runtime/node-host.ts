@@ -2,7 +2,7 @@
 // (telemetry, "finished"). A Node process and a tab's main thread run it in-process; a tab that can
 // transfer data channels runs it in a worker (src/ui/node-worker), behind the same NodeHostPort.
 
-import type { StartNotice } from '../../signaling-server/protocol';
+import type { StartNotice } from '../signaling';
 import type { MemberId } from '../core';
 import { Emitter } from '../net/emitter';
 import { FramePlane, type FrameChannel } from '../net/frame-plane';

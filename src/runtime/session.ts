@@ -1,7 +1,7 @@
 // A node's session in a room: signaling, the WebRTC mesh, and the host where its protocol runs,
 // wired together. The CLI's headless nodes and the browser tabs both run exactly this.
 
-import type { IceServer, RosterMessage, Role, StartNotice, ShapeNotice, RosterLink } from '../../signaling-server/protocol';
+import type { IceServer, RosterMessage, Role, StartNotice, ShapeNotice, RosterLink } from '../signaling';
 import { compareIds, type MemberId, type RunParams } from '../core';
 import { Emitter } from '../net/emitter';
 import { Mesh, type LinkState, type PeerFactory } from '../net/mesh';

@@ -3,7 +3,7 @@
 import { MEMBER_ID_PATTERN, type MemberId } from '../core';
 import type { NodeMode } from './live/node-port';
 import { parseIceUrl } from '../net/ice';
-import { ROOM_NAME_PATTERN, type IceServer, type Role } from '../../signaling-server/protocol';
+import { ROOM_NAME_PATTERN, type IceServer, type Role } from '../signaling';
 
 export interface PageConfig {
   room: string;

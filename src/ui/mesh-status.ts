@@ -1,7 +1,7 @@
 // How complete the room's mesh is, from the roster: who is connected to every other member.
 
 import type { MemberId } from '../core';
-import type { RosterMessage } from '../../signaling-server/protocol';
+import type { RosterMessage } from '../signaling';
 
 export interface MeshStatus {
   /** Members connected to every other member (both ends report the channel open). */

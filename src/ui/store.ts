@@ -9,7 +9,7 @@ import type { PeerResult, RunStart } from '../runtime/runtime';
 import type { NodeSnapshot } from '../runtime/snapshot';
 import type { TrafficCounters } from './live/feed';
 import type { NodeMode } from './live/node-port';
-import type { RosterMessage } from '../../signaling-server/protocol';
+import type { RosterMessage } from '../signaling';
 
 /** The run this tab shows: the runtime's run start, plus when it started on this tab's clock. */
 export interface RunInfo extends RunStart {

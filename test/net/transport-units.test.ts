@@ -1,9 +1,8 @@
-// The transport's small pure parts: the link shaper, ICE URLs, and checking what the server sends.
+// The transport's small pure parts: the link shaper and ICE URLs (server messages: test/signaling/).
 
 import { describe, expect, it } from 'vitest';
 import { parseIceUrl } from '../../src/net/ice';
 import { LinkShaper } from '../../src/net/link-shaper';
-import { parseServerMessage } from '../../src/net/server-messages';
 
 describe('link shaper', () => {
   it('a cut drops frames both ways; restoring lets them through', () => {
@@ -33,23 +32,5 @@ describe('ICE URLs', () => {
     expect(parseIceUrl('stun:stun.example.org:3478')).toEqual({ urls: 'stun:stun.example.org:3478' });
     expect(parseIceUrl('turn:chatter:box%40secret@turn.example.org:3478')).toEqual({ urls: 'turn:turn.example.org:3478', username: 'chatter', credential: 'box@secret' });
     expect(parseIceUrl('http://example.org')).toBeNull();
-  });
-});
-
-describe('server messages', () => {
-  const roster = { type: 'roster', room: 'r', members: [{ id: 'a', connected: ['b'] }], observers: [], links: [{ link: ['a', 'b'], cut: true, lossPercent: 0, delayMs: 0, from: 'a' }], run: null };
-
-  it('accept a well-formed roster', () => {
-    expect(parseServerMessage(JSON.stringify(roster))).toEqual(roster);
-  });
-
-  it.each([
-    ['not JSON', '{'],
-    ['unknown type', JSON.stringify({ type: 'surprise' })],
-    ['a link without its setter', JSON.stringify({ ...roster, links: [{ ...roster.links[0], from: undefined }] })],
-    ['a link with 150% loss', JSON.stringify({ ...roster, links: [{ ...roster.links[0], lossPercent: 150 }] })],
-    ['a start with bad params', JSON.stringify({ type: 'start', runId: 'x', run: 1, members: ['a'], params: { sendForMs: -1 }, startedBy: 'a' })],
-  ])('reject %s', (_name, text) => {
-    expect(parseServerMessage(text)).toBeNull();
   });
 });

@@ -5,7 +5,7 @@ import { sortedMembers, type MemberId } from '../../core';
 import type { LinkSettings } from '../../net/link-shaper';
 import type { LinkState } from '../../net/mesh';
 import type { NodeSnapshot } from '../../runtime/snapshot';
-import type { RosterMessage } from '../../../signaling-server/protocol';
+import type { RosterMessage } from '../../signaling';
 import { rosterLinkOpen } from '../mesh-status';
 import { linkKey, pairs } from '../store';
 

@@ -12,7 +12,7 @@ import type { RunStart } from '../../runtime/runtime';
 import { Session } from '../../runtime/session';
 import type { NodeSnapshot } from '../../runtime/snapshot';
 import { createWorkerTimers } from '../../runtime/worker-timers';
-import type { RosterLink, RosterMessage, StartNotice } from '../../../signaling-server/protocol';
+import type { RosterLink, RosterMessage, StartNotice } from '../../signaling';
 import type { PageConfig } from '../config';
 import { dismissBanner, INITIAL_LIVE, linkKey, pairs, showBanner, useStore, ZERO_COUNTERS, type LiveFields, type MemberResult } from '../store';
 import type { PlayheadBounds } from '../timeline/playhead';

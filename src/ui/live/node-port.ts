@@ -1,7 +1,7 @@
 // The page's handle on its node: a dedicated worker where the browser can transfer data channels
 // to one (the protocol then never waits on rendering), or the same node on the main thread.
 
-import type { StartNotice } from '../../../signaling-server/protocol';
+import type { StartNotice } from '../../signaling';
 import type { MemberId } from '../../core';
 import { Emitter } from '../../net/emitter';
 import type { FrameChannel } from '../../net/frame-plane';

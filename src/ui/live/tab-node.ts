@@ -2,7 +2,7 @@
 // in a dedicated worker (src/ui/live/node-worker.ts) or, where data channels cannot move to a
 // worker, on the page's main thread; only the way messages travel differs.
 
-import type { StartNotice } from '../../../signaling-server/protocol';
+import type { StartNotice } from '../../signaling';
 import type { MemberId } from '../../core';
 import type { FrameChannel } from '../../net/frame-plane';
 import type { LinkSettings } from '../../net/link-shaper';

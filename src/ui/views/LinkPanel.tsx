@@ -3,7 +3,7 @@
 import type { ChangeEvent } from 'react';
 import type { MemberId } from '../../core';
 import { HEALTHY_LINK } from '../../net/link-shaper';
-import { MAX_DELAY_MS, MAX_LOSS_PERCENT } from '../../../signaling-server/protocol';
+import { MAX_DELAY_MS, MAX_LOSS_PERCENT } from '../../signaling';
 import { useColors, useMembers } from '../hooks';
 import { formatRtt } from '../format';
 import { useController } from '../services';

@@ -1,0 +1,232 @@
+// Signaling messages between nodes and the signaling server: their types and limits. The contract
+// is docs/schemas/*.json (validated in ./validate); these types say the same for TypeScript.
+
+import type { MemberId } from '../core/ids';
+import type { RunParams } from '../core/params';
+import { LIMITS } from './schemas';
+
+export const MAX_SIGNAL_DATA_BYTES = 16 * 1024;
+export const MAX_TELEMETRY_DATA_BYTES = 8 * 1024;
+/** Bytes a frame may spend beyond its data on the envelope ({"type":"signal","to":…,"data":…}). */
+export const ENVELOPE_BYTES = 512;
+/**
+ * Largest frame of each relayed type, measured on the frame as received (UTF-8 bytes), so the
+ * check never re-serialises what a client sent: the data limit plus the envelope.
+ */
+export const MAX_FRAME_BYTES: Readonly<Partial<Record<ClientMessage['type'], number>>> = {
+  signal: MAX_SIGNAL_DATA_BYTES + ENVELOPE_BYTES,
+  telemetry: MAX_TELEMETRY_DATA_BYTES + ENVELOPE_BYTES,
+};
+export const MAX_REPORTED_PEERS = LIMITS.maxListedIds;
+export const MAX_LOSS_PERCENT = LIMITS.maxLossPercent;
+export const MAX_DELAY_MS = LIMITS.maxDelayMs;
+
+export type Role = 'member' | 'observer';
+export type JsonObject = { [key: string]: unknown };
+
+/** An RTCIceServer as the browser and node-webrtc accept it. */
+export interface IceServer {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
+
+/** Fault injection on the link between two members; links are undirected, endpoints sorted. */
+export interface LinkShape {
+  link: [MemberId, MemberId];
+  cut: boolean;
+  lossPercent: number;
+  delayMs: number;
+}
+
+/** A run as the server remembers it while it is in progress. */
+export interface RunInfo {
+  runId: string;
+  run: number;
+  members: MemberId[];
+  params: RunParams;
+  startedAt: number;
+}
+
+// ---- client → server ----
+
+export interface JoinMessage {
+  type: 'join';
+  room: string;
+  role: Role;
+  id?: MemberId;
+}
+
+export interface SignalMessage {
+  type: 'signal';
+  to: MemberId;
+  data: JsonObject;
+}
+
+export interface PeersMessage {
+  type: 'peers';
+  connected: MemberId[];
+}
+
+export interface StartMessage {
+  type: 'start';
+  params: RunParams;
+  members?: MemberId[];
+}
+
+export interface ShapeMessage extends LinkShape {
+  type: 'shape';
+}
+
+export interface TelemetryMessage {
+  type: 'telemetry';
+  data: JsonObject;
+}
+
+/** A member's run ended (its node is done); once every member of the run says so, the run is over. */
+export interface FinishedMessage {
+  type: 'finished';
+  runId: string;
+}
+
+export interface PingMessage {
+  type: 'ping';
+}
+
+export type ClientMessage =
+  | JoinMessage
+  | SignalMessage
+  | PeersMessage
+  | StartMessage
+  | ShapeMessage
+  | TelemetryMessage
+  | FinishedMessage
+  | PingMessage;
+
+// ---- server → client ----
+
+export interface WelcomeMessage {
+  type: 'welcome';
+  id: MemberId;
+  room: string;
+  role: Role;
+  iceServers?: IceServer[];
+}
+
+export interface RosterMember {
+  id: MemberId;
+  connected: MemberId[];
+}
+
+/** A link's latest shape and who set it. */
+export interface RosterLink extends LinkShape {
+  from: MemberId;
+}
+
+export interface RosterMessage {
+  type: 'roster';
+  room: string;
+  members: RosterMember[];
+  observers: MemberId[];
+  links: RosterLink[];
+  run: RunInfo | null;
+}
+
+export interface SignalRelay {
+  type: 'signal';
+  from: MemberId;
+  data: JsonObject;
+}
+
+export interface StartNotice {
+  type: 'start';
+  runId: string;
+  run: number;
+  members: MemberId[];
+  params: RunParams;
+  startedBy: MemberId;
+}
+
+export interface ShapeNotice extends RosterLink {
+  type: 'shape';
+}
+
+export interface TelemetryRelay {
+  type: 'telemetry';
+  from: MemberId;
+  data: JsonObject;
+}
+
+export interface PongMessage {
+  type: 'pong';
+}
+
+export type ErrorCode =
+  | 'bad-json'
+  | 'bad-message'
+  | 'unknown-type'
+  | 'not-joined'
+  | 'already-joined'
+  | 'bad-room'
+  | 'bad-id'
+  | 'duplicate-id'
+  | 'room-full'
+  | 'too-many-rooms'
+  | 'too-many-links'
+  | 'unknown-peer'
+  | 'rate-limited'
+  | 'mesh-incomplete'
+  | 'run-in-progress'
+  | 'forbidden'
+  | 'join-timeout'
+  | 'internal-error';
+
+export interface ErrorMessage {
+  type: 'error';
+  code: ErrorCode;
+  message: string;
+}
+
+export type ServerMessage =
+  | WelcomeMessage
+  | RosterMessage
+  | SignalRelay
+  | StartNotice
+  | ShapeNotice
+  | TelemetryRelay
+  | PongMessage
+  | ErrorMessage;
+
+/**
+ * The missing directions of a mesh: [a, b] when member a has not reported an open channel to b.
+ * The server refuses to start a run while there are any; nodes check the roster the same way.
+ */
+export function meshGaps(members: readonly RosterMember[]): Array<[MemberId, MemberId]> {
+  const gaps: Array<[MemberId, MemberId]> = [];
+  for (const a of members) {
+    for (const b of members) {
+      if (a.id !== b.id && !a.connected.includes(b.id)) gaps.push([a.id, b.id]);
+    }
+  }
+  return gaps;
+}
+
+// ---- what peers put in the relayed `data` (docs/schemas/signal-data.json) ----
+
+/** An offer or answer (RTCSessionDescriptionInit). */
+export interface DescriptionSignal {
+  type: 'offer' | 'answer';
+  sdp: string;
+}
+
+/** One trickled ICE candidate (RTCIceCandidateInit). */
+export interface CandidateSignal {
+  type: 'candidate';
+  candidate: { candidate: string; sdpMLineIndex?: number | null; sdpMid?: string | null; usernameFragment?: string | null };
+}
+
+/** The `data` of a signal between two members: one step of connection attempt `attempt`. */
+export interface SignalData {
+  attempt: number;
+  signal: DescriptionSignal | CandidateSignal;
+}

@@ -1,0 +1,174 @@
+// The server accepts exactly what docs/schemas/client-message.json accepts, and the documented limits hold.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import clientSchema from '../../docs/schemas/client-message.json';
+import common from '../../docs/schemas/common.json';
+import { createSignalingServer, type SignalingServer } from '../../signaling-server/server';
+import { MEMBER_ID_PATTERN } from '../../src/core/ids';
+import { paramsError } from '../../src/core/params';
+import { MAX_FRAME_BYTES, ROOM_NAME_PATTERN, SCHEMA_IDS, SCHEMAS } from '../../src/signaling';
+
+/** Error codes that mean "this message does not match the schema" (others are about the room's state). */
+const VALIDATION_CODES = new Set(['bad-json', 'bad-message', 'unknown-type', 'bad-room', 'bad-id']);
+
+const PARAMS = { sendForMs: 1000, waitForMs: 500, seed: 7, tickMs: 50, window: 1 };
+const withParams = (change: Record<string, unknown>): object => ({ type: 'start', params: { ...PARAMS, ...change }, members: ['a', 'b'] });
+const shape = (change: Record<string, unknown>): object => ({ type: 'shape', link: ['a', 'b'], cut: false, lossPercent: 0, delayMs: 0, ...change });
+
+/** [what, message, whether the contract accepts it] for a member `a` of a room that also holds `b`. */
+const EXAMPLES: Array<[string, unknown, boolean]> = [
+  ['ping', { type: 'ping' }, true],
+  ['ping with a field', { type: 'ping', at: 1 }, false],
+  ['no type', { to: 'b' }, false],
+  ['an array', [1, 2], false],
+  ['unknown type', { type: 'teleport' }, false],
+  ['signal', { type: 'signal', to: 'b', data: { attempt: 1, signal: { type: 'offer', sdp: 'v=0' } } }, true],
+  ['signal with any data object', { type: 'signal', to: 'b', data: {} }, true],
+  ['signal with data as an array', { type: 'signal', to: 'b', data: [] }, false],
+  ['signal with a from', { type: 'signal', to: 'b', from: 'a', data: {} }, false],
+  ['signal to a bad id', { type: 'signal', to: 'b c', data: {} }, false],
+  ['peers', { type: 'peers', connected: ['b'] }, true],
+  ['peers, none', { type: 'peers', connected: [] }, true],
+  ['peers repeating an id', { type: 'peers', connected: ['b', 'b'] }, false],
+  ['peers as a boolean', { type: 'peers', connected: true }, false],
+  ['peers, 256 ids', { type: 'peers', connected: Array.from({ length: 256 }, (_, i) => `p${i}`) }, true],
+  ['peers, 257 ids', { type: 'peers', connected: Array.from({ length: 257 }, (_, i) => `p${i}`) }, false],
+  ['start', withParams({}), true],
+  ['start without members', { type: 'start', params: PARAMS }, true],
+  ['start with no members', { type: 'start', params: PARAMS, members: [] }, false],
+  ['start with a repeated member', { type: 'start', params: PARAMS, members: ['a', 'a'] }, false],
+  ['start, window 1024', withParams({ window: 1024 }), true],
+  ['start, window 1025', withParams({ window: 1025 }), false],
+  ['start, window 0', withParams({ window: 0 }), false],
+  ['start, window 1.5', withParams({ window: 1.5 }), false],
+  ['start, tick 1', withParams({ tickMs: 1 }), true],
+  ['start, tick 0.5', withParams({ tickMs: 0.5 }), false],
+  ['start, tick 60000', withParams({ tickMs: 60_000 }), true],
+  ['start, tick 60001', withParams({ tickMs: 60_001 }), false],
+  ['start, tick 2.5', withParams({ tickMs: 2.5 }), true],
+  ['start, seed 0', withParams({ seed: 0 }), true],
+  ['start, seed 2^53 - 1', withParams({ seed: 2 ** 53 - 1 }), true],
+  ['start, seed 2^53', withParams({ seed: 2 ** 53 }), false],
+  ['start, seed -1', withParams({ seed: -1 }), false],
+  ['start, seed 1.5', withParams({ seed: 1.5 }), false],
+  ['start, seed "5"', withParams({ seed: '5' }), false],
+  ['start, send-for 0', withParams({ sendForMs: 0 }), true],
+  ['start, send-for 1.5 ms', withParams({ sendForMs: 1.5 }), true],
+  ['start, send-for 24 h', withParams({ sendForMs: 86_400_000 }), true],
+  ['start, send-for 24 h + 1 ms', withParams({ sendForMs: 86_400_001 }), false],
+  ['start, wait-for -1', withParams({ waitForMs: -1 }), false],
+  ['start, wait-for missing', { type: 'start', params: { sendForMs: 1, seed: 1, tickMs: 1, window: 1 } }, false],
+  ['start, an unknown param', withParams({ batching: true }), false],
+  ['shape', shape({ cut: true }), true],
+  ['shape, loss 100 %, delay 10 s', shape({ lossPercent: 100, delayMs: 10_000 }), true],
+  ['shape, loss 100.5 %', shape({ lossPercent: 100.5 }), false],
+  ['shape, delay 10001 ms', shape({ delayMs: 10_001 }), false],
+  ['shape, cut as 1', shape({ cut: 1 }), false],
+  ['shape of a link to itself', shape({ link: ['a', 'a'] }), false],
+  ['shape of three ids', shape({ link: ['a', 'b', 'c'] }), false],
+  ['telemetry', { type: 'telemetry', data: { snapshot: {} } }, true],
+  ['telemetry with data as a string', { type: 'telemetry', data: 'x' }, false],
+  ['finished', { type: 'finished', runId: 'r1' }, true],
+  ['finished, empty run id', { type: 'finished', runId: '' }, false],
+  ['finished, 65-character run id', { type: 'finished', runId: 'x'.repeat(65) }, false],
+  ['join once joined', { type: 'join', room: 'r', role: 'member' }, true],
+];
+
+/** [what, join message, whether the contract accepts it], each sent as the first message of a new socket. */
+const JOINS: Array<[string, unknown, boolean]> = [
+  ['member with an id', { type: 'join', room: 'j', role: 'member', id: 'x1' }, true],
+  ['observer without an id', { type: 'join', room: 'j', role: 'observer' }, true],
+  ['64-character room', { type: 'join', room: 'r'.repeat(64), role: 'member' }, true],
+  ['65-character room', { type: 'join', room: 'r'.repeat(65), role: 'member' }, false],
+  ['room with a space', { type: 'join', room: 'a b', role: 'member' }, false],
+  ['32-character id', { type: 'join', room: 'j', role: 'member', id: 'i'.repeat(32) }, true],
+  ['33-character id', { type: 'join', room: 'j', role: 'member', id: 'i'.repeat(33) }, false],
+  ['id with a dot', { type: 'join', room: 'j', role: 'member', id: 'a.b' }, false],
+  ['no role', { type: 'join', room: 'j' }, false],
+  ['role "admin"', { type: 'join', room: 'j', role: 'admin' }, false],
+];
+
+let server: SignalingServer;
+beforeAll(async () => {
+  server = await createSignalingServer({ port: 0, host: '127.0.0.1' });
+});
+afterAll(async () => {
+  await server.close();
+});
+
+/** A socket that collects what the server sends. */
+async function open(): Promise<{ socket: WebSocket; inbox: Array<{ type: string; code?: string }> }> {
+  const socket = new WebSocket(server.url);
+  const inbox: Array<{ type: string; code?: string }> = [];
+  socket.on('message', (data) => inbox.push(JSON.parse(String(data))));
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  return { socket, inbox };
+}
+
+/** Sends one message, then a ping; returns the validation error code it drew before the pong, if any. */
+async function validationErrorOf(client: Awaited<ReturnType<typeof open>>, message: unknown): Promise<string | null> {
+  client.inbox.length = 0;
+  client.socket.send(JSON.stringify(message));
+  client.socket.send(JSON.stringify({ type: 'ping' }));
+  // A ping-typed message is answered itself (pong or error) before the pong of the sync ping.
+  const isPing = (message as { type?: string } | null)?.type === 'ping';
+  const answers = (): number => client.inbox.filter((m) => m.type === 'pong' || (isPing && m.type === 'error')).length;
+  const pongAfter = (): boolean => answers() >= (isPing ? 2 : 1);
+  for (let waited = 0; !pongAfter(); waited += 5) {
+    if (waited > 5000) throw new Error(`no pong after ${JSON.stringify(message).slice(0, 80)}: ${JSON.stringify(client.inbox)}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  const error = client.inbox.find((m) => m.type === 'error' && VALIDATION_CODES.has(m.code!));
+  return error?.code ?? null;
+}
+
+const acceptedBySchema = (message: unknown): boolean => SCHEMAS.validate(SCHEMA_IDS.clientMessage, message) === null;
+
+describe('the client-message schema and the server', () => {
+  it('agree on every example, and both accept exactly what the docs say', async () => {
+    const a = await open();
+    a.socket.send(JSON.stringify({ type: 'join', room: 'contract', role: 'member', id: 'a' }));
+    const b = await open();
+    b.socket.send(JSON.stringify({ type: 'join', room: 'contract', role: 'member', id: 'b' }));
+    const verdicts: Array<[string, boolean, boolean]> = [];
+    for (const [what, message] of EXAMPLES) verdicts.push([what, acceptedBySchema(message), (await validationErrorOf(a, message)) === null]);
+    for (const [what, message] of JOINS) {
+      const fresh = await open();
+      verdicts.push([what, acceptedBySchema(message), (await validationErrorOf(fresh, message)) === null]);
+      fresh.socket.close();
+    }
+    a.socket.close();
+    b.socket.close();
+    const expected = [...EXAMPLES, ...JOINS].map(([what, , accepted]): [string, boolean, boolean] => [what, accepted, accepted]);
+    expect(verdicts).toEqual(expected);
+  });
+
+  it('says which code a refused join gets: bad-room, bad-id, else bad-message', async () => {
+    const codes: Array<string | null> = [];
+    for (const message of [JOINS[3][1], JOINS[6][1], JOINS[8][1]]) {
+      const fresh = await open();
+      codes.push(await validationErrorOf(fresh, message));
+      fresh.socket.close();
+    }
+    expect(codes).toEqual(['bad-room', 'bad-id', 'bad-message']);
+  });
+
+  it('run params: the core (flags, traces) and the schema accept the same values', () => {
+    const paramExamples = EXAMPLES.filter(([what]) => what.startsWith('start, ') && !what.includes('unknown')).map(([, message]) => (message as { params: unknown }).params);
+    expect(paramExamples.length).toBeGreaterThan(15);
+    for (const params of paramExamples) {
+      expect([params, paramsError(params) === null]).toEqual([params, SCHEMAS.validate(`${SCHEMA_IDS.common}#/$defs/runParams`, params) === null]);
+    }
+  });
+
+  it('ids and room names: the patterns in code are the ones in the schema', () => {
+    expect(MEMBER_ID_PATTERN.source).toBe(common.$defs.memberId.pattern);
+    expect(ROOM_NAME_PATTERN.source).toBe(common.$defs.roomName.pattern);
+  });
+
+  it('the schema states the frame limits the server enforces', () => {
+    expect(clientSchema.description).toContain(`a signal frame may be at most ${MAX_FRAME_BYTES.signal} bytes and a telemetry frame at most ${MAX_FRAME_BYTES.telemetry} bytes`);
+    expect(clientSchema.description).toContain('any frame above 65536 bytes closes the socket');
+  });
+});

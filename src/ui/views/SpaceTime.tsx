@@ -1,7 +1,8 @@
 // A live space-time diagram (ShiViz style): one vertical lane per node, time running downwards to
 // the playhead, an arrow per frame from its send to its arrival, a dot per commit. Two stacked
 // canvases: the lanes and time axis, redrawn only when they change, and the arrows, redrawn by the
-// animation loop.
+// animation loop with a plain linear mapping (no scale object per frame); lane positions are
+// computed with the background.
 
 import { useEffect, useRef } from 'react';
 import { scaleLinear } from 'd3';
@@ -25,6 +26,8 @@ const BASE_SPAN_US = 2_000_000;
 const MIN_SPAN_US = 20_000;
 /** The diagram scrolls slowly: 30 redraws a second are plenty (a software-drawn canvas costs the main thread). */
 const REDRAW_EVERY_MS = 32;
+const ACK_DASH = [3, 3];
+const SOLID: number[] = [];
 
 interface Scene {
   members: readonly MemberId[];
@@ -37,6 +40,16 @@ interface Scene {
   wasEmpty: boolean;
   /** What the background was drawn for; it is redrawn when this changes. */
   backgroundFor: string;
+  backgroundColors: ColorOf | null;
+  /** Each lane's x, computed with the background. */
+  lanes: Map<MemberId, number>;
+}
+
+/** Timeline µs to canvas y: time `top` at the header, `top + span` at the bottom. */
+interface TimeAxis {
+  top: number;
+  y0: number;
+  pixelsPerUs: number;
 }
 
 export function SpaceTime() {
@@ -46,7 +59,7 @@ export function SpaceTime() {
   const { ref, size } = useSize<HTMLDivElement>({ width: 480, height: 220 });
   const background = useRef<HTMLCanvasElement>(null);
   const foreground = useRef<HTMLCanvasElement>(null);
-  const scene = useRef<Scene>({ members, colorOf, width: size.width, height: size.height, spanUs: BASE_SPAN_US, lastDrawMs: -Infinity, wasEmpty: false, backgroundFor: '' });
+  const scene = useRef<Scene>({ members, colorOf, width: size.width, height: size.height, spanUs: BASE_SPAN_US, lastDrawMs: -Infinity, wasEmpty: false, backgroundFor: '', backgroundColors: null, lanes: new Map() });
   scene.current = { ...scene.current, members, colorOf, width: size.width, height: size.height };
   useEffect(() => controller.animator.wake(), [controller, members, colorOf, size.width, size.height]);
   useEffect(
@@ -67,11 +80,10 @@ function draw(background: HTMLCanvasElement, foreground: HTMLCanvasElement, scen
   const nowMs = performance.now();
   if (nowMs - scene.lastDrawMs < REDRAW_EVERY_MS) return !scene.wasEmpty;
   if (frame.scale > 0) scene.spanUs = Math.max(MIN_SPAN_US, BASE_SPAN_US * Math.min(1, frame.scale));
-  const backgroundFor = `${scene.width}x${scene.height}:${scene.members.join(',')}:${scene.spanUs}:${scene.members.map(scene.colorOf).join(',')}`;
-  const changed = backgroundFor !== scene.backgroundFor;
+  const changed = backgroundChanged(scene);
   if (changed) {
+    scene.lanes = laneXs(scene);
     drawBackground(background, scene);
-    scene.backgroundFor = backgroundFor;
   }
   const top = frame.time - scene.spanUs;
   const flights = frame.timeline.flights(top, frame.time, MAX_ARROWS);
@@ -82,23 +94,37 @@ function draw(background: HTMLCanvasElement, foreground: HTMLCanvasElement, scen
   scene.wasEmpty = empty;
   const context = prepareCanvas(foreground, scene.width, scene.height);
   if (!context) return false;
-  const y = scaleLinear().domain([top, frame.time]).range([HEADER + 4, scene.height - BOTTOM]);
-  const lanes = laneXs(scene);
+  const axis: TimeAxis = { top, y0: HEADER + 4, pixelsPerUs: (scene.height - BOTTOM - HEADER - 4) / scene.spanUs };
+  const lanes = scene.lanes;
   context.save();
   context.beginPath();
   context.rect(0, HEADER, scene.width, scene.height - HEADER);
   context.clip();
-  for (const flight of flights) drawArrow(context, flight, lanes, y, frame.time, scene.colorOf);
+  for (const flight of flights) drawArrow(context, flight, lanes, axis, frame.time, scene.colorOf);
   for (const mark of marks) {
     const x = lanes.get(mark.node);
     if (x === undefined || mark.start < top) continue;
     context.fillStyle = scene.colorOf(mark.from);
     context.beginPath();
-    context.arc(x, y(mark.start), 2.5, 0, 2 * Math.PI);
+    context.arc(x, yOf(axis, mark.start), 2.5, 0, 2 * Math.PI);
     context.fill();
   }
   context.restore();
   return !empty;
+}
+
+/** Whether the size, members, colors or span changed since the background was drawn (notes the new state). */
+function backgroundChanged(scene: Scene): boolean {
+  const key = `${scene.width}x${scene.height}:${scene.members.join(',')}:${scene.spanUs}`;
+  const colors = scene.colorOf;
+  if (key === scene.backgroundFor && colors === scene.backgroundColors) return false;
+  scene.backgroundFor = key;
+  scene.backgroundColors = colors;
+  return true;
+}
+
+function yOf(axis: TimeAxis, time: number): number {
+  return axis.y0 + (time - axis.top) * axis.pixelsPerUs;
 }
 
 function laneXs(scene: Scene): Map<MemberId, number> {
@@ -122,7 +148,7 @@ function drawBackground(canvas: HTMLCanvasElement, scene: Scene): void {
   }
   context.font = '600 11px system-ui, sans-serif';
   context.textAlign = 'center';
-  for (const [id, x] of laneXs(scene)) {
+  for (const [id, x] of scene.lanes) {
     context.strokeStyle = scene.colorOf(id);
     context.globalAlpha = 0.35;
     context.lineWidth = 2;
@@ -140,20 +166,21 @@ function tickLabel(tickUs: number, spanUs: number): string {
   return `−${text}`;
 }
 
-function drawArrow(context: CanvasRenderingContext2D, flight: Flight, lanes: Map<MemberId, number>, y: (t: number) => number, now: number, colorOf: ColorOf): void {
+function drawArrow(context: CanvasRenderingContext2D, flight: Flight, lanes: Map<MemberId, number>, axis: TimeAxis, now: number, colorOf: ColorOf): void {
   const x1 = lanes.get(flight.from);
   const x2 = lanes.get(flight.to);
   if (x1 === undefined || x2 === undefined || flight.end <= flight.start) return;
   const shown = Math.min(1, (now - flight.start) / (flight.end - flight.start));
   const endX = x1 + (x2 - x1) * shown;
-  const endY = y(flight.start + (flight.end - flight.start) * shown);
+  const startY = yOf(axis, flight.start);
+  const endY = yOf(axis, flight.start + (flight.end - flight.start) * shown);
   context.strokeStyle = flight.lost ? '#ff5d5d' : flight.kind === 'ack' ? colorOf(flight.to) : colorOf(flight.from);
   context.globalAlpha = flight.kind === 'ack' ? 0.55 : 0.95;
   context.lineWidth = flight.kind === 'fin' ? 2.5 : flight.kind === 'data' ? 1.5 : 1;
-  context.setLineDash(flight.kind === 'ack' ? [3, 3] : []);
-  line(context, x1, y(flight.start), endX, endY);
-  context.setLineDash([]);
-  if (shown >= 1 && !flight.lost) arrowHead(context, x1, y(flight.start), endX, endY);
+  context.setLineDash(flight.kind === 'ack' ? ACK_DASH : SOLID);
+  line(context, x1, startY, endX, endY);
+  context.setLineDash(SOLID);
+  if (shown >= 1 && !flight.lost) arrowHead(context, x1, startY, endX, endY);
   context.globalAlpha = 1;
 }
 

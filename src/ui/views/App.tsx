@@ -7,7 +7,7 @@ import { useStore } from '../store';
 import { AnimationControls, TrafficCounters } from './AnimationControls';
 import { Banners } from './Banners';
 import { ErrorBoundary } from './ErrorBoundary';
-import { Inspector } from './Inspector';
+import { Inspector, RoundTrips } from './Inspector';
 import { Legend } from './Legend';
 import { LinkPanel } from './LinkPanel';
 import { ReplayBar } from './ReplayBar';
@@ -54,6 +54,7 @@ export function App({ config, configProblem }: Props) {
             <h2>Node</h2>
             <ErrorBoundary area="the node panel">
               <LinkPanel />
+              <RoundTrips />
               <Inspector />
             </ErrorBoundary>
           </section>

@@ -26,36 +26,3 @@ export function prepareCanvas(canvas: HTMLCanvasElement, width: number, height: 
   sized.context.clearRect(0, 0, width, height);
   return sized.context;
 }
-
-/** A rectangle that grows to cover what is drawn in it (to clear just that next time). */
-export class DirtyBox {
-  private left = Infinity;
-  private top = Infinity;
-  private right = -Infinity;
-  private bottom = -Infinity;
-
-  get empty(): boolean {
-    return this.left > this.right;
-  }
-
-  /** Covers a circle (or a label's box) around (x, y) with the given reach. */
-  cover(x: number, y: number, left: number, top: number, right: number, bottom: number): void {
-    this.left = Math.min(this.left, x - left);
-    this.top = Math.min(this.top, y - top);
-    this.right = Math.max(this.right, x + right);
-    this.bottom = Math.max(this.bottom, y + bottom);
-  }
-
-  /** Clears the covered area (with a pixel of margin for anti-aliasing) and empties the box. */
-  clear(context: CanvasRenderingContext2D): void {
-    if (!this.empty) context.clearRect(this.left - 2, this.top - 2, this.right - this.left + 4, this.bottom - this.top + 4);
-    this.reset();
-  }
-
-  reset(): void {
-    this.left = Infinity;
-    this.top = Infinity;
-    this.right = -Infinity;
-    this.bottom = -Infinity;
-  }
-}

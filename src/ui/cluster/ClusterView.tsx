@@ -1,7 +1,7 @@
 // The cluster view: members on a circle, links with their state and round-trip time (SVG, the
-// click targets), and three layers drawn by the animation loop on canvases above it: the nodes'
-// changing state (node-layer.ts), then the frames in flight and commits (packets.ts). React
-// re-renders this view only when what it shows changes, at the panels' pace.
+// click targets), and one canvas above it drawn by the animation loop: the nodes' changing state
+// (node-layer.ts) and the frames in flight and commits (packets.ts), redrawn when either changed.
+// React re-renders this view only when what it shows changes, at the panels' pace.
 
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import type { MemberId } from '../../core';
@@ -16,7 +16,8 @@ import { layoutCluster, type ClusterLayout } from './layout';
 import { linkViews, sameLinkView, type LinkView } from './links';
 import { NodeGlyph } from './NodeGlyph';
 import { NodePainter, type NodeScene } from './node-layer';
-import { drawPackets, PacketPainter, type PacketScene } from './packets';
+import { drawPackets, PacketPainter, placePackets } from './packets';
+import { prepareCanvas } from '../canvas';
 
 /** Handles sit this far along a link from its smaller end, so crossing diagonals never share one. */
 const HANDLE_AT = 0.42;
@@ -33,15 +34,12 @@ export function ClusterView({ joined }: { joined: boolean }) {
   const absence = useAbsence();
   const { ref, size } = useSize<HTMLDivElement>({ width: 640, height: 520 });
   const layout = useMemo(() => layoutCluster(members, size.width, size.height), [members, size.width, size.height]);
-  const nodeCanvas = useRef<HTMLCanvasElement>(null);
   const overlay = useRef<HTMLCanvasElement>(null);
   const glyphs = useRef(new Map<MemberId, SVGGElement>());
-  const nodeScene = useRef<NodeScene>({ layout, colorOf, absence, snapshots });
-  const packetScene = useRef<PacketScene>({ layout, colorOf });
+  const scene = useRef<NodeScene>({ layout, colorOf, absence, snapshots });
 
   useLayoutEffect(() => {
-    nodeScene.current = { layout, colorOf, absence, snapshots };
-    packetScene.current = { layout, colorOf };
+    scene.current = { layout, colorOf, absence, snapshots };
     controller.animator.wake();
   }, [controller, layout, colorOf, absence, snapshots]);
   useEffect(() => {
@@ -49,9 +47,8 @@ export function ClusterView({ joined }: { joined: boolean }) {
     const packets = new PacketPainter();
     const serials = new SerialMarks(glyphs.current);
     return controller.animator.addLayer((frame) => {
-      if (nodeCanvas.current) nodes.paint(nodeCanvas.current, nodeScene.current);
       serials.mark(frame);
-      return overlay.current ? drawPackets(overlay.current, packetScene.current, frame, packets) : false;
+      return overlay.current ? drawCluster(overlay.current, scene.current, frame, nodes, packets) : false;
     });
   }, [controller]);
 
@@ -86,7 +83,6 @@ export function ClusterView({ joined }: { joined: boolean }) {
           })}
         </g>
       </svg>
-      <canvas className="cluster-overlay" ref={nodeCanvas} aria-hidden="true" />
       <canvas className="cluster-overlay" ref={overlay} aria-hidden="true" />
     </div>
   );
@@ -151,6 +147,17 @@ function describeLink(link: LinkView): string {
   const rtt = link.rttMs !== null ? `, round trip ${formatRtt(link.rttMs)}` : '';
   const action = link.state === 'cut' ? 'Click to restore it.' : 'Click to cut it.';
   return `Link ${link.a}–${link.b}: ${link.state}${rtt}. ${action}`;
+}
+
+/** Draws the nodes and the packets when either changed; returns whether packets are moving. */
+function drawCluster(canvas: HTMLCanvasElement, scene: NodeScene, frame: AnimationFrame, nodes: NodePainter, packets: PacketPainter): boolean {
+  const moving = placePackets(scene, frame, packets);
+  if (!moving && !packets.drewSome && !nodes.changed(scene)) return false;
+  const context = prepareCanvas(canvas, scene.layout.width, scene.layout.height);
+  if (!context) return moving;
+  nodes.draw(context, scene);
+  drawPackets(context, scene, packets);
+  return moving;
 }
 
 /**

@@ -1,13 +1,12 @@
-// Draws the changing part of every node of the cluster view onto a canvas between the SVG (links,
-// node bodies, ids, click targets) and the packets: the ack ring, the outgoing serial, the phase,
-// the receive-buffer slots and the log count. Called by the animation loop; a node is redrawn
-// only when the snapshot it shows changed, and its geometry (ring paths, fonts) is built once per
-// layout.
+// Draws the changing part of every node of the cluster view: the ack ring, the outgoing serial, the
+// phase, the receive-buffer slots and the log count (the SVG below holds the links, the node bodies
+// and ids, and the click targets). It is drawn on the same canvas as the packets, one canvas for
+// everything that changes (each canvas costs the main thread a copy per frame in which it changed);
+// the ring paths and fonts are built once per layout.
 
 import { arc } from 'd3';
 import type { MemberId } from '../../core';
 import type { NodeSnapshot } from '../../runtime/snapshot';
-import { prepareCanvas } from '../canvas';
 import type { ColorOf } from '../colors';
 import { formatCount } from '../format';
 import type { ClusterLayout, NodeLayout } from './layout';
@@ -32,41 +31,27 @@ export interface NodeScene {
   snapshots: Readonly<Record<MemberId, NodeSnapshot | null>>;
 }
 
-/** What the canvas holds: the scene it was fully drawn for, and each node's drawn snapshot. */
+/** Draws the nodes and remembers what it drew, so the loop can tell whether they need drawing again. */
 export class NodePainter {
-  private drawnFor: { layout: ClusterLayout; colorOf: ColorOf; absence: NodeScene['absence'] } | null = null;
-  private readonly drawn = new Map<MemberId, NodeSnapshot | null>();
-  private geometry: Geometry | null = null;
+  private drawnScene: NodeScene | null = null;
+  private geometry: { layout: ClusterLayout; shapes: Geometry } | null = null;
 
-  /** Redraws what changed since the last call; returns whether anything was drawn. */
-  paint(canvas: HTMLCanvasElement, scene: NodeScene): boolean {
-    const full = !this.drawnFor || this.drawnFor.layout !== scene.layout || this.drawnFor.colorOf !== scene.colorOf || this.drawnFor.absence !== scene.absence;
-    const changed = full ? scene.layout.members : scene.layout.members.filter((id) => (scene.snapshots[id] ?? null) !== this.drawn.get(id));
-    if (changed.length === 0) return false;
-    if (full) {
-      this.geometry = buildGeometry(scene.layout);
-      this.drawn.clear();
-      this.drawnFor = { layout: scene.layout, colorOf: scene.colorOf, absence: scene.absence };
-    }
-    const context = full ? prepareCanvas(canvas, scene.layout.width, scene.layout.height) : contextOf(canvas);
-    if (!context || !this.geometry) return false;
-    for (const id of changed) {
-      const node = scene.layout.nodes.get(id);
-      if (!node) continue;
-      const snapshot = scene.snapshots[id] ?? null;
-      if (!full) clearNode(context, scene.layout, node);
-      context.globalAlpha = scene.absence(id) ? ABSENT_ALPHA : 1;
-      drawNode(context, scene, this.geometry, node, snapshot);
-      context.globalAlpha = 1;
-      this.drawn.set(id, snapshot);
-    }
-    return true;
+  /** Whether the scene differs from the one drawn last. */
+  changed(scene: NodeScene): boolean {
+    const drawn = this.drawnScene;
+    return drawn === null || drawn.layout !== scene.layout || drawn.colorOf !== scene.colorOf || drawn.absence !== scene.absence || drawn.snapshots !== scene.snapshots;
   }
 
-  /** Forgets what was drawn (the next paint redraws everything). */
-  reset(): void {
-    this.drawnFor = null;
-    this.drawn.clear();
+  draw(context: CanvasRenderingContext2D, scene: NodeScene): void {
+    if (this.geometry?.layout !== scene.layout) this.geometry = { layout: scene.layout, shapes: buildGeometry(scene.layout) };
+    for (const id of scene.layout.members) {
+      const node = scene.layout.nodes.get(id);
+      if (!node) continue;
+      context.globalAlpha = scene.absence(id) ? ABSENT_ALPHA : 1;
+      drawNode(context, scene, this.geometry.shapes, node, scene.snapshots[id] ?? null);
+    }
+    context.globalAlpha = 1;
+    this.drawnScene = scene;
   }
 }
 
@@ -75,8 +60,6 @@ interface Geometry {
   segments: Path2D[];
   serialFont: string;
   phaseFont: string;
-  /** Half the side of the square the ring fits in. */
-  ringExtent: number;
 }
 
 const ringArc = arc<{ start: number; end: number; inner: number; outer: number }>()
@@ -98,19 +81,7 @@ function buildGeometry(layout: ClusterLayout): Geometry {
     segments,
     serialFont: `700 ${Math.max(11, r * 0.5)}px ${MONO}`,
     phaseFont: `${Math.max(8, r * 0.24)}px system-ui, sans-serif`,
-    ringExtent: outer + 2,
   };
-}
-
-function contextOf(canvas: HTMLCanvasElement): CanvasRenderingContext2D | null {
-  return canvas.getContext('2d');
-}
-
-/** Clears the node's ring and inner text area (its body circle and id are SVG) and its card. */
-function clearNode(context: CanvasRenderingContext2D, layout: ClusterLayout, node: NodeLayout): void {
-  const extent = layout.nodeRadius + layout.ringWidth + 5;
-  context.clearRect(node.x - extent, node.y - extent, 2 * extent, 2 * extent);
-  context.clearRect(node.card.x - 1, node.card.y - 1, layout.card.width + 2, layout.card.height + 2);
 }
 
 function drawNode(context: CanvasRenderingContext2D, scene: NodeScene, geometry: Geometry, node: NodeLayout, snapshot: NodeSnapshot | null): void {

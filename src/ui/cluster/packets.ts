@@ -1,12 +1,11 @@
-// Draws frames in flight and commits at the playhead onto a canvas laid over the cluster view (no
-// React, no SVG layout): called by the animation loop every frame. A frame's position is
+// Draws frames in flight and commits at the playhead onto the canvas laid over the cluster view (no
+// React, no SVG layout), every frame while they move. A frame's position is
 // (playhead − sent) / (arrived − sent) of its path, so pause, slow motion and replay come free.
-// Only the area drawn last time is cleared, and positions are kept in reused objects.
+// Positions are kept in reused objects.
 
 import type { ColorOf } from '../colors';
 import type { AnimationFrame } from '../timeline/animator';
 import type { CommitMark, Flight } from '../timeline/flights';
-import { DirtyBox, sizeCanvas } from '../canvas';
 import { logCenter, slotCenter, type ClusterLayout } from './layout';
 
 /** At most this many frames and commits are drawn; the rest are left out (counters stay exact). */
@@ -16,8 +15,6 @@ const MAX_COMMITS = 120;
 const LABEL_BELOW = 16;
 const LOST_COLOR = '#ff5d5d';
 const LABEL_FONT = '700 10px ui-monospace, Menlo, Consolas, monospace';
-/** How far a label reaches from its frame (it is written up and to the right). */
-const LABEL_REACH = { right: 8 + 70, top: 7 + 11 };
 
 export interface PacketScene {
   layout: ClusterLayout;
@@ -33,9 +30,10 @@ interface Placed {
   mark: CommitMark | null;
 }
 
-/** What the overlay holds between frames: the area drawn on, and reusable placements. */
+/** The packets of the current frame, placed in reusable objects. */
 export class PacketPainter {
-  readonly drawn = new DirtyBox();
+  /** Something was drawn last time (the canvas must be cleared even if nothing is drawn now). */
+  drewSome = true;
   private readonly pool: Placed[] = [];
   flights = 0;
   commits = 0;
@@ -47,22 +45,21 @@ export class PacketPainter {
   }
 }
 
-/** Draws the frames in flight and the moving commits; returns whether anything is moving. */
-export function drawPackets(canvas: HTMLCanvasElement, scene: PacketScene, frame: AnimationFrame, painter: PacketPainter): boolean {
+/** Places the frames in flight and the moving commits at the playhead; returns whether there are any. */
+export function placePackets(scene: PacketScene, frame: AnimationFrame, painter: PacketPainter): boolean {
   placeFlights(painter, scene.layout, frame.timeline.flights(frame.time, frame.time, MAX_PACKETS), frame.time);
   placeCommits(painter, scene.layout, frame.timeline.commits(frame.time, frame.time, MAX_COMMITS), frame.time);
-  const moving = painter.flights + painter.commits > 0;
-  if (!moving && painter.drawn.empty) return false;
-  const sized = sizeCanvas(canvas, scene.layout.width, scene.layout.height);
-  if (!sized) return moving;
-  const { context } = sized;
-  if (sized.resized) painter.drawn.reset();
-  else painter.drawn.clear(context);
-  for (let i = 0; i < painter.flights; i += 1) drawFlight(context, painter.slot(i), scene.colorOf, painter.drawn);
+  return painter.flights + painter.commits > 0;
+}
+
+/** Draws what `placePackets` placed. */
+export function drawPackets(context: CanvasRenderingContext2D, scene: PacketScene, painter: PacketPainter): void {
+  painter.drewSome = painter.flights + painter.commits > 0;
+  for (let i = 0; i < painter.flights; i += 1) drawFlight(context, painter.slot(i), scene.colorOf);
   if (painter.flights < LABEL_BELOW) {
     context.font = LABEL_FONT;
     context.textAlign = 'start';
-    for (let i = 0; i < painter.flights; i += 1) drawLabel(context, painter.slot(i), scene.colorOf, painter.drawn);
+    for (let i = 0; i < painter.flights; i += 1) drawLabel(context, painter.slot(i), scene.colorOf);
   }
   context.strokeStyle = '#ffffff';
   context.lineWidth = 1;
@@ -72,12 +69,10 @@ export function drawPackets(canvas: HTMLCanvasElement, scene: PacketScene, frame
     circle(context, placed.x, placed.y, 4);
     context.fill();
     context.stroke();
-    painter.drawn.cover(placed.x, placed.y, 5, 5, 5, 5);
   }
-  return moving;
 }
 
-function drawFlight(context: CanvasRenderingContext2D, placed: Placed, colorOf: ColorOf, drawn: DirtyBox): void {
+function drawFlight(context: CanvasRenderingContext2D, placed: Placed, colorOf: ColorOf): void {
   const flight = placed.flight!;
   context.globalAlpha = placed.opacity;
   if (flight.kind === 'ack') {
@@ -96,17 +91,15 @@ function drawFlight(context: CanvasRenderingContext2D, placed: Placed, colorOf: 
     }
   }
   context.globalAlpha = 1;
-  drawn.cover(placed.x, placed.y, 8, 8, 8, 8);
 }
 
-function drawLabel(context: CanvasRenderingContext2D, placed: Placed, colorOf: ColorOf, drawn: DirtyBox): void {
+function drawLabel(context: CanvasRenderingContext2D, placed: Placed, colorOf: ColorOf): void {
   const flight = placed.flight!;
   if (flight.kind === 'ack') return;
   context.globalAlpha = placed.opacity;
   context.fillStyle = colorOf(flight.from);
   context.fillText(flight.kind === 'fin' ? `FIN #${flight.seq}` : `#${flight.seq}`, placed.x + 8, placed.y - 7);
   context.globalAlpha = 1;
-  drawn.cover(placed.x, placed.y, 0, LABEL_REACH.top, LABEL_REACH.right, 0);
 }
 
 function circle(context: CanvasRenderingContext2D, x: number, y: number, r: number): void {

@@ -65,13 +65,16 @@ export function TrafficCounters() {
   if (!joined) return null;
   if (!runsHere) return <p className="muted small-print observer-note">This tab runs no node: it shows each member’s state as reported four times a second. Frames in flight are drawn by member tabs.</p>;
   return (
-    <dl className="counters" aria-label="This node's traffic, live" title="Exact and live: ahead of the animation when it runs behind">
-      {COUNTER_LABELS.map(([key, label]) => (
-        <div key={key}>
-          <dt>{label}</dt>
-          <dd>{formatCount(counters[key])}</dd>
-        </div>
-      ))}
-    </dl>
+    <div className="counters-box">
+      <span className="control-label" title="Exact and live: ahead of the animation when it runs behind">This node, live</span>
+      <dl className="counters" aria-label="This node's traffic, live">
+        {COUNTER_LABELS.map(([key, label]) => (
+          <div key={key}>
+            <dt>{label}</dt>
+            <dd>{formatCount(counters[key])}</dd>
+          </div>
+        ))}
+      </dl>
+    </div>
   );
 }

@@ -29,7 +29,7 @@ export function CommitLogList({ rows, colorOf, label }: { rows: CommitRows; colo
   const shown = Math.min(rows.size, MAX_SHOWN);
   const newest = rows.row(0)?.index ?? 0;
   const origin = useTrackOrigin(newest);
-  useStayOnRowsRead(box, newest, setScrollTop);
+  useStayOnRowsRead(box, newest, scrollTop, setScrollTop);
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(shown, first + VIEW_ROWS + 2 * OVERSCAN);
   const visible: LoggedCommit[] = [];
@@ -63,15 +63,15 @@ function useTrackOrigin(newest: number): number {
   return origin.current;
 }
 
-/** While the reader has scrolled down, new rows on top push the box's scroll position along, so the rows read stay in place. */
-function useStayOnRowsRead(box: React.RefObject<HTMLDivElement | null>, newest: number, setScrollTop: (top: number) => void): void {
+/** While the reader has scrolled down (as the last scroll event said: reading the box's position would force a layout), new rows on top push the box's scroll position along, so the rows read stay in place. */
+function useStayOnRowsRead(box: React.RefObject<HTMLDivElement | null>, newest: number, scrollTop: number, setScrollTop: (top: number) => void): void {
   const previous = useRef(newest);
   useLayoutEffect(() => {
     const added = newest - previous.current;
     previous.current = newest;
     const element = box.current;
-    if (!element || element.scrollTop === 0 || added <= 0) return;
-    element.scrollTop += added * ROW_HEIGHT;
-    setScrollTop(element.scrollTop);
-  }, [box, newest, setScrollTop]);
+    if (!element || scrollTop === 0 || added <= 0) return;
+    element.scrollTop = scrollTop + added * ROW_HEIGHT;
+    setScrollTop(scrollTop + added * ROW_HEIGHT);
+  }, [box, newest, scrollTop, setScrollTop]);
 }

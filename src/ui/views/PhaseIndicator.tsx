@@ -16,13 +16,14 @@ export function PhaseIndicator() {
   const mode = useStore((s) => s.mode);
   const replayPhase = usePanelStore((s) => (s.mode === 'replay' ? replayPhaseOf(s.view.snapshots) : null));
   const phase = mode === 'replay' && replayPhase ? replayPhase : livePhase;
-  const countdown = useCountdown(mode === 'live' && livePhase !== 'done' ? endsAt : null);
+  const deadline = mode === 'live' && livePhase !== 'done' ? endsAt : null;
+  const countdown = useCountdown(deadline);
   return (
     <div className="top-item phase-item">
       <span className="label">{mode === 'replay' ? 'Replayed phase' : 'Phase'}</span>
       <span className={`phase phase-${phase}`} data-testid="phase">
         {phase}
-        <span className="countdown" ref={countdown} />
+        {deadline !== null && <span className="countdown" ref={countdown} />}
       </span>
     </div>
   );

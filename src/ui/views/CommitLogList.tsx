@@ -7,13 +7,9 @@ import { useLayoutEffect, useRef, useState } from 'react';
 import type { ColorOf } from '../colors';
 import { formatValue } from '../format';
 import type { LoggedCommit } from '../live/commit-log';
+import type { CommitRows } from './commit-rows';
 
-export interface CommitRows {
-  /** Rows available. */
-  size: number;
-  /** The `offset`-th newest row. */
-  row(offset: number): LoggedCommit | null;
-}
+export type { CommitRows } from './commit-rows';
 
 /** The newest rows the list lets one scroll through (its content is at most this many rows high). */
 export const MAX_SHOWN = 500;

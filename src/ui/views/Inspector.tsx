@@ -8,10 +8,10 @@ import type { NodeSnapshot } from '../../runtime/snapshot';
 import type { ColorOf } from '../colors';
 import { formatCount, formatRtt } from '../format';
 import { sameRecord, useColors, useMembers, usePanelStore, useSelfId } from '../hooks';
-import type { CommitLog } from '../live/commit-log';
 import { useController } from '../services';
 import { useStore } from '../store';
-import { CommitLogList, MAX_SHOWN, type CommitRows } from './CommitLogList';
+import { rowsUpTo, type CommitRows } from './commit-rows';
+import { CommitLogList, MAX_SHOWN } from './CommitLogList';
 
 export function Inspector() {
   const members = useMembers();
@@ -116,16 +116,6 @@ function CommitLogSection({ node, isSelf, colorOf, count, playhead }: { node: Me
       <CommitLogList rows={rows} colorOf={colorOf} label={`Commits of ${node}`} />
     </section>
   );
-}
-
-/**
- * The live log's rows up to commit `count` (the snapshot shown): the log itself runs ahead of the
- * animation. Rows older than the log's ring are gone.
- */
-function rowsUpTo(log: CommitLog, count: number): CommitRows {
-  const newest = Math.min(count, log.count);
-  const skipped = log.count - newest;
-  return { size: Math.max(0, log.size - skipped), row: (offset) => log.newest(skipped + offset) };
 }
 
 /** This tab's measured round trip to each peer (what the links show), whenever it has any. */

@@ -166,7 +166,7 @@ function drawCluster(canvas: HTMLCanvasElement, scene: NodeScene, frame: Animati
  * animation); in a replay, the serial at the playhead. Attributes are written only when they change.
  */
 class SerialMarks {
-  private readonly written = new Map<SVGGElement, number>();
+  private readonly written = new WeakMap<SVGGElement, number>();
 
   constructor(private readonly glyphs: ReadonlyMap<MemberId, SVGGElement>) {}
 

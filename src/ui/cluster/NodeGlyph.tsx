@@ -5,7 +5,7 @@
 
 import { memo, useCallback, type KeyboardEvent } from 'react';
 import type { MemberId } from '../../core';
-import type { NodeSnapshot } from '../../runtime/snapshot';
+import type { BufferSnapshot, NodeSnapshot } from '../../runtime/snapshot';
 import type { ColorOf } from '../colors';
 import type { ClusterLayout, NodeLayout } from './layout';
 
@@ -62,6 +62,11 @@ export const NodeGlyph = memo(function NodeGlyph({ node, layout, snapshot, color
         <text className="card-caption" x={c.logX} y={10}>
           log
         </text>
+        {layout.members.map((from, i) => (
+          <rect key={from} className="slot-hit" x={c.slotsX + i * (c.slotWidth + c.slotGap)} y={c.slotsY} width={c.slotWidth} height={c.slotHeight}>
+            <title>{describeSlot(from, snapshot?.buffers.find((b) => b.from === from))}</title>
+          </rect>
+        ))}
       </g>
     </g>
   );
@@ -77,4 +82,12 @@ function describeNode(id: MemberId, snapshot: NodeSnapshot | null, isSelf: boole
   if (!snapshot) return `${who}: no run yet. Click to inspect.`;
   const outgoing = snapshot.fin ? `FIN #${snapshot.seq}` : `message #${snapshot.seq}`;
   return `${who}: ${snapshot.phase}, sending ${outgoing}, acked by ${snapshot.acked.length}, committed ${snapshot.count}. Click to inspect.`;
+}
+
+/** A buffer slot's tooltip: what it holds of `from`'s messages. */
+function describeSlot(from: MemberId, buffer: BufferSnapshot | undefined): string {
+  const held = buffer?.buffered ?? [];
+  if (buffer?.finished) return `${from} finished: all ${buffer.committed} of its messages committed`;
+  if (held.length > 0) return `Holds ${from}#${held.join(', #')} (committed up to #${buffer?.committed ?? 0})`;
+  return `Nothing of ${from} buffered (committed up to #${buffer?.committed ?? 0})`;
 }

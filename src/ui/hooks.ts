@@ -2,7 +2,6 @@
 // `usePanelStore`, through which the panels read fast-changing state at a few hertz at most.
 
 import { useEffect, useLayoutEffect, useMemo, useReducer, useRef } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import type { MemberId } from '../core';
 import { memberColors, type ColorOf } from './colors';
 import { liveMembersOf, useStore, type AppState } from './store';
@@ -41,12 +40,32 @@ export function usePanelStore<T>(selector: (state: AppState) => T, equal: (a: T,
 
 /** The members the views show: a replayed trace's, the live run's, or everyone in the room. */
 export function useMembers(): MemberId[] {
-  return useStore(
-    useShallow((s) => {
-      if (s.mode === 'replay' && s.replay) return s.replay.members;
-      return liveMembersOf(s);
-    }),
-  );
+  return useStore(membersShown);
+}
+
+/** What the members shown depend on, and the last members computed from it. */
+interface MembersCache {
+  mode: AppState['mode'] | null;
+  replay: AppState['replay'];
+  run: AppState['run'];
+  roster: AppState['roster'];
+  members: MemberId[];
+}
+
+let membersCache: MembersCache = { mode: null, replay: null, run: null, roster: null, members: [] };
+
+/**
+ * The members the views show, as the same array while they do not change: the store changes far
+ * more often than they do, so a plain selector needs no shallow compare and the roster is not
+ * sorted again on every store update.
+ */
+function membersShown(state: AppState): MemberId[] {
+  const cache = membersCache;
+  if (state.mode === cache.mode && state.replay === cache.replay && state.run === cache.run && state.roster === cache.roster) return cache.members;
+  const members = state.mode === 'replay' && state.replay ? state.replay.members : liveMembersOf(state);
+  const same = members.length === cache.members.length && members.every((id, i) => id === cache.members[i]);
+  membersCache = { mode: state.mode, replay: state.replay, run: state.run, roster: state.roster, members: same ? cache.members : members };
+  return membersCache.members;
 }
 
 export function useColors(): ColorOf {

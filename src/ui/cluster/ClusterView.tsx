@@ -21,6 +21,8 @@ import { prepareCanvas } from '../canvas';
 
 /** Handles sit this far along a link from its smaller end, so crossing diagonals never share one. */
 const HANDLE_AT = 0.42;
+/** The `data-serial` hooks are refreshed this often at most. */
+const SERIAL_MARK_EVERY_MS = 100;
 
 export function ClusterView({ joined }: { joined: boolean }) {
   const controller = useController();
@@ -163,14 +165,19 @@ function drawCluster(canvas: HTMLCanvasElement, scene: NodeScene, frame: Animati
 /**
  * Keeps each node glyph's `data-serial` hook (its current outgoing serial) up to date without
  * React: live, this node's newest snapshot and the others' latest telemetry (not delayed by the
- * animation); in a replay, the serial at the playhead. Attributes are written only when they change.
+ * animation); in a replay, the serial at the playhead. Attributes are written only when they
+ * change, and at most every SERIAL_MARK_EVERY_MS.
  */
 class SerialMarks {
   private readonly written = new WeakMap<SVGGElement, number>();
+  private lastMarkMs = -Infinity;
 
   constructor(private readonly glyphs: ReadonlyMap<MemberId, SVGGElement>) {}
 
   mark(frame: AnimationFrame): void {
+    const nowMs = performance.now();
+    if (nowMs - this.lastMarkMs < SERIAL_MARK_EVERY_MS) return;
+    this.lastMarkMs = nowMs;
     const state = useStore.getState();
     for (const [id, element] of this.glyphs) {
       const serial = state.mode === 'replay' ? (frame.timeline.snapshotAt(id, frame.time)?.seq ?? 0) : id === state.selfId ? (frame.timeline.snapshotAt(id, Infinity)?.seq ?? 0) : (state.telemetry[id]?.seq ?? 0);

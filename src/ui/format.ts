@@ -20,8 +20,11 @@ export function formatSeconds(ms: number): string {
   return `${(Math.max(0, ms) / 1000).toFixed(1)} s`;
 }
 
+/** One formatter for every count (`toLocaleString` builds a new one per call, which the canvas layers cannot afford per frame). */
+const COUNT_FORMAT = new Intl.NumberFormat('en-US');
+
 export function formatCount(count: number): string {
-  return count.toLocaleString('en-US');
+  return COUNT_FORMAT.format(count);
 }
 
 /** A rate per second, compact: "1.2k/s". */

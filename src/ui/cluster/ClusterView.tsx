@@ -1,30 +1,35 @@
-// The cluster view (SVG): members on a circle, links with their state and round-trip time, frames
-// in flight and commits (drawn by the animation loop), node glyphs from the states at the playhead.
+// The cluster view: members on a circle, links with their state and round-trip time (SVG, the
+// click targets), and one canvas above it drawn by the animation loop: the nodes' changing state
+// (node-layer.ts) and the frames in flight and commits (packets.ts), redrawn when either changed.
+// React re-renders this view only when what it shows changes, at the panels' pace.
 
-import { memo, useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import type { MemberId } from '../../core';
 import { HEALTHY_LINK } from '../../net/link-shaper';
-import { useColors, useMembers, useSelfId } from '../hooks';
+import { useColors, useMembers, usePanelStore, useSelfId } from '../hooks';
 import { formatRtt } from '../format';
 import { useController } from '../services';
 import { useStore } from '../store';
+import type { AnimationFrame } from '../timeline/animator';
 import { useSize } from '../use-size';
-import type { NodeSnapshot } from '../../runtime/snapshot';
 import { layoutCluster, type ClusterLayout } from './layout';
-import { linkViews, type LinkView } from './links';
+import { linkViews, sameLinkView, type LinkView } from './links';
 import { NodeGlyph } from './NodeGlyph';
-import { drawPackets, type PacketScene } from './packets';
+import { NodePainter, type NodeScene } from './node-layer';
+import { drawPackets, PacketPainter, placePackets } from './packets';
+import { prepareCanvas } from '../canvas';
 
 /** Handles sit this far along a link from its smaller end, so crossing diagonals never share one. */
 const HANDLE_AT = 0.42;
+/** The `data-serial` hooks are refreshed this often at most. */
+const SERIAL_MARK_EVERY_MS = 100;
 
 export function ClusterView({ joined }: { joined: boolean }) {
   const controller = useController();
   const members = useMembers();
   const colorOf = useColors();
   const selfId = useSelfId();
-  const snapshots = useStore((s) => s.view.snapshots);
-  const serialOf = useSerials(snapshots);
+  const snapshots = usePanelStore((s) => s.view.snapshots);
   const selectedNode = useStore((s) => s.selectedNode ?? s.selfId);
   const selectedLink = useStore((s) => s.selectedLink);
   const links = useLinks(members);
@@ -32,15 +37,27 @@ export function ClusterView({ joined }: { joined: boolean }) {
   const { ref, size } = useSize<HTMLDivElement>({ width: 640, height: 520 });
   const layout = useMemo(() => layoutCluster(members, size.width, size.height), [members, size.width, size.height]);
   const overlay = useRef<HTMLCanvasElement>(null);
-  const scene = useRef<PacketScene>({ layout, colorOf, dirty: true });
-  scene.current = { ...scene.current, layout, colorOf };
+  const glyphs = useRef(new Map<MemberId, SVGGElement>());
+  const scene = useRef<NodeScene>({ layout, colorOf, absence, snapshots });
 
-  useEffect(() => {
-    scene.current.dirty = true;
+  useLayoutEffect(() => {
+    scene.current = { layout, colorOf, absence, snapshots };
     controller.animator.wake();
-  }, [controller, layout, colorOf]);
-  useEffect(() => controller.animator.addLayer((frame) => (overlay.current ? drawPackets(overlay.current, scene.current, frame) : false)), [controller]);
+  }, [controller, layout, colorOf, absence, snapshots]);
+  useEffect(() => {
+    const nodes = new NodePainter();
+    const packets = new PacketPainter();
+    const serials = new SerialMarks(glyphs.current);
+    return controller.animator.addLayer((frame) => {
+      serials.mark(frame);
+      return overlay.current ? drawCluster(overlay.current, scene.current, frame, nodes, packets) : false;
+    });
+  }, [controller]);
 
+  const register = useCallback((id: MemberId, element: SVGGElement | null): void => {
+    if (element) glyphs.current.set(id, element);
+    else glyphs.current.delete(id);
+  }, []);
   const selectNode = useCallback((id: MemberId): void => useStore.setState({ selectedNode: id, selectedLink: null }), []);
   const clickLink = useCallback(
     (link: LinkView): void => {
@@ -64,7 +81,7 @@ export function ClusterView({ joined }: { joined: boolean }) {
         <g className="nodes">
           {members.map((id) => {
             const node = layout.nodes.get(id);
-            return node ? <NodeGlyph key={id} node={node} layout={layout} snapshot={snapshots[id] ?? null} serial={serialOf(id)} colorOf={colorOf} isSelf={id === selfId} absence={absence(id)} selected={id === selectedNode} onSelect={selectNode} /> : null;
+            return node ? <NodeGlyph key={id} node={node} layout={layout} snapshot={snapshots[id] ?? null} colorOf={colorOf} isSelf={id === selfId} absence={absence(id)} selected={id === selectedNode} onSelect={selectNode} register={register} /> : null;
           })}
         </g>
       </svg>
@@ -134,18 +151,41 @@ function describeLink(link: LinkView): string {
   return `Link ${link.a}–${link.b}: ${link.state}${rtt}. ${action}`;
 }
 
+/** Draws the nodes and the packets when either changed; returns whether packets are moving. */
+function drawCluster(canvas: HTMLCanvasElement, scene: NodeScene, frame: AnimationFrame, nodes: NodePainter, packets: PacketPainter): boolean {
+  const moving = placePackets(scene, frame, packets);
+  if (!moving && !packets.drewSome && !nodes.changed(scene)) return false;
+  const context = prepareCanvas(canvas, scene.layout.width, scene.layout.height);
+  if (!context) return moving;
+  nodes.draw(context, scene);
+  drawPackets(context, scene, packets);
+  return moving;
+}
+
 /**
- * Each node's current outgoing serial for the `data-serial` attribute: this node's own and, in a
- * replay, everyone's at the playhead; live, the others' latest telemetry.
+ * Keeps each node glyph's `data-serial` hook (its current outgoing serial) up to date without
+ * React: live, this node's newest snapshot and the others' latest telemetry (not delayed by the
+ * animation); in a replay, the serial at the playhead. Attributes are written only when they
+ * change, and at most every SERIAL_MARK_EVERY_MS.
  */
-function useSerials(snapshots: Record<MemberId, NodeSnapshot | null>): (id: MemberId) => number {
-  const mode = useStore((s) => s.mode);
-  const selfId = useStore((s) => s.selfId);
-  const telemetry = useStore((s) => s.telemetry);
-  return (id) => {
-    if (mode === 'replay' || id === selfId) return snapshots[id]?.seq ?? 0;
-    return telemetry[id]?.seq ?? 0;
-  };
+class SerialMarks {
+  private readonly written = new WeakMap<SVGGElement, number>();
+  private lastMarkMs = -Infinity;
+
+  constructor(private readonly glyphs: ReadonlyMap<MemberId, SVGGElement>) {}
+
+  mark(frame: AnimationFrame): void {
+    const nowMs = performance.now();
+    if (nowMs - this.lastMarkMs < SERIAL_MARK_EVERY_MS) return;
+    this.lastMarkMs = nowMs;
+    const state = useStore.getState();
+    for (const [id, element] of this.glyphs) {
+      const serial = state.mode === 'replay' ? (frame.timeline.snapshotAt(id, frame.time)?.seq ?? 0) : id === state.selfId ? (frame.timeline.snapshotAt(id, Infinity)?.seq ?? 0) : (state.telemetry[id]?.seq ?? 0);
+      if (this.written.get(element) === serial) continue;
+      this.written.set(element, serial);
+      element.setAttribute('data-serial', String(serial));
+    }
+  }
 }
 
 /** Why a drawn member has no live state: it left the room, or a replayed trace did not record it. */
@@ -161,16 +201,23 @@ function useAbsence(): (id: MemberId) => string | null {
   }, [mode, roster, recorded]);
 }
 
+/** The links' views, at the panels' pace; a link whose view did not change keeps its object (its line is not re-rendered). */
 function useLinks(members: readonly MemberId[]): LinkView[] {
   const mode = useStore((s) => s.mode);
   const selfId = useStore((s) => s.selfId);
-  const roster = useStore((s) => s.roster);
-  const ownLinks = useStore((s) => s.ownLinks);
-  const rttMs = useStore((s) => s.rttMs);
-  const telemetry = useStore((s) => s.telemetry);
-  const shapes = useStore((s) => s.shapes);
-  return useMemo(
-    () => linkViews(members, { mode, selfId, roster, ownLinks, rttMs, telemetry, shapes }),
-    [members, mode, selfId, roster, ownLinks, rttMs, telemetry, shapes],
-  );
+  const roster = usePanelStore((s) => s.roster);
+  const ownLinks = usePanelStore((s) => s.ownLinks);
+  const rttMs = usePanelStore((s) => s.rttMs);
+  const telemetry = usePanelStore((s) => s.telemetry);
+  const shapes = usePanelStore((s) => s.shapes);
+  const previous = useRef<LinkView[]>([]);
+  return useMemo(() => {
+    const before = new Map(previous.current.map((link) => [link.key, link]));
+    const next = linkViews(members, { mode, selfId, roster, ownLinks, rttMs, telemetry, shapes }).map((link) => {
+      const old = before.get(link.key);
+      return old && sameLinkView(old, link) ? old : link;
+    });
+    previous.current = next;
+    return next;
+  }, [members, mode, selfId, roster, ownLinks, rttMs, telemetry, shapes]);
 }

@@ -6,6 +6,7 @@ import type { LinkSettings } from '../../net/link-shaper';
 import type { LinkState } from '../../net/mesh';
 import type { NodeSnapshot } from '../../runtime/snapshot';
 import type { RosterMessage } from '../../signaling';
+import { formatRtt } from '../format';
 import { rosterLinkOpen } from '../mesh-status';
 import { linkKey, pairs } from '../store';
 
@@ -47,4 +48,18 @@ function linkView(a: MemberId, b: MemberId, inputs: LinkInputs): LinkView {
   else if (open && shape && shape.lossPercent > 0) state = 'lossy';
   const rttMs = peer !== null ? inputs.rttMs[peer] : (inputs.telemetry[a]?.rttMs?.[b] ?? inputs.telemetry[b]?.rttMs?.[a]);
   return { key, a, b, state, shape, rttMs: rttMs ?? null };
+}
+
+/** Whether two views of a link look the same (same state, shape and round trip as printed). */
+export function sameLinkView(a: LinkView, b: LinkView): boolean {
+  return a.key === b.key && a.state === b.state && shownRtt(a) === shownRtt(b) && sameShape(a.shape, b.shape);
+}
+
+function sameShape(a: LinkSettings | null, b: LinkSettings | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.cut === b.cut && a.lossPercent === b.lossPercent && a.delayMs === b.delayMs;
+}
+
+function shownRtt(link: LinkView): string | null {
+  return link.rttMs === null ? null : formatRtt(link.rttMs);
 }

@@ -1,12 +1,12 @@
-// Draws frames in flight and commits at the playhead onto a canvas laid over the cluster view (no
-// React, no SVG layout): called by the animation loop every frame. A frame's position is
+// Draws frames in flight and commits at the playhead onto the canvas laid over the cluster view (no
+// React, no SVG layout), every frame while they move. A frame's position is
 // (playhead − sent) / (arrived − sent) of its path, so pause, slow motion and replay come free.
+// Positions are kept in reused objects.
 
 import type { ColorOf } from '../colors';
 import type { AnimationFrame } from '../timeline/animator';
 import type { CommitMark, Flight } from '../timeline/flights';
-import { prepareCanvas } from '../canvas';
-import { logCenter, slotCenter, type ClusterLayout, type Point } from './layout';
+import { logCenter, slotCenter, type ClusterLayout } from './layout';
 
 /** At most this many frames and commits are drawn; the rest are left out (counters stay exact). */
 const MAX_PACKETS = 200;
@@ -14,55 +14,75 @@ const MAX_COMMITS = 120;
 /** Below this many frames in flight, DATA frames carry their serial. */
 const LABEL_BELOW = 16;
 const LOST_COLOR = '#ff5d5d';
-
-interface Placed {
-  flight: Flight;
-  at: Point;
-  opacity: number;
-}
+const LABEL_FONT = '700 10px ui-monospace, Menlo, Consolas, monospace';
 
 export interface PacketScene {
   layout: ClusterLayout;
   colorOf: ColorOf;
-  /** Something was drawn last time (the canvas must be cleared even if nothing is drawn now). */
-  dirty: boolean;
 }
 
-/** Draws the frames in flight and the moving commits; returns whether anything is moving. */
-export function drawPackets(canvas: HTMLCanvasElement, scene: PacketScene, frame: AnimationFrame): boolean {
-  const placed = placeFlights(scene.layout, frame.timeline.flights(frame.time, frame.time, MAX_PACKETS), frame.time);
-  const commits = frame.timeline
-    .commits(frame.time, frame.time, MAX_COMMITS)
-    .map((mark) => placeCommit(scene.layout, mark, frame.time))
-    .filter((p): p is { mark: CommitMark; at: Point } => p !== null);
-  const moving = placed.length > 0 || commits.length > 0;
-  if (!moving && !scene.dirty) return false;
-  scene.dirty = moving;
-  const context = prepareCanvas(canvas, scene.layout.width, scene.layout.height);
-  if (!context) return moving;
-  for (const p of placed) drawFlight(context, p, scene.colorOf);
-  if (placed.length < LABEL_BELOW) for (const p of placed) if (p.flight.kind !== 'ack') drawLabel(context, p, scene.colorOf);
-  for (const { mark, at } of commits) {
-    context.fillStyle = scene.colorOf(mark.from);
-    context.strokeStyle = '#ffffff';
-    context.lineWidth = 1;
-    circle(context, at, 4);
+/** A frame or commit placed for drawing (reused from frame to frame). */
+interface Placed {
+  x: number;
+  y: number;
+  opacity: number;
+  flight: Flight | null;
+  mark: CommitMark | null;
+}
+
+/** The packets of the current frame, placed in reusable objects. */
+export class PacketPainter {
+  /** Something was drawn last time (the canvas must be cleared even if nothing is drawn now). */
+  drewSome = true;
+  private readonly pool: Placed[] = [];
+  flights = 0;
+  commits = 0;
+
+  /** The `index`-th placement of this frame (flights first, then commits). */
+  slot(index: number): Placed {
+    while (this.pool.length <= index) this.pool.push({ x: 0, y: 0, opacity: 1, flight: null, mark: null });
+    return this.pool[index];
+  }
+}
+
+/** Places the frames in flight and the moving commits at the playhead; returns whether there are any. */
+export function placePackets(scene: PacketScene, frame: AnimationFrame, painter: PacketPainter): boolean {
+  placeFlights(painter, scene.layout, frame.timeline.flights(frame.time, frame.time, MAX_PACKETS), frame.time);
+  placeCommits(painter, scene.layout, frame.timeline.commits(frame.time, frame.time, MAX_COMMITS), frame.time);
+  return painter.flights + painter.commits > 0;
+}
+
+/** Draws what `placePackets` placed. */
+export function drawPackets(context: CanvasRenderingContext2D, scene: PacketScene, painter: PacketPainter): void {
+  painter.drewSome = painter.flights + painter.commits > 0;
+  for (let i = 0; i < painter.flights; i += 1) drawFlight(context, painter.slot(i), scene.colorOf);
+  if (painter.flights < LABEL_BELOW) {
+    context.font = LABEL_FONT;
+    context.textAlign = 'start';
+    for (let i = 0; i < painter.flights; i += 1) drawLabel(context, painter.slot(i), scene.colorOf);
+  }
+  context.strokeStyle = '#ffffff';
+  context.lineWidth = 1;
+  for (let i = painter.flights; i < painter.flights + painter.commits; i += 1) {
+    const placed = painter.slot(i);
+    context.fillStyle = scene.colorOf(placed.mark!.from);
+    circle(context, placed.x, placed.y, 4);
     context.fill();
     context.stroke();
   }
-  return moving;
 }
 
-function drawFlight(context: CanvasRenderingContext2D, { flight, at, opacity }: Placed, colorOf: ColorOf): void {
-  context.globalAlpha = opacity;
+function drawFlight(context: CanvasRenderingContext2D, placed: Placed, colorOf: ColorOf): void {
+  const flight = placed.flight!;
+  context.globalAlpha = placed.opacity;
   if (flight.kind === 'ack') {
     context.strokeStyle = flight.lost ? LOST_COLOR : colorOf(flight.to);
     context.lineWidth = 1.6;
-    circle(context, at, 3.5);
+    circle(context, placed.x, placed.y, 3.5);
     context.stroke();
   } else {
     context.fillStyle = flight.lost ? LOST_COLOR : colorOf(flight.from);
-    circle(context, at, flight.kind === 'fin' ? 6.5 : 5.5);
+    circle(context, placed.x, placed.y, flight.kind === 'fin' ? 6.5 : 5.5);
     context.fill();
     if (flight.kind === 'fin') {
       context.strokeStyle = '#ffffff';
@@ -73,21 +93,22 @@ function drawFlight(context: CanvasRenderingContext2D, { flight, at, opacity }: 
   context.globalAlpha = 1;
 }
 
-function drawLabel(context: CanvasRenderingContext2D, { flight, at, opacity }: Placed, colorOf: ColorOf): void {
-  context.globalAlpha = opacity;
+function drawLabel(context: CanvasRenderingContext2D, placed: Placed, colorOf: ColorOf): void {
+  const flight = placed.flight!;
+  if (flight.kind === 'ack') return;
+  context.globalAlpha = placed.opacity;
   context.fillStyle = colorOf(flight.from);
-  context.font = '700 10px ui-monospace, Menlo, Consolas, monospace';
-  context.fillText(flight.kind === 'fin' ? `FIN #${flight.seq}` : `#${flight.seq}`, at.x + 8, at.y - 7);
+  context.fillText(flight.kind === 'fin' ? `FIN #${flight.seq}` : `#${flight.seq}`, placed.x + 8, placed.y - 7);
   context.globalAlpha = 1;
 }
 
-function circle(context: CanvasRenderingContext2D, at: Point, r: number): void {
+function circle(context: CanvasRenderingContext2D, x: number, y: number, r: number): void {
   context.beginPath();
-  context.arc(at.x, at.y, r, 0, 2 * Math.PI);
+  context.arc(x, y, r, 0, 2 * Math.PI);
 }
 
-function placeFlights(layout: ClusterLayout, flights: Flight[], time: number): Placed[] {
-  const placed: Placed[] = [];
+function placeFlights(painter: PacketPainter, layout: ClusterLayout, flights: readonly Flight[], time: number): void {
+  painter.flights = 0;
   const inset = layout.nodeRadius + layout.ringWidth + 3;
   for (const flight of flights) {
     const from = layout.nodes.get(flight.from);
@@ -99,22 +120,36 @@ function placeFlights(layout: ClusterLayout, flights: Flight[], time: number): P
     const dy = to.y - from.y;
     const length = Math.hypot(dx, dy);
     if (length <= 2 * inset) continue;
-    const along = inset + (length - 2 * inset) * progress;
-    const at = { x: from.x + (dx / length) * along, y: from.y + (dy / length) * along };
     const opacity = flight.lost ? Math.max(0, 1 - Math.max(0, progress - 0.4) * 4) : 1;
-    if (opacity > 0) placed.push({ flight, at, opacity });
+    if (opacity <= 0) continue;
+    const along = inset + (length - 2 * inset) * progress;
+    const placed = painter.slot(painter.flights);
+    placed.x = from.x + (dx / length) * along;
+    placed.y = from.y + (dy / length) * along;
+    placed.opacity = opacity;
+    placed.flight = flight;
+    placed.mark = null;
+    painter.flights += 1;
   }
-  return placed;
 }
 
-function placeCommit(layout: ClusterLayout, mark: CommitMark, time: number): { mark: CommitMark; at: Point } | null {
-  const node = layout.nodes.get(mark.node);
-  if (!node) return null;
-  const start = slotCenter(layout, node, mark.from);
-  if (!start) return null;
-  const end = logCenter(layout, node);
-  const progress = Math.min(1, Math.max(0, (time - mark.start) / (mark.end - mark.start)));
-  const eased = progress * progress * (3 - 2 * progress);
-  const lift = Math.sin(progress * Math.PI) * 10;
-  return { mark, at: { x: start.x + (end.x - start.x) * eased, y: start.y + (end.y - start.y) * eased - lift } };
+function placeCommits(painter: PacketPainter, layout: ClusterLayout, marks: readonly CommitMark[], time: number): void {
+  painter.commits = 0;
+  for (const mark of marks) {
+    const node = layout.nodes.get(mark.node);
+    if (!node) continue;
+    const start = slotCenter(layout, node, mark.from);
+    if (!start) continue;
+    const end = logCenter(layout, node);
+    const progress = Math.min(1, Math.max(0, (time - mark.start) / (mark.end - mark.start)));
+    const eased = progress * progress * (3 - 2 * progress);
+    const lift = Math.sin(progress * Math.PI) * 10;
+    const placed = painter.slot(painter.flights + painter.commits);
+    placed.x = start.x + (end.x - start.x) * eased;
+    placed.y = start.y + (end.y - start.y) * eased - lift;
+    placed.opacity = 1;
+    placed.flight = null;
+    placed.mark = mark;
+    painter.commits += 1;
+  }
 }

@@ -44,8 +44,10 @@ export class Playhead {
     }
     const raw = this.isPaused ? this.anchorTime : this.anchorTime + (nowReal - this.anchorReal) * 1000 * this.speed;
     if (raw >= latest - (this.isPaused ? 0 : SNAP_REAL_MS * 1000 * this.speed)) {
+      // The latest point can step back (the live edge trails by a flight time, which changes):
+      // a slower speed stays slower instead of snapping back to following it.
       this.anchor(latest, nowReal);
-      this.following = !this.isPaused;
+      this.following = !this.isPaused && this.speed >= 1;
       return latest;
     }
     return Math.max(raw, this.bounds.earliest());
@@ -84,10 +86,10 @@ export class Playhead {
     this.following = false;
   }
 
-  /** Jumps to the latest point: the live edge, or the end of a trace. */
+  /** Jumps to the latest point (the live edge, or the end of a trace); a slower speed falls behind it again. */
   jumpToEnd(nowReal: number = performance.now()): void {
     this.anchor(this.bounds.latest(), nowReal);
-    this.following = !this.isPaused;
+    this.following = !this.isPaused && this.speed >= 1;
   }
 
   private anchor(time: number, nowReal: number): void {

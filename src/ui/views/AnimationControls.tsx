@@ -3,6 +3,7 @@
 
 import { useController } from '../services';
 import { formatCount } from '../format';
+import { usePanelStore } from '../hooks';
 import { useStore, type TrafficCounters as Counters } from '../store';
 
 const LIVE_SPEEDS = [
@@ -15,7 +16,7 @@ const LIVE_SPEEDS = [
 export function AnimationControls() {
   const controller = useController();
   const { scale, paused } = useStore((s) => s.animation);
-  const behind = useStore((s) => s.view.behind);
+  const behind = usePanelStore((s) => s.view.behind);
   const behindSeconds = behind / 1_000_000;
   return (
     <div className="animation-controls" role="group" aria-label="Animation speed">
@@ -58,19 +59,22 @@ const COUNTER_LABELS: readonly [keyof Counters, string][] = [
 ];
 
 export function TrafficCounters() {
-  const counters = useStore((s) => s.counters);
+  const counters = usePanelStore((s) => s.counters);
   const joined = useStore((s) => s.selfId !== null);
   const runsHere = useStore((s) => s.selfId !== null && (s.run?.members.includes(s.selfId) ?? s.roster?.members.some((m) => m.id === s.selfId) ?? false));
   if (!joined) return null;
   if (!runsHere) return <p className="muted small-print observer-note">This tab runs no node: it shows each member’s state as reported four times a second. Frames in flight are drawn by member tabs.</p>;
   return (
-    <dl className="counters" aria-label="This node's traffic">
-      {COUNTER_LABELS.map(([key, label]) => (
-        <div key={key}>
-          <dt>{label}</dt>
-          <dd>{formatCount(counters[key])}</dd>
-        </div>
-      ))}
-    </dl>
+    <div className="counters-box">
+      <span className="control-label" title="Exact and live: ahead of the animation when it runs behind">This node, live</span>
+      <dl className="counters" aria-label="This node's traffic, live">
+        {COUNTER_LABELS.map(([key, label]) => (
+          <div key={key}>
+            <dt>{label}</dt>
+            <dd>{formatCount(counters[key])}</dd>
+          </div>
+        ))}
+      </dl>
+    </div>
   );
 }

@@ -7,7 +7,7 @@ import { useStore } from '../store';
 import { AnimationControls, TrafficCounters } from './AnimationControls';
 import { Banners } from './Banners';
 import { ErrorBoundary } from './ErrorBoundary';
-import { Inspector } from './Inspector';
+import { Inspector, RoundTrips } from './Inspector';
 import { Legend } from './Legend';
 import { LinkPanel } from './LinkPanel';
 import { ReplayBar } from './ReplayBar';
@@ -54,12 +54,13 @@ export function App({ config, configProblem }: Props) {
             <h2>Node</h2>
             <ErrorBoundary area="the node panel">
               <LinkPanel />
+              <RoundTrips />
               <Inspector />
             </ErrorBoundary>
           </section>
         </aside>
         <section className="panel" aria-label="Throughput">
-          <h2>Throughput (commits per second)</h2>
+          <h2>Throughput (commits per second, live)</h2>
           <ErrorBoundary area="the throughput chart">
             <ThroughputChart />
           </ErrorBoundary>

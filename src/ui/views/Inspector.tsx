@@ -1,21 +1,25 @@
 // The node panel: one node's outgoing message and who acked it, its receive buffers, its commits
-// and checksum, at the animation's playhead.
+// and checksum, at the animation's playhead, updated at the panels' pace. Every figure comes from
+// the one snapshot shown (the commit log stops at its count); the running checksum, which is not
+// in the snapshot, says that it is live. Also this tab's measured round trips to each peer.
 
 import type { MemberId } from '../../core';
 import type { NodeSnapshot } from '../../runtime/snapshot';
 import type { ColorOf } from '../colors';
-import { formatCount } from '../format';
-import { useColors, useMembers, useSelfId } from '../hooks';
+import { formatCount, formatRtt } from '../format';
+import { sameRecord, useColors, useMembers, usePanelStore, useSelfId } from '../hooks';
 import { useController } from '../services';
 import { useStore } from '../store';
-import { CommitLogList, type CommitRows } from './CommitLogList';
+import { rowsUpTo, type CommitRows } from './commit-rows';
+import { CommitLogList, MAX_SHOWN } from './CommitLogList';
 
 export function Inspector() {
   const members = useMembers();
   const selfId = useSelfId();
   const chosen = useStore((s) => s.selectedNode);
   const selected = chosen && members.includes(chosen) ? chosen : (selfId && members.includes(selfId) ? selfId : members[0]);
-  const snapshot = useStore((s) => (selected ? (s.view.snapshots[selected] ?? null) : null));
+  const snapshot = usePanelStore((s) => (selected ? (s.view.snapshots[selected] ?? null) : null));
+  const playhead = usePanelStore((s) => (s.mode === 'replay' ? s.view.playhead : 0));
   const colorOf = useColors();
   const untraced = useStore((s) => s.mode === 'replay' && selected !== undefined && !s.replay?.recorded.includes(selected));
   if (!selected) return <p className="muted">No node to inspect yet.</p>;
@@ -29,7 +33,7 @@ export function Inspector() {
       </h3>
       {snapshot ? <SnapshotDetails snapshot={snapshot} colorOf={colorOf} /> : <p className="muted">{untraced ? `The trace does not record ${selected}’s inputs; only its frames to and from the traced nodes are shown.` : 'This node has not reported a run yet.'}</p>}
       <Checksum node={selected} snapshot={snapshot} isSelf={selected === selfId} />
-      <CommitLogSection node={selected} isSelf={selected === selfId} colorOf={colorOf} />
+      <CommitLogSection node={selected} isSelf={selected === selfId} colorOf={colorOf} count={snapshot?.count ?? 0} playhead={playhead} />
     </div>
   );
 }
@@ -78,8 +82,8 @@ function SnapshotDetails({ snapshot, colorOf }: { snapshot: NodeSnapshot; colorO
 }
 
 function Checksum({ node, snapshot, isSelf }: { node: MemberId; snapshot: NodeSnapshot | null; isSelf: boolean }) {
-  const running = useStore((s) => (isSelf ? s.runningChecksum : null));
-  const checksum = snapshot?.result?.checksum ?? running;
+  const running = usePanelStore((s) => (isSelf ? s.runningChecksum : null));
+  const final = snapshot?.result?.checksum ?? null;
   return (
     <section className="checksum">
       <h4>Committed</h4>
@@ -87,29 +91,52 @@ function Checksum({ node, snapshot, isSelf }: { node: MemberId; snapshot: NodeSn
         <span className="big mono">{formatCount(snapshot?.count ?? 0)}</span> messages
       </p>
       <p className="mono checksum-value" aria-label={`checksum of ${node}`}>
-        {checksum ? `checksum ${checksum}` : 'checksum shown at the end (or live for this tab’s node)'}
+        {final ? `checksum ${final}` : running ? `running checksum ${running} (live, ahead of the animation)` : 'checksum shown at the end (or live for this tab’s node)'}
       </p>
     </section>
   );
 }
 
-function CommitLogSection({ node, isSelf, colorOf }: { node: MemberId; isSelf: boolean; colorOf: ColorOf }) {
+function CommitLogSection({ node, isSelf, colorOf, count, playhead }: { node: MemberId; isSelf: boolean; colorOf: ColorOf; count: number; playhead: number }) {
   const controller = useController();
   const mode = useStore((s) => s.mode);
-  useStore((s) => (isSelf ? s.counters.commits : 0)); // re-render when this node's log grows (the log lives outside the store)
-  const playhead = useStore((s) => (mode === 'replay' ? s.view.playhead : 0));
   let rows: CommitRows | null = null;
-  if (mode === 'live' && isSelf && controller.live) {
-    const log = controller.live.commitLog;
-    rows = { size: log.size, row: (offset) => log.newest(offset) };
-  } else if (mode === 'replay' && controller.replayTimeline) {
-    rows = controller.replayTimeline.commitRows(node, playhead);
-  }
+  if (mode === 'live' && isSelf && controller.live) rows = rowsUpTo(controller.live.commitLog, count);
+  else if (mode === 'replay' && controller.replayTimeline) rows = controller.replayTimeline.commitRows(node, playhead);
   if (!rows) return <p className="muted">The commit log is kept for this tab’s own node; other nodes report their count and checksum.</p>;
+  const newest = rows.row(0)?.index ?? 0;
+  const shown = Math.min(rows.size, MAX_SHOWN);
+  const older = newest > shown ? ` (the last ${formatCount(shown)})` : '';
   return (
     <section>
-      <h4>Commit log, newest first {mode === 'live' && rows.size >= 10_000 && <span className="muted">(last 10,000)</span>}</h4>
+      <h4>
+        Commit log, newest first{older}
+        {newest > 0 && <span className="muted"> · up to #{formatCount(newest)}, as above</span>}
+      </h4>
       <CommitLogList rows={rows} colorOf={colorOf} label={`Commits of ${node}`} />
+    </section>
+  );
+}
+
+/** This tab's measured round trip to each peer (what the links show), whenever it has any. */
+export function RoundTrips() {
+  const selfId = useSelfId();
+  const rttMs = usePanelStore((s) => s.rttMs, sameRecord);
+  const peers = Object.keys(rttMs).sort();
+  if (!selfId || peers.length === 0) return null;
+  return (
+    <section className="round-trips" aria-label="Round trips from this tab">
+      <h4>Round trips from this tab</h4>
+      <ul>
+        {peers.map((peer) => (
+          <li key={peer}>
+            <span className="mono">{peer}</span>
+            <span className="mono" data-testid="peer-rtt" data-peer={peer}>
+              {formatRtt(rttMs[peer])}
+            </span>
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react';
 import type { MemberId } from '../../core';
 import { describeDifference, judgeAgreement, resultLine, type Agreement } from '../../runtime/agreement';
 import { formatCount } from '../format';
-import { useColors, useSelfId } from '../hooks';
+import { useColors, usePanelStore, useSelfId } from '../hooks';
 import { useStore, type MemberResult } from '../store';
 
 /** After this node is done, members that have not reported within this time are left out of the verdict. */
@@ -18,7 +18,7 @@ export function Results() {
 
 function LiveResults() {
   const run = useStore((s) => s.run);
-  const results = useStore((s) => s.results);
+  const results = usePanelStore((s) => s.results);
   const ownResult = useStore((s) => s.ownResult);
   const doneAt = useStore((s) => s.doneAt);
   const selfId = useSelfId();
@@ -48,7 +48,7 @@ function LiveResults() {
 function ReplayResults() {
   const replay = useStore((s) => s.replay);
   const first = replay?.recorded[0];
-  const replayed = useStore((s) => (first ? (s.view.snapshots[first]?.result ?? null) : null));
+  const replayed = usePanelStore((s) => (first ? (s.view.snapshots[first]?.result ?? null) : null));
   if (!replay) return null;
   const compared = replay.members.filter((id) => replay.results[id]);
   const agreement = judgeAgreement(compared, replay.results, true);

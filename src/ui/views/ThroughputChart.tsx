@@ -2,15 +2,15 @@
 
 import { extent, line, max, scaleLinear } from 'd3';
 import { formatRate } from '../format';
-import { useColors } from '../hooks';
-import { useStore, type ThroughputPoint, type ThroughputSeries } from '../store';
+import { useColors, usePanelStore } from '../hooks';
+import { type ThroughputPoint, type ThroughputSeries } from '../store';
 import { useSize } from '../use-size';
 
 const PAD = { top: 10, right: 14, bottom: 24, left: 52 };
 const NO_SERIES: ThroughputSeries[] = [];
 
 export function ThroughputChart() {
-  const series = useStore((s) => (s.mode === 'replay' ? (s.replay?.throughput ?? NO_SERIES) : s.throughput));
+  const series = usePanelStore((s) => (s.mode === 'replay' ? (s.replay?.throughput ?? NO_SERIES) : s.throughput));
   const colorOf = useColors();
   const { ref, size } = useSize<HTMLDivElement>({ width: 480, height: 200 });
   const points = series.flatMap((s) => s.points);

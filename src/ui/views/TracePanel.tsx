@@ -3,12 +3,13 @@
 import type { ChangeEvent } from 'react';
 import { formatCount } from '../format';
 import { useController } from '../services';
+import { usePanelStore } from '../hooks';
 import { useStore } from '../store';
 
 export function TracePanel() {
   const controller = useController();
-  const records = useStore((s) => s.traceRecords);
-  const truncated = useStore((s) => s.traceTruncated);
+  const records = usePanelStore((s) => s.traceRecords);
+  const truncated = usePanelStore((s) => s.traceTruncated);
   const run = useStore((s) => s.run);
   const selfId = useStore((s) => s.selfId);
   const download = (): void => {

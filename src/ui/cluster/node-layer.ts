@@ -1,0 +1,158 @@
+// Draws the changing part of every node of the cluster view: the ack ring, the outgoing serial, the
+// phase, the receive-buffer slots and the log count (the SVG below holds the links, the node bodies
+// and ids, and the click targets). It is drawn on the same canvas as the packets, one canvas for
+// everything that changes (each canvas costs the main thread a copy per frame in which it changed);
+// the ring paths and fonts are built once per layout.
+
+import { arc } from 'd3';
+import type { MemberId } from '../../core';
+import type { NodeSnapshot } from '../../runtime/snapshot';
+import type { ColorOf } from '../colors';
+import { formatCount } from '../format';
+import type { ClusterLayout, NodeLayout } from './layout';
+
+const MONO = "ui-monospace, 'SFMono-Regular', 'JetBrains Mono', Menlo, Consolas, monospace";
+const TEXT = '#e6e9f2';
+const MUTED = '#8a94b3';
+const ON_FILL = '#0b1020';
+const SEGMENT_FILL = '#1d2742';
+const SEGMENT_STROKE = '#2b375c';
+const SLOT_FILL = '#141c33';
+const LOG_FILL = '#16233f';
+const LOG_STROKE = '#3f5a9a';
+/** Absent nodes (left the room, not traced) are drawn faded, like their SVG part. */
+const ABSENT_ALPHA = 0.45;
+
+export interface NodeScene {
+  layout: ClusterLayout;
+  colorOf: ColorOf;
+  absence: (id: MemberId) => string | null;
+  /** The snapshots shown (the ones the panels show too). */
+  snapshots: Readonly<Record<MemberId, NodeSnapshot | null>>;
+}
+
+/** Draws the nodes and remembers what it drew, so the loop can tell whether they need drawing again. */
+export class NodePainter {
+  private drawnScene: NodeScene | null = null;
+  private geometry: { layout: ClusterLayout; shapes: Geometry } | null = null;
+
+  /** Whether the scene differs from the one drawn last. */
+  changed(scene: NodeScene): boolean {
+    const drawn = this.drawnScene;
+    return drawn === null || drawn.layout !== scene.layout || drawn.colorOf !== scene.colorOf || drawn.absence !== scene.absence || drawn.snapshots !== scene.snapshots;
+  }
+
+  draw(context: CanvasRenderingContext2D, scene: NodeScene): void {
+    if (this.geometry?.layout !== scene.layout) this.geometry = { layout: scene.layout, shapes: buildGeometry(scene.layout) };
+    for (const id of scene.layout.members) {
+      const node = scene.layout.nodes.get(id);
+      if (!node) continue;
+      context.globalAlpha = scene.absence(id) ? ABSENT_ALPHA : 1;
+      drawNode(context, scene, this.geometry.shapes, node, scene.snapshots[id] ?? null);
+    }
+    context.globalAlpha = 1;
+    this.drawnScene = scene;
+  }
+}
+
+interface Geometry {
+  /** One ring segment per member, centred on (0, 0), clockwise from the top. */
+  segments: Path2D[];
+  serialFont: string;
+  phaseFont: string;
+}
+
+const ringArc = arc<{ start: number; end: number; inner: number; outer: number }>()
+  .innerRadius((d) => d.inner)
+  .outerRadius((d) => d.outer)
+  .startAngle((d) => d.start)
+  .endAngle((d) => d.end)
+  .cornerRadius(1.5);
+
+function buildGeometry(layout: ClusterLayout): Geometry {
+  const count = Math.max(1, layout.members.length);
+  const inner = layout.nodeRadius + 2;
+  const outer = inner + layout.ringWidth;
+  const share = (2 * Math.PI) / count;
+  const pad = count > 1 ? Math.min(0.08, share * 0.12) : 0;
+  const segments = layout.members.map((_, i) => new Path2D(ringArc({ start: i * share + pad, end: (i + 1) * share - pad, inner, outer }) ?? ''));
+  const r = layout.nodeRadius;
+  return {
+    segments,
+    serialFont: `700 ${Math.max(11, r * 0.5)}px ${MONO}`,
+    phaseFont: `${Math.max(8, r * 0.24)}px system-ui, sans-serif`,
+  };
+}
+
+function drawNode(context: CanvasRenderingContext2D, scene: NodeScene, geometry: Geometry, node: NodeLayout, snapshot: NodeSnapshot | null): void {
+  drawRing(context, scene, geometry, node, snapshot);
+  const r = scene.layout.nodeRadius;
+  context.textAlign = 'center';
+  context.textBaseline = 'alphabetic';
+  context.font = geometry.serialFont;
+  context.fillStyle = TEXT;
+  context.fillText(serialText(snapshot), node.x, node.y + r * 0.2);
+  context.font = geometry.phaseFont;
+  context.fillStyle = MUTED;
+  context.fillText((scene.absence(node.id) ?? snapshot?.phase ?? 'idle').toUpperCase(), node.x, node.y + r * 0.62);
+  drawCard(context, scene, node, snapshot);
+}
+
+function drawRing(context: CanvasRenderingContext2D, scene: NodeScene, geometry: Geometry, node: NodeLayout, snapshot: NodeSnapshot | null): void {
+  const acked = snapshot?.acked ?? [];
+  context.save();
+  context.translate(node.x, node.y);
+  context.lineWidth = 0.5;
+  context.strokeStyle = SEGMENT_STROKE;
+  scene.layout.members.forEach((id, i) => {
+    const segment = geometry.segments[i];
+    context.fillStyle = acked.includes(id) ? scene.colorOf(id) : SEGMENT_FILL;
+    context.fill(segment);
+    context.stroke(segment);
+  });
+  context.restore();
+}
+
+function drawCard(context: CanvasRenderingContext2D, scene: NodeScene, node: NodeLayout, snapshot: NodeSnapshot | null): void {
+  const c = scene.layout.card;
+  const y = node.card.y + c.slotsY;
+  scene.layout.members.forEach((from, i) => {
+    const x = node.card.x + c.slotsX + i * (c.slotWidth + c.slotGap);
+    const buffer = snapshot?.buffers.find((b) => b.from === from);
+    const held = buffer?.buffered ?? [];
+    const color = scene.colorOf(from);
+    roundedRect(context, x, y, c.slotWidth, c.slotHeight, 3);
+    context.fillStyle = held.length > 0 ? color : SLOT_FILL;
+    context.globalAlpha *= held.length > 0 ? 0.9 : 1;
+    context.fill();
+    context.globalAlpha = scene.absence(node.id) ? ABSENT_ALPHA : 1;
+    context.strokeStyle = color;
+    context.lineWidth = 1.5;
+    context.stroke();
+    const text = buffer?.finished ? 'FIN' : held.length === 0 ? '' : `${held[held.length - 1]}${held.length > 1 ? '+' : ''}`;
+    if (!c.slotText || !text) return;
+    context.font = `700 ${text.length > 3 ? 8 : 10}px ${MONO}`;
+    context.fillStyle = held.length > 0 ? ON_FILL : MUTED;
+    context.fillText(text, x + c.slotWidth / 2, y + c.slotHeight / 2 + 3.5);
+  });
+  const logX = node.card.x + c.logX;
+  roundedRect(context, logX, y, c.logWidth, c.slotHeight, 3);
+  context.fillStyle = LOG_FILL;
+  context.fill();
+  context.strokeStyle = LOG_STROKE;
+  context.lineWidth = 1;
+  context.stroke();
+  context.font = `700 11px ${MONO}`;
+  context.fillStyle = TEXT;
+  context.fillText(snapshot ? formatCount(snapshot.count) : '0', logX + c.logWidth / 2, y + c.slotHeight / 2 + 4);
+}
+
+function serialText(snapshot: NodeSnapshot | null): string {
+  if (snapshot === null || snapshot.seq === 0) return '–';
+  return snapshot.fin ? 'FIN' : `#${snapshot.seq}`;
+}
+
+function roundedRect(context: CanvasRenderingContext2D, x: number, y: number, width: number, height: number, radius: number): void {
+  context.beginPath();
+  context.roundRect(x, y, width, height, radius);
+}

@@ -1,0 +1,48 @@
+// One shared, throttled tick for the React panels: however often the source changes, its listeners
+// run at most once per period, all in the same task (so React renders them in one commit). A change
+// after a quiet period is delivered at once; a burst is delivered at the end of the period.
+
+export type Unsubscribe = () => void;
+
+export class PanelClock {
+  private readonly listeners = new Set<() => void>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private lastTickMs = -Infinity;
+  private unsubscribeSource: Unsubscribe | null = null;
+
+  /**
+   * @param periodMs least time between two ticks
+   * @param subscribe listens to the source of changes (called while the clock has listeners)
+   */
+  constructor(
+    private readonly periodMs: number,
+    private readonly subscribe: (onChange: () => void) => Unsubscribe,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** Adds a listener (run on each tick); returns its removal. */
+  add(listener: () => void): Unsubscribe {
+    this.listeners.add(listener);
+    this.unsubscribeSource ??= this.subscribe(this.changed);
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size > 0) return;
+      this.unsubscribeSource?.();
+      this.unsubscribeSource = null;
+      if (this.timer !== null) clearTimeout(this.timer);
+      this.timer = null;
+    };
+  }
+
+  private readonly changed = (): void => {
+    if (this.timer !== null) return;
+    const waitMs = Math.max(0, this.lastTickMs + this.periodMs - this.now());
+    this.timer = setTimeout(this.tick, waitMs);
+  };
+
+  private readonly tick = (): void => {
+    this.timer = null;
+    this.lastTickMs = this.now();
+    for (const listener of [...this.listeners]) listener();
+  };
+}

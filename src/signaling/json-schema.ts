@@ -22,6 +22,9 @@ const ASSERTIONS = new Set([
 
 type SchemaObject = { readonly [keyword: string]: unknown };
 
+/** The error of a `oneOf` form that was not walked: its `type` const differs from the value's. */
+const EXCLUDED: SchemaError = { path: [], message: 'is another type of message' };
+
 /**
  * A set of schema documents that refer to each other by `$id` (relative `$ref`s such as
  * `common.json#/$defs/memberId` resolve against the referring document's `$id`).
@@ -29,6 +32,8 @@ type SchemaObject = { readonly [keyword: string]: unknown };
 export class SchemaSet {
   private readonly documents = new Map<string, SchemaObject>();
   private readonly patterns = new Map<string, RegExp>();
+  /** Resolved references by base and reference: resolving parses URLs, and every message needs dozens. */
+  private readonly resolved = new Map<string, { schema: Schema; base: string }>();
 
   constructor(documents: readonly object[]) {
     for (const document of documents) {
@@ -63,6 +68,16 @@ export class SchemaSet {
   }
 
   private resolve(ref: string, base: string): { schema: Schema; base: string } {
+    const key = `${base} ${ref}`;
+    let target = this.resolved.get(key);
+    if (!target) {
+      target = this.lookUp(ref, base);
+      this.resolved.set(key, target);
+    }
+    return target;
+  }
+
+  private lookUp(ref: string, base: string): { schema: Schema; base: string } {
     const url = new URL(ref, base);
     const pointer = decodeURIComponent(url.hash.slice(1));
     url.hash = '';
@@ -136,12 +151,22 @@ export class SchemaSet {
    * one whose `type` const equals the value's `type`, or else the only form of the value's JSON type.
    */
   private oneOf(forms: readonly Schema[], value: unknown, base: string, path: Array<string | number>): string | SchemaError | null {
-    const errors = forms.map((form) => this.walk(form, value, base, path));
+    const errors = forms.map((form) => (this.excludedByType(form, value, base) ? EXCLUDED : this.walk(form, value, base, path)));
     const matching = errors.filter((error) => error === null).length;
     if (matching === 1) return null;
     if (matching > 1) return 'matches more than one of its forms';
     const meant = forms.findIndex((form) => this.formMeant(form, value, base));
     return meant >= 0 ? errors[meant] : `must be ${forms.map((form) => this.describeForm(form, base)).join(' or ')}`;
+  }
+
+  /** Whether a form's `type` const differs from the value's `type`: it cannot match, so it is not walked. */
+  private excludedByType(form: Schema, value: unknown, base: string): boolean {
+    if (!isObject(value) || !Object.hasOwn(value, 'type')) return false;
+    const { schema } = this.dereference(form, base);
+    if (typeof schema === 'boolean') return false;
+    const properties = schema.properties;
+    const typeConst = isObject(properties) && isObject(properties.type) ? properties.type.const : undefined;
+    return typeConst !== undefined && !deepEqual(typeConst, value.type);
   }
 
   private formMeant(form: Schema, value: unknown, base: string): boolean {

@@ -35,7 +35,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   webServer: {
-    command: `npm run build -- --logLevel warn && node bin/chatterbox.js signal --host 127.0.0.1 --port ${E2E_PORT} --static-dir dist`,
+    command: `npx vite build --logLevel warn && node bin/chatterbox.js signal --host 127.0.0.1 --port ${E2E_PORT} --static-dir dist`,
     url: `http://127.0.0.1:${E2E_PORT}/healthz`,
     timeout: 180_000,
     reuseExistingServer: false,

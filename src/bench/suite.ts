@@ -43,7 +43,7 @@ export interface Plan {
 
 export const FULL_PLAN: Plan = {
   pingPongS: 5,
-  w1Nodes: [2, 3, 4, 8],
+  w1Nodes: [2, 3, 4, 8, 16],
   sendForS: 5,
   waitForS: 2,
   windows: [1, 4, 16, 64],
@@ -120,6 +120,8 @@ export interface BenchSummary {
   simSpeedup: number | null;
   simulator: Outcome<SimulatorResult>;
   meshFormationMs: Record<string, number | null>;
+  /** First node's process start to the run's start at 32 nodes (null where the part did not run 32). */
+  mesh32Ms: number | null;
   mesh: Outcome<Record<string, Outcome<MeshFormation>>>;
   memory: Outcome<MemoryFigures>;
   ui: Outcome<UiResult>;
@@ -183,6 +185,7 @@ class Bench {
       simSpeedup: isFigure(simulator) ? simulator.defaultNetwork.speedup : null,
       simulator,
       meshFormationMs: isFigure(mesh) ? mapValues(mesh, (m) => (isFigure(m) ? m.formationMs : null)) : {},
+      mesh32Ms: isFigure(mesh) && mesh['32'] && isFigure(mesh['32']) ? mesh['32'].formationMs : null,
       mesh,
       memory,
       ui,

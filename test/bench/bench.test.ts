@@ -53,6 +53,7 @@ function fixture(): Omit<BenchSummary, 'targets'> {
     simSpeedup: 8,
     simulator: { defaultNetwork: sim(10, 100, 48.4), links100ms: sim(100, 100, 153.6), links100msSlowTick: sim(100, 300, 51.2) },
     meshFormationMs: { '4': 2000, '32': null },
+    mesh32Ms: null,
     mesh: {
       '4': { formationMs: 2000, meshOnlyMs: 100, joinMeanMs: 1500, joinMaxMs: 1800, rssMeanMB: 100, rssMaxMB: 104 },
       '32': { error: 'node n07 timed out' },

@@ -7,8 +7,10 @@ export interface BufferSnapshot {
   /** Highest serial received contiguously. */
   contiguous: number;
   committed: number;
-  /** Serials received and not yet committed. */
+  /** Serials received and not yet committed: the lowest MAX_LISTED_BUFFERED of them. */
   buffered: number[];
+  /** How many serials are held in all (more than listed at large windows). */
+  bufferedCount?: number;
   finished: boolean;
 }
 
@@ -28,16 +30,24 @@ export interface NodeSnapshot {
   rttMs?: Record<MemberId, number>;
 }
 
+/**
+ * A snapshot lists at most this many buffered serials per sender: at W = 1024 a buffer holds up to
+ * 2048, and telemetry must fit the server's 8,704-byte frame whatever the window (32 members).
+ */
+export const MAX_LISTED_BUFFERED = 16;
+
 export function snapshotNode(state: NodeState): NodeSnapshot {
   const seq = highestSent(state);
   const acked = state.members.filter((m) => (state.sender.ackedUpTo.get(m) ?? 0) >= seq && seq > 0);
   const buffers = state.members.map((from): BufferSnapshot => {
     const buffer = state.receivers.get(from)!;
+    const held = [...buffer.buffer.keys()].sort((a, b) => a - b);
     return {
       from,
       contiguous: buffer.contiguous,
       committed: buffer.committed,
-      buffered: [...buffer.buffer.keys()].sort((a, b) => a - b),
+      buffered: held.length > MAX_LISTED_BUFFERED ? held.slice(0, MAX_LISTED_BUFFERED) : held,
+      bufferedCount: held.length,
       finished: buffer.finished,
     };
   });
@@ -76,6 +86,7 @@ function isBufferSnapshot(value: unknown): value is BufferSnapshot {
   return (
     isObject(value) && isMemberId(value.from) && isCount(value.contiguous) && isCount(value.committed) &&
     Array.isArray(value.buffered) && value.buffered.length <= 4096 && value.buffered.every(isCount) &&
+    (value.bufferedCount === undefined || (isCount(value.bufferedCount) && value.bufferedCount >= value.buffered.length)) &&
     typeof value.finished === 'boolean'
   );
 }

@@ -1,8 +1,9 @@
 // Snapshots: what a node publishes about itself, and the check applied to other nodes' snapshots.
 
 import { describe, expect, it } from 'vitest';
-import { createNode, step } from '../../src/core';
-import { isNodeSnapshotOf, snapshotNode } from '../../src/runtime/snapshot';
+import { createNode, step, value } from '../../src/core';
+import { checkTelemetryData } from '../../src/signaling';
+import { isNodeSnapshotOf, MAX_LISTED_BUFFERED, snapshotNode } from '../../src/runtime/snapshot';
 
 describe('node snapshots', () => {
   const { state } = step(createNode('a'), { type: 'start', now: 0, run: 1, members: ['a', 'b'], params: { sendForMs: 1000, waitForMs: 1000, seed: 1, tickMs: 100, window: 1 } });
@@ -24,5 +25,24 @@ describe('node snapshots', () => {
     expect(isNodeSnapshotOf({ ...snapshot, rttMs: { b: 0.42 } }, 'a')).toBe(true);
     expect(isNodeSnapshotOf({ ...snapshot, rttMs: { b: -1 } }, 'a')).toBe(false);
     expect(isNodeSnapshotOf({ ...snapshot, rttMs: { 'not an id': 1 } }, 'a')).toBe(false);
+  });
+});
+
+describe('telemetry at any window', () => {
+  it('fits the 8,704-byte telemetry frame with 32 members at W = 1024, listing the lowest buffered serials and the total', () => {
+    const members = Array.from({ length: 32 }, (_, i) => `node-${String(i).padStart(2, '0')}`);
+    let { state } = step(createNode(members[0]), { type: 'start', now: 0, run: 1, members, params: { sendForMs: 1000, waitForMs: 1000, seed: 1, tickMs: 100, window: 1024 } });
+    for (const from of members.slice(1)) {
+      for (let seq = 2; seq <= 1024; seq += 1) state = step(state, { type: 'frame', now: 1, frame: { kind: 'data', run: 1, from, seq, sentAt: seq, value: value(1, from, seq) } }).state;
+    }
+    const snapshot = snapshotNode(state);
+    const frame = JSON.stringify({ type: 'telemetry', data: { snapshot } });
+    expect(frame.length).toBeLessThanOrEqual(8704);
+    const buffer = snapshot.buffers[1];
+    expect(buffer.buffered).toHaveLength(MAX_LISTED_BUFFERED);
+    expect(buffer.buffered[0]).toBe(2);
+    expect(buffer.bufferedCount).toBe(1023);
+    expect(isNodeSnapshotOf(JSON.parse(JSON.stringify(snapshot)), members[0])).toBe(true);
+    expect(checkTelemetryData({ snapshot: JSON.parse(JSON.stringify(snapshot)) }, members[0]).ok).toBe(true);
   });
 });

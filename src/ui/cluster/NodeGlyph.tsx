@@ -88,6 +88,7 @@ function describeNode(id: MemberId, snapshot: NodeSnapshot | null, isSelf: boole
 function describeSlot(from: MemberId, buffer: BufferSnapshot | undefined): string {
   const held = buffer?.buffered ?? [];
   if (buffer?.finished) return `${from} finished: all ${buffer.committed} of its messages committed`;
-  if (held.length > 0) return `Holds ${from}#${held.join(', #')} (committed up to #${buffer?.committed ?? 0})`;
+  const more = (buffer?.bufferedCount ?? held.length) - held.length;
+  if (held.length > 0) return `Holds ${from}#${held.join(', #')}${more > 0 ? ` and ${more} more` : ''} (committed up to #${buffer?.committed ?? 0})`;
   return `Nothing of ${from} buffered (committed up to #${buffer?.committed ?? 0})`;
 }

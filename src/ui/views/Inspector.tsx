@@ -4,7 +4,7 @@
 // in the snapshot, says that it is live. Also this tab's measured round trips to each peer.
 
 import type { MemberId } from '../../core';
-import type { NodeSnapshot } from '../../runtime/snapshot';
+import type { BufferSnapshot, NodeSnapshot } from '../../runtime/snapshot';
 import type { ColorOf } from '../colors';
 import { formatCount, formatRtt } from '../format';
 import { sameRecord, useColors, useMembers, usePanelStore, useSelfId } from '../hooks';
@@ -69,7 +69,7 @@ function SnapshotDetails({ snapshot, colorOf }: { snapshot: NodeSnapshot; colorO
             {snapshot.buffers.map((buffer) => (
               <tr key={buffer.from}>
                 <td style={{ color: colorOf(buffer.from) }}>{buffer.from}</td>
-                <td className="mono">{buffer.buffered.length > 0 ? buffer.buffered.map((s) => `#${s}`).join(' ') : '—'}</td>
+                <td className="mono">{describeHeld(buffer)}</td>
                 <td className="mono">#{buffer.committed}</td>
                 <td>{buffer.finished ? '✓' : ''}</td>
               </tr>
@@ -139,4 +139,11 @@ export function RoundTrips() {
       </ul>
     </section>
   );
+}
+
+/** A receive buffer's held serials, with how many more a large window holds than the snapshot lists. */
+function describeHeld(buffer: BufferSnapshot): string {
+  if (buffer.buffered.length === 0) return '—';
+  const more = (buffer.bufferedCount ?? buffer.buffered.length) - buffer.buffered.length;
+  return buffer.buffered.map((s) => `#${s}`).join(' ') + (more > 0 ? ` +${more} more` : '');
 }

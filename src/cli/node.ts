@@ -13,7 +13,7 @@ import { describeDifference, judgeAgreement, type Agreement } from '../runtime/a
 import { describeFlags, flagBoolean, flagNumber, flagString, parseFlags, UsageError, type FlagSpecs, type ParsedFlags } from './flags';
 import { rejectedFramesLog } from '../runtime/counting-log';
 import type { CommandOutput } from './output';
-import { iceServersFromFlags, roomFromFlags, RUN_FLAGS, runParamsFromFlags } from './run-flags';
+import { iceServersFromFlags, roomFromFlags, RUN_FLAGS, RUN_PARAM_FLAGS, runParamsFromFlags, runParamsToArgs } from './run-flags';
 
 export const NODE_EXIT = { done: 0, error: 1, usage: 2, noConnection: 3, stalled: 4, disagree: 5, interrupted: 130 } as const;
 export const DEFAULT_SIGNAL_URL = 'ws://127.0.0.1:8787';
@@ -53,6 +53,8 @@ interface NodeConfig {
   expect?: number;
   peers?: MemberId[];
   params: RunParams;
+  /** The run flags given on the command line (the others are defaults): a run that differs from them is reported. */
+  givenFlags: string[];
   iceServers: IceServer[];
   tracePath?: string;
   json: boolean;
@@ -91,6 +93,7 @@ function nodeConfigFromFlags(flags: ParsedFlags): NodeConfig {
     expect: flags.has('expect') ? flagNumber(flags, 'expect', 1) : undefined,
     peers,
     params: runParamsFromFlags(flags),
+    givenFlags: RUN_PARAM_FLAGS.filter((flag) => flags.has(flag)),
     iceServers,
     tracePath,
     json: flagBoolean(flags, 'json'),
@@ -180,7 +183,10 @@ class HeadlessNode {
       this.maybeRequestStart();
     });
     session.on('error', ({ code, message }) => this.onServerError(code, message));
-    session.on('run', ({ runtime }) => this.onRun(runtime));
+    session.on('run', ({ runtime, notice }) => {
+      this.reportParamsDifferingFromFlags(notice.params, notice.startedBy);
+      this.onRun(runtime);
+    });
     this.connectTimer = setTimeout(() => this.giveUp(), config.connectTimeoutMs);
     this.progressTimer = setInterval(() => this.showProgress(), 200);
   }
@@ -217,6 +223,18 @@ class HeadlessNode {
     if (code === 'duplicate-id' || code === 'room-full' || code === 'bad-room' || code === 'bad-id' || code === 'too-many-rooms') {
       this.finish(NODE_EXIT.noConnection);
     }
+  }
+
+  /** Says on stderr which of this node's own run flags the started run overrides (its starter's params apply). */
+  private reportParamsDifferingFromFlags(params: RunParams, startedBy: string): void {
+    const own = runParamsToArgs(this.config.params);
+    const run = runParamsToArgs(params);
+    const differing: string[] = [];
+    for (let i = 0; i < own.length; i += 2) {
+      const flag = own[i].slice(2);
+      if (this.config.givenFlags.includes(flag) && own[i + 1] !== run[i + 1]) differing.push(`${own[i]} ${own[i + 1]} (the run uses ${run[i + 1]})`);
+    }
+    if (differing.length > 0) this.out.stderr(`the run started by ${startedBy} overrides this node's flags: ${differing.join(', ')}`);
   }
 
   private onRun(runtime: NodeRuntime): void {

@@ -15,6 +15,9 @@ export const RUN_FLAGS: FlagSpecs = {
   window: { type: 'integer', value: 'W', min: 1, max: LIMITS.maxWindow, help: 'messages in flight per sender; 1 = the original protocol (default 1)' },
 };
 
+/** The flags that set run params, as `runParamsToArgs` writes them. */
+export const RUN_PARAM_FLAGS = ['send-for', 'wait-for', 'with-seed', 'tick-duration', 'window'] as const;
+
 export function runParamsFromFlags(flags: ParsedFlags): RunParams {
   return {
     sendForMs: Math.round(flagNumber(flags, 'send-for', DEFAULT_PARAMS.sendForMs / 1000) * 1000),

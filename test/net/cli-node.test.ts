@@ -30,6 +30,20 @@ describe('chatterbox node', () => {
     expect(one.stderr).toContain('cluster agrees');
   });
 
+  it('a node whose own flags differ from the run it joins says which ones the run overrides', async () => {
+    const room = randomRoom();
+    const common = ['--signal', server.url, '--room', room, '--send-for', '0.5', '--wait-for', '1'];
+    // a1 sorts first, so it starts the run with its params; b2 asked for another seed and window
+    const [starter, joiner] = await Promise.all([
+      runNodeProcess([...common, '--id', 'a1', '--expect', '2', '--with-seed', '6']),
+      runNodeProcess([...common, '--id', 'b2', '--expect', '2', '--with-seed', '5', '--window', '4']),
+    ]);
+    expect(joiner.code, joiner.stderr).toBe(0);
+    expect(joiner.stdout).toBe(starter.stdout);
+    expect(joiner.stderr).toContain("the run started by a1 overrides this node's flags: --with-seed 5 (the run uses 6), --window 4 (the run uses 1)");
+    expect(starter.stderr).not.toContain('overrides');
+  });
+
   it('--peer-config-file starts exactly the listed members, and --trace records the run', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'chatterbox-'));
     const peers = path.join(dir, 'peers.json');

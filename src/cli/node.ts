@@ -281,13 +281,14 @@ class HeadlessNode {
     this.out.progress('');
     if (this.config.json) {
       const stats = { timeline: this.timeline, rssBytes: process.memoryUsage().rss };
-      this.out.stdout(JSON.stringify({ id: this.session?.id, ...mine, complete: result.complete, agree, differing, missingResults: verdict.missing, reason: result.reason, ...stats }));
+      this.out.stdout(JSON.stringify({ id: this.session?.id, ...mine, complete: result.complete, agree, differing, missingResults: verdict.missing, badValuesFrom: result.badValuesFrom, reason: result.reason, ...stats }));
     } else {
       this.out.stdout(result.line);
     }
     if (agree) this.out.stderr(`cluster agrees: ${members.length} of ${members.length} results equal`);
     else if (verdict.kind === 'disagree') this.out.stderr(`DISAGREE: ${verdict.differences.map(describeDifference).join('; ')}`);
     if (verdict.missing.length > 0) this.out.stderr(`no result from ${verdict.missing.join(', ')}`);
+    if (result.badValuesFrom.length > 0) this.out.stderr(`forged values: ${result.badValuesFrom.join(', ')} sent DATA whose value is not value(seed, sender, seq); it was rejected and never acked`);
     if (!result.complete) {
       const fins = result.missingFins.length > 0 ? `missing FIN from ${result.missingFins.join(', ')}` : '';
       const acks = result.unackedBy.length > 0 ? `no ack from ${result.unackedBy.join(', ')}` : '';

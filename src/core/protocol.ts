@@ -43,6 +43,8 @@ export interface NodeResult {
   missingFins: MemberId[];
   /** Members that never acked this node's last message or FIN. */
   unackedBy: MemberId[];
+  /** Members that sent DATA whose value is not value(seed, member, seq) (rejected, never acked). */
+  badValuesFrom: MemberId[];
 }
 
 export interface OutgoingMessage {
@@ -83,6 +85,10 @@ export interface ReceiveBuffer {
   buffer: Map<number, Committed>;
   /** The sender's FIN was received: its stream is complete. */
   finished: boolean;
+  /** value(seed, sender, seq): what its DATA must carry. */
+  valueOf: (seq: number) => number;
+  /** DATA of this sender rejected for a wrong value. */
+  badValues: number;
 }
 
 export interface NodeState {
@@ -180,7 +186,7 @@ function onStart(state: NodeState, event: Extract<ProtocolEvent, { type: 'start'
   state.nextValue = valueStream(event.params.seed, state.self);
   for (const member of state.members) {
     state.sender.ackedUpTo.set(member, 0);
-    state.receivers.set(member, { contiguous: 0, committed: 0, lastCommittedSentAt: -1, buffer: new Map(), finished: false });
+    state.receivers.set(member, { contiguous: 0, committed: 0, lastCommittedSentAt: -1, buffer: new Map(), finished: false, valueOf: valueStream(event.params.seed, member), badValues: 0 });
   }
   armTimer(state, 'tick', event.now + state.params.tickMs * US_PER_MS);
   if (event.params.sendForMs > 0) {
@@ -426,10 +432,24 @@ function receiveData(state: NodeState, frame: DataFrame, effects: Effect[]): num
     log(effects, 'warn', `data ${frame.from}#${frame.seq} with out-of-order sentAt ${frame.sentAt} dropped`);
     return null;
   }
+  if (!valueFits(buffer, frame, effects)) return null;
   buffer.buffer.set(frame.seq, { from: frame.from, seq: frame.seq, sentAt: frame.sentAt, value: frame.value });
   while (buffer.buffer.has(buffer.contiguous + 1)) buffer.contiguous += 1;
   commitUpTo(state, buffer, frame.seq - window, effects);
   return buffer.contiguous;
+}
+
+/**
+ * Values are a public function of (seed, sender, seq): a DATA carrying another value is a forgery
+ * (or a bug). It is neither kept nor acked, so its sender cannot move on; the first one per sender
+ * is logged, the others counted, and the result names the sender.
+ */
+function valueFits(buffer: ReceiveBuffer, frame: DataFrame, effects: Effect[]): boolean {
+  const expected = buffer.valueOf(frame.seq);
+  if (frame.value === expected) return true;
+  buffer.badValues += 1;
+  if (buffer.badValues === 1) log(effects, 'warn', `data ${frame.from}#${frame.seq} carries value ${frame.value}, not value(seed, ${frame.from}, ${frame.seq}) = ${expected}: rejected, not acked (further bad values from ${frame.from} are only counted)`);
+  return false;
 }
 
 /** A sender's clock is strictly increasing: sentAt must sit between its neighbours' sentAt. */
@@ -499,6 +519,7 @@ function finish(state: NodeState, reason: DoneReason, now: number, effects: Effe
     reason,
     missingFins: state.members.filter((m) => m !== state.self && !state.receivers.get(m)!.finished),
     unackedBy: state.members.filter((m) => m !== state.self && state.sender.ackedUpTo.get(m)! < highest),
+    badValuesFrom: state.members.filter((m) => state.receivers.get(m)!.badValues > 0),
   };
   state.result = result;
   effects.push({ type: 'result', result });

@@ -137,7 +137,13 @@ export class Room {
   }
 
   /** Remembers the latest shape of a link; a neutral shape (no cut, loss or delay) clears it. */
-  shapeLink(shape: LinkShape, from: MemberId): ProtocolError | null {
+  /**
+   * Applies a link shape from `from`: only members shape links (an observer watches), and while a
+   * run is on, only that run's members (nobody outside a run can stall it).
+   */
+  shapeLink(shape: LinkShape, from: Participant): ProtocolError | null {
+    if (from.role !== 'member') return { code: 'forbidden', message: 'observers cannot shape links; only members can' };
+    if (this.run && !this.run.members.includes(from.id)) return { code: 'forbidden', message: `only members of run ${this.run.runId} can shape links while it is on` };
     const key = shape.link.join(' ');
     if (!shape.cut && shape.lossPercent === 0 && shape.delayMs === 0) {
       this.links.delete(key);
@@ -146,7 +152,7 @@ export class Room {
     if (!this.links.has(key) && this.links.size >= MAX_LINKS_PER_ROOM) {
       return { code: 'too-many-links', message: `a room remembers at most ${MAX_LINKS_PER_ROOM} shaped links` };
     }
-    this.links.set(key, { ...shape, from });
+    this.links.set(key, { ...shape, from: from.id });
     return null;
   }
 

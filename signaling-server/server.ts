@@ -402,7 +402,7 @@ class SignalingHub {
       delayMs: message.delayMs,
     };
     const from = session.participant.id;
-    const refused = session.room.shapeLink(shape, from);
+    const refused = session.room.shapeLink(shape, session.participant);
     if (refused) {
       sendError(socket, refused.code, refused.message);
       return;

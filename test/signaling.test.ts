@@ -511,17 +511,33 @@ describe('shaping', () => {
     const a = await join(server, 'r', 'a');
     const obs = await join(server, 'r', 'obs', 'observer');
     const shape = { link: ['b', 'a'], cut: true, lossPercent: 12.5, delayMs: 40 };
-    obs.send({ type: 'shape', ...shape });
-    const expected = { type: 'shape', from: 'obs', link: ['a', 'b'], cut: true, lossPercent: 12.5, delayMs: 40 };
+    a.send({ type: 'shape', ...shape });
+    const expected = { type: 'shape', from: 'a', link: ['a', 'b'], cut: true, lossPercent: 12.5, delayMs: 40 };
     expect(await a.next('shape')).toEqual(expected);
     expect(await obs.next('shape')).toEqual(expected);
     const late = await join(server, 'r', 'late');
     const { type: _type, ...remembered } = expected;
     expect((await late.roster()).links).toEqual([remembered]);
-    obs.send({ type: 'shape', link: ['a', 'b'], cut: false, lossPercent: 0, delayMs: 0 });
+    a.send({ type: 'shape', link: ['a', 'b'], cut: false, lossPercent: 0, delayMs: 0 });
     expect((await late.roster((r) => r.links.length === 0)).links).toEqual([]);
-    obs.send({ type: 'shape', link: ['a', 'b'], cut: true, lossPercent: 101, delayMs: 0 });
-    expect(await obs.error()).toMatchObject({ code: 'bad-message', message: expect.stringContaining('lossPercent') });
+    a.send({ type: 'shape', link: ['a', 'b'], cut: true, lossPercent: 101, delayMs: 0 });
+    expect(await a.error()).toMatchObject({ code: 'bad-message', message: expect.stringContaining('lossPercent') });
+  });
+
+  it('refuses link faults from an observer, and from a member outside the run in progress (the attacker cannot stall a run)', async () => {
+    const server = await serve();
+    const a = await join(server, 'r', 'a');
+    const obs = await join(server, 'r', 'obs', 'observer');
+    obs.send({ type: 'shape', link: ['a', 'b'], cut: true, lossPercent: 0, delayMs: 0 });
+    expect(await obs.error()).toMatchObject({ code: 'forbidden', message: 'observers cannot shape links; only members can' });
+    a.send({ type: 'start', params: { sendForMs: 60_000, waitForMs: 1000, seed: 1, tickMs: 100, window: 1 } });
+    const started = await a.next('start');
+    const outsider = await join(server, 'r', 'outsider');
+    outsider.send({ type: 'shape', link: ['a', 'outsider'], cut: true, lossPercent: 0, delayMs: 0 });
+    expect(await outsider.error()).toMatchObject({ code: 'forbidden', message: `only members of run ${started.runId} can shape links while it is on` });
+    expect((await a.roster()).links).toEqual([]);
+    a.send({ type: 'shape', link: ['a', 'outsider'], cut: true, lossPercent: 0, delayMs: 0 });
+    expect(await a.next('shape')).toMatchObject({ from: 'a', cut: true });
   });
 });
 

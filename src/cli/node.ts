@@ -2,13 +2,13 @@
 
 import { createWriteStream, existsSync, readFileSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
-import { formatFixed, memberListError, isMemberId, type MemberId, type NodeResult, type RunParams } from '../core';
+import { compareIds, formatFixed, memberListError, isMemberId, type MemberId, type NodeResult, type RunParams } from '../core';
 import { nodePeerFactory, nodeWebSocket } from '../net/node-transport';
 import { microsecondClock } from '../runtime/clock';
 import type { NodeRuntime, PeerResult } from '../runtime/runtime';
 import { Session } from '../runtime/session';
 import { traceLine } from '../runtime/trace';
-import { meshGaps, type IceServer } from '../signaling';
+import { meshGaps, type IceServer, type RosterMessage } from '../signaling';
 import { describeDifference, judgeAgreement, type Agreement } from '../runtime/agreement';
 import { describeFlags, flagBoolean, flagNumber, flagString, parseFlags, UsageError, type FlagSpecs, type ParsedFlags } from './flags';
 import { rejectedFramesLog } from '../runtime/counting-log';
@@ -23,7 +23,7 @@ const NODE_FLAGS: FlagSpecs = {
   signal: { type: 'string', value: 'URL', help: `signaling server (default ${DEFAULT_SIGNAL_URL})` },
   room: { type: 'string', value: 'NAME', help: 'room to join (default "chatterbox")' },
   id: { type: 'string', value: 'ID', help: 'this node\'s member id (default: assigned by the server)' },
-  expect: { type: 'integer', value: 'N', min: 1, max: 32, help: 'start the run once N members are connected' },
+  expect: { type: 'integer', value: 'N', min: 1, max: 32, help: 'start the run once N members are connected to each other over WebRTC' },
   'peer-config-file': { type: 'string', value: 'FILE', help: 'JSON array of member ids: start when exactly these are connected' },
   ice: { type: 'strings', value: 'URL', help: 'STUN/TURN server, repeatable; turn:USER:PASS@host:port for credentials' },
   trace: { type: 'string', value: 'FILE', help: 'write this node\'s run as JSON Lines (docs/TRACE.md)' },
@@ -195,9 +195,8 @@ class HeadlessNode {
   private expectedMembers(): MemberId[] | null {
     const roster = this.session?.roster;
     if (this.config.peers) return this.config.peers;
-    if (this.config.expect === undefined || !roster) return null;
-    const ids = roster.members.map((m) => m.id).sort();
-    return ids.length >= this.config.expect ? ids.slice(0, this.config.expect) : null;
+    if (this.config.expect === undefined || !roster || !this.session?.id) return null;
+    return this.config.expect === 1 ? [this.session.id] : reachableMembers(roster, this.config.expect);
   }
 
   /** The lowest expected id asks the server to start once every expected pair is connected. */
@@ -346,6 +345,25 @@ export function nodeExitCode(result: Pick<NodeResult, 'complete'>, verdict: Agre
   if (!result.complete) return NODE_EXIT.stalled;
   if (verdict.kind === 'disagree') return NODE_EXIT.disagree;
   return NODE_EXIT.done;
+}
+
+/**
+ * `--expect N`: the first N members, in id order, that the roster shows connected to each other
+ * over WebRTC (both ends report the channel), among those connected to at least N − 1 members. A
+ * member that joined the room but never connects (a stranger holding the lowest id, say) is not
+ * waited for. Every node computes the same set from the same roster.
+ */
+export function reachableMembers(roster: RosterMessage, count: number): MemberId[] | null {
+  const reports = new Map(roster.members.map((m) => [m.id, new Set(m.connected)]));
+  const linked = (a: MemberId, b: MemberId): boolean => Boolean(reports.get(a)?.has(b) && reports.get(b)?.has(a));
+  const ids = [...reports.keys()].sort(compareIds);
+  const candidates = ids.filter((id) => ids.filter((other) => other !== id && linked(id, other)).length >= count - 1);
+  const chosen: MemberId[] = [];
+  for (const id of candidates) {
+    if (chosen.every((other) => linked(id, other))) chosen.push(id);
+    if (chosen.length === count) return chosen;
+  }
+  return null;
 }
 
 /** Every expected member is connected to every other, as this node and the roster see it. */

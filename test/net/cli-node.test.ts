@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import type { SignalingServer } from '../../signaling-server/server';
 import { randomRoom, runNodeProcess } from '../support/cli-process';
 import { startServer } from './helpers';
@@ -28,6 +29,20 @@ describe('chatterbox node', () => {
     expect(one.stdout).toMatch(RESULT_LINE);
     expect(two.stdout).toBe(one.stdout);
     expect(one.stderr).toContain('cluster agrees');
+  });
+
+  it('--expect 2 means two members reachable over WebRTC: a stranger that joins first as "a" and never connects is not waited for', async () => {
+    const room = randomRoom();
+    const stranger = new WebSocket(server.url);
+    await new Promise((resolve) => stranger.once('open', resolve));
+    stranger.send(JSON.stringify({ type: 'join', room, role: 'member', id: 'a' }));
+    await new Promise((resolve) => stranger.once('message', resolve));
+    const args = ['--signal', server.url, '--room', room, '--expect', '2', '--send-for', '0.5', '--wait-for', '1', '--connect-timeout', '20'];
+    const [one, two] = await Promise.all([runNodeProcess([...args, '--id', 'n1']), runNodeProcess([...args, '--id', 'n2'])]);
+    stranger.close();
+    expect(one.code, one.stderr).toBe(0);
+    expect(two.code, two.stderr).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
   });
 
   it('a node whose own flags differ from the run it joins says which ones the run overrides', async () => {

@@ -38,6 +38,12 @@ export function packFrames(frames: readonly Uint8Array[]): Uint8Array[] {
   return messages;
 }
 
+/** How many frames a message packed by `packFrames` holds: its count if it is a batch, else 1. */
+export function framesIn(message: Uint8Array): number {
+  if (!isBatch(message) || message.length < BATCH_HEADER_BYTES) return 1;
+  return new DataView(message.buffer, message.byteOffset, message.byteLength).getUint16(2);
+}
+
 function encodeGroup(frames: readonly Uint8Array[], size: number): Uint8Array {
   const bytes = new Uint8Array(size);
   const view = new DataView(bytes.buffer);

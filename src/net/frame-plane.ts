@@ -1,7 +1,7 @@
 // The data plane: one pre-negotiated frame channel per peer, with fault injection, batching and
 // backpressure. It runs wherever the protocol runs (a tab's worker, its main thread, a Node process).
 
-import { packFrames, type MemberId } from '../core';
+import { framesIn, packFrames, type MemberId } from '../core';
 import { Emitter } from './emitter';
 import { LinkShaper } from './link-shaper';
 import { systemTimers, type Timers } from './timers';
@@ -23,6 +23,8 @@ export interface FramePlaneEvents extends Record<string, unknown> {
   frame: { from: MemberId; bytes: Uint8Array };
   /** A frame was not sent: the link is cut, lossy, down, or its queue is full. */
   dropped: { to: MemberId; reason: string };
+  /** Frames to `to` left together as one batch message of `frames` frames. */
+  batch: { to: MemberId; frames: number };
   /** A peer's frame channel opened. */
   open: { peer: MemberId; attempt: number };
   /** A peer's frame channel closed or failed while it was attached (the connection is gone). */
@@ -184,7 +186,13 @@ export class FramePlane extends Emitter<FramePlaneEvents> {
     const frames = link.outbox;
     link.outbox = [];
     if (frames.length === 0 || this.links.get(link.peer) !== link) return;
-    for (const message of packFrames(frames)) this.enqueue(link, message);
+    for (const message of packFrames(frames)) {
+      if (frames.length > 1 && this.has('batch')) {
+        const count = framesIn(message);
+        if (count > 1) this.emit('batch', { to: link.peer, frames: count });
+      }
+      this.enqueue(link, message);
+    }
   }
 
   /** Writes a message now, or queues it until the channel is open and below the high-water mark. */

@@ -61,6 +61,7 @@ export class NodeHost extends Emitter<NodeHostEvents> implements NodeHostPort {
     this.timers = options.timers ?? systemTimers;
     this.plane = new FramePlane({ timers: this.timers, batching: options.batching });
     this.plane.on('frame', ({ from, bytes }) => this.runtime?.receive(from, bytes));
+    this.plane.on('batch', ({ to, frames }) => this.runtime?.noteBatch(to, frames));
     this.plane.on('open', (open) => {
       this.runtime?.noteLink(open.peer, 'open');
       this.emit('open', open);

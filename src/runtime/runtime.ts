@@ -131,6 +131,11 @@ export class NodeRuntime extends Emitter<RuntimeEvents> {
     if (this.run && this.has('trace')) this.record({ t: this.options.clock(), node: this.self, ev: 'link', peer, state });
   }
 
+  /** Records that the last `frames` frames sent to `to` left together, as one batch message. */
+  noteBatch(to: MemberId, frames: number): void {
+    if (this.run && this.has('trace')) this.record({ t: this.options.clock(), node: this.self, ev: 'batch', to, frames });
+  }
+
   /** Cancels timers; call when the node leaves. */
   dispose(): void {
     this.clearTimers();

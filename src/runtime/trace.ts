@@ -13,6 +13,7 @@ export type TraceRecord =
   | { t: number; node: MemberId; ev: 'result'; count: number; checksum: string; complete: boolean }
   | { t: number; node: MemberId; ev: 'stop' }
   | { t: number; node: MemberId; ev: 'link'; peer: MemberId; state: string }
+  | { t: number; node: MemberId; ev: 'batch'; to: MemberId; frames: number }
   | { t: number; node: MemberId; ev: 'drop'; to: MemberId; frame: Frame; reason: string }
   | { t: number; node: MemberId; ev: 'crash' };
 

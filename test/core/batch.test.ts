@@ -2,7 +2,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeMessage, encodeFrame, isBatch, MAX_BATCH_BYTES, packFrames, type Frame } from '../../src/core';
+import { decodeMessage, encodeFrame, framesIn, isBatch, MAX_BATCH_BYTES, packFrames, type Frame } from '../../src/core';
 
 const ack = (seq: number): Frame => ({ kind: 'ack', run: 1, from: 'n1', seq });
 const data = (seq: number): Frame => ({ kind: 'data', run: 1, from: 'n1', seq, sentAt: seq * 7, value: seq });
@@ -48,5 +48,13 @@ describe('batches', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('framesIn', () => {
+  it('counts the frames of a packed batch, and 1 for a frame sent alone', () => {
+    const frames = [1, 2, 3].map((seq) => encodeFrame({ kind: 'ack', run: 1, from: 'a', seq }));
+    expect(packFrames(frames).map(framesIn)).toEqual([3]);
+    expect(packFrames(frames.slice(0, 1)).map(framesIn)).toEqual([1]);
   });
 });

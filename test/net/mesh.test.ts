@@ -104,9 +104,15 @@ describe('a real WebRTC mesh', () => {
   it('exchanges results at the end so each node knows whether the cluster agrees, and traces every frame kind', async () => {
     const sessions = await cluster(['x', 'y']);
     const kinds = new Set<string>();
-    sessions[0].on('run', ({ runtime }) => runtime.on('trace', (r) => (r.ev === 'send' || r.ev === 'recv') && kinds.add(`${r.ev} ${r.frame.kind}`)));
+    const batches: number[] = [];
+    sessions[0].on('run', ({ runtime }) =>
+      runtime.on('trace', (r) => {
+        if (r.ev === 'send' || r.ev === 'recv') kinds.add(`${r.ev} ${r.frame.kind}`);
+        if (r.ev === 'batch') batches.push(r.frames);
+      }),
+    );
     const done = results(sessions);
-    sessions[1].requestStart({ ...PARAMS, sendForMs: 1300, waitForMs: 1000 });
+    sessions[1].requestStart({ ...PARAMS, sendForMs: 1300, waitForMs: 1000, window: 8 });
     await done;
     await waitFor(() => sessions.every((s) => s.runtime!.results.size === 2), 3000, 'results from every member');
     // RESULT, and the PING/PONG probes (one a second), are in the trace like DATA, ACK and FIN
@@ -114,6 +120,9 @@ describe('a real WebRTC mesh', () => {
       expect(kinds).toContain(`send ${kind}`);
       expect(kinds).toContain(`recv ${kind}`);
     }
+    // with a window of 8, frames to one peer leave together: the trace says how many per batch
+    expect(batches.length).toBeGreaterThan(0);
+    expect(Math.min(...batches)).toBeGreaterThanOrEqual(2);
     const [x] = sessions;
     expect(x.runtime!.results.get('y')).toEqual(x.runtime!.results.get('x'));
     closeAll(sessions);

@@ -80,6 +80,8 @@ function parseRecord(line: string): TraceRecord {
       return { ...base, ev: 'crash' };
     case 'link':
       return { ...base, ev: 'link', peer: id(value, 'peer'), state: text(value, 'state') };
+    case 'batch':
+      return { ...base, ev: 'batch', to: id(value, 'to'), frames: field(value, 'frames', (v) => isCount(v) && (v as number) >= 2, 'an integer of at least 2') as number };
     case 'drop':
       return { ...base, ev: 'drop', to: id(value, 'to'), frame: frame(value, node), reason: text(value, 'reason') };
     default:

@@ -101,11 +101,6 @@ export class FramePlane extends Emitter<FramePlaneEvents> {
     return true;
   }
 
-  /** Whether the channel to a peer is open for frames. */
-  isOpen(peer: MemberId): boolean {
-    return this.links.get(peer)?.open ?? false;
-  }
-
   /** Sends one frame to a peer through the shaper, respecting backpressure. */
   send(to: MemberId, bytes: Uint8Array): void {
     const decision = this.shaper.outgoing(to);

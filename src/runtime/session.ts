@@ -94,10 +94,6 @@ export class Session extends Emitter<SessionEvents> {
     return this.localHost?.runtime ?? null;
   }
 
-  /** Whether this member was started in the run of that id (wherever its protocol runs). */
-  isRunning(runId: string): boolean {
-    return this.runId === runId;
-  }
 
   /** Asks the server to start a run with these members (default: every member in the room). */
   requestStart(params: RunParams, members?: MemberId[]): boolean {

@@ -1,7 +1,7 @@
 // Signaling rooms: who is in which room, the links they report, link shaping, the run in progress,
 // and the budgets that keep one client from making a room or the server work for it.
 
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import {
   compareIds,
   meshGaps,
@@ -35,6 +35,10 @@ export interface Participant {
   send(message: ServerMessage): void;
   /** Sends an already serialised message (a broadcast serialises once for the whole room). */
   sendText(text: string): void;
+  /** The secret a reconnect presents to take this id back (sent in `welcome`). */
+  readonly resume: string;
+  /** Closes this participant's socket (when a reconnect took its place). */
+  close(): void;
 }
 
 export interface RoomLimits {
@@ -247,16 +251,18 @@ export class RoomRegistry {
   }
 
   /** Adds a participant from `address` to the requested room (without announcing it) or says why it cannot join. */
-  admit(join: JoinMessage, address: string, sendText: Participant['sendText']): Outcome<{ room: Room; participant: Participant }> {
+  admit(join: JoinMessage, address: string, sendText: Participant['sendText'], close: Participant['close']): Outcome<{ room: Room; participant: Participant }> {
     const existing = this.rooms.get(join.room);
     if (!existing) {
       const refused = this.creationRefusal(address);
       if (refused) return refused;
     }
     const room = existing ?? new Room(join.room, address, 1000 / this.limits.rostersPerSecond);
-    if (join.id !== undefined && room.has(join.id)) {
-      return refusal('duplicate-id', `${join.id} is already taken in room ${join.room}`);
+    const holder = join.id === undefined ? undefined : room.get(join.id);
+    if (holder && join.resume !== undefined && join.resume === holder.resume && join.role === holder.role) {
+      return { ok: true, value: { room, participant: this.takeOver(room, holder, sendText, close) } };
     }
+    if (holder) return refusal('duplicate-id', `${join.id} is already taken in room ${join.room}`);
     const capacity = join.role === 'member' ? this.limits.maxMembersPerRoom : this.limits.maxObserversPerRoom;
     if (room.count(join.role) >= capacity) {
       return refusal('room-full', `room ${join.room} already has ${capacity} ${join.role}s`);
@@ -267,14 +273,29 @@ export class RoomRegistry {
       connected: [],
       send: (message) => sendText(JSON.stringify(message)),
       sendText,
+      resume: randomBytes(16).toString('hex'),
+      close,
     };
     room.add(participant);
     if (!existing) this.track(room);
     return { ok: true, value: { room, participant } };
   }
 
-  /** Removes a participant, announcing the new roster or dropping the room if it is now empty. */
-  leave(room: Room, id: MemberId): void {
+  /**
+   * A reconnect with the right resume token takes the id back: same id, role, token and reported
+   * peers; the old (perhaps half-open) socket is closed, and its leaving no longer counts.
+   */
+  private takeOver(room: Room, holder: Participant, sendText: Participant['sendText'], close: Participant['close']): Participant {
+    const participant: Participant = { ...holder, send: (message) => sendText(JSON.stringify(message)), sendText, close };
+    room.add(participant);
+    holder.close();
+    return participant;
+  }
+
+  /** Removes a participant (unless a reconnect took its place), announcing the new roster or dropping the room if it is now empty. */
+  leave(room: Room, participant: Participant): void {
+    if (room.get(participant.id) !== participant) return;
+    const id = participant.id;
     room.remove(id);
     if (room.isEmpty) this.forget(room);
     else room.announceRoster();

@@ -343,7 +343,7 @@ class SignalingHub {
       sendError(client.socket, 'already-joined', `already joined room ${client.session.room.name}`);
       return;
     }
-    const admitted = this.registry.admit(message, client.address, (text) => sendFrame(client.socket, text));
+    const admitted = this.registry.admit(message, client.address, (text) => sendFrame(client.socket, text), () => client.socket.terminate());
     if (!admitted.ok) {
       sendError(client.socket, admitted.error.code, admitted.error.message);
       return;
@@ -358,6 +358,7 @@ class SignalingHub {
       id: participant.id,
       room: room.name,
       role: participant.role,
+      resume: participant.resume,
       ...(this.config.iceServers ? { iceServers: this.config.iceServers } : {}),
     });
     room.announceRoster();
@@ -434,7 +435,7 @@ class SignalingHub {
     const { room, participant } = client.session;
     client.session = null;
     this.config.log(`room ${room.name}: ${participant.id} left`);
-    this.registry.leave(room, participant.id);
+    this.registry.leave(room, participant);
   }
 }
 

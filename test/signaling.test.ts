@@ -122,7 +122,7 @@ describe('joining', () => {
     const server = await serve();
     const a = await connect(server);
     a.send({ type: 'join', room: 'lobby', role: 'member', id: 'a' });
-    expect(await a.next('welcome')).toEqual({ type: 'welcome', id: 'a', room: 'lobby', role: 'member' });
+    expect(await a.next('welcome')).toEqual({ type: 'welcome', id: 'a', room: 'lobby', role: 'member', resume: expect.stringMatching(/^[0-9a-f]{32}$/) });
     expect(await a.next('roster')).toEqual({
       type: 'roster',
       room: 'lobby',
@@ -155,6 +155,28 @@ describe('joining', () => {
     const client = await connect(server);
     client.send({ type: 'join', room: 'r', role: 'member' });
     expect((await client.next('welcome')).iceServers).toEqual(iceServers);
+  });
+
+  it('a reconnect with the resume token takes its id back from a half-open socket; a wrong token is duplicate-id', async () => {
+    const server = await serve();
+    const first = await connect(server);
+    first.send({ type: 'join', room: 'r', role: 'member', id: 'a' });
+    const welcome = await first.next('welcome');
+    expect(welcome.resume).toMatch(/^[0-9a-f]{32}$/);
+    const b = await join(server, 'r', 'b');
+    const firstClosed = new Promise<void>((resolve) => first.socket.once('close', () => resolve()));
+    const impostor = await connect(server);
+    impostor.send({ type: 'join', room: 'r', role: 'member', id: 'a', resume: 'f'.repeat(32) });
+    expect(await impostor.error()).toMatchObject({ code: 'duplicate-id' });
+    // the same node on a new socket (its old one went half-open): it presents its token
+    const again = await connect(server);
+    again.send({ type: 'join', room: 'r', role: 'member', id: 'a', resume: welcome.resume });
+    expect(await again.next('welcome')).toMatchObject({ id: 'a', resume: welcome.resume });
+    await firstClosed; // the server closed the socket that held the id
+    const roster = await b.roster((r) => r.members.length === 2);
+    expect(roster.members.map((m) => m.id)).toEqual(['a', 'b']);
+    again.send({ type: 'signal', to: 'b', data: { attempt: 1, signal: { type: 'offer', sdp: 'v=0' } } });
+    expect(await b.next('signal')).toMatchObject({ from: 'a' });
   });
 
   it('refuses a taken id, a second join, bad rooms and bad ids', async () => {

@@ -48,6 +48,8 @@ export class SignalingClient extends Emitter<SignalingEvents> {
   id: MemberId | null;
   private socket: WebSocketLike | null = null;
   private attempts = 0;
+  /** The token of the last welcome: a reconnect presents it to take its id back (docs/SIGNALING.md). */
+  private resume: string | null = null;
   private closedByUs = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -82,7 +84,7 @@ export class SignalingClient extends Emitter<SignalingEvents> {
     }
     this.socket = socket;
     socket.onopen = () => {
-      const join: ClientMessage = { type: 'join', room: this.options.room, role: this.options.role, ...(this.id ? { id: this.id } : {}) };
+      const join: ClientMessage = { type: 'join', room: this.options.room, role: this.options.role, ...(this.id ? { id: this.id } : {}), ...(this.id && this.resume ? { resume: this.resume } : {}) };
       socket.send(JSON.stringify(join));
     };
     socket.onmessage = (event) => this.onMessage(event.data);
@@ -112,6 +114,7 @@ export class SignalingClient extends Emitter<SignalingEvents> {
     switch (message.type) {
       case 'welcome':
         this.id = message.id;
+        this.resume = message.resume ?? null;
         this.attempts = 0;
         this.setStatus('open');
         this.emit('welcome', { id: message.id, iceServers: message.iceServers ?? [] });

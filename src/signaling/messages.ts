@@ -55,6 +55,8 @@ export interface JoinMessage {
   room: string;
   role: Role;
   id?: MemberId;
+  /** The `resume` token of an earlier welcome: takes that id's place back (a reconnect). */
+  resume?: string;
 }
 
 export interface SignalMessage {
@@ -111,6 +113,8 @@ export interface WelcomeMessage {
   room: string;
   role: Role;
   iceServers?: IceServer[];
+  /** A secret for this id in this room: a reconnect that presents it takes the id back. */
+  resume?: string;
 }
 
 export interface RosterMember {

@@ -48,6 +48,8 @@ interface Link {
   attemptTimer: unknown;
   /** Running while ICE reports `disconnected`: the link is lost unless ICE recovers first. */
   graceTimer: unknown;
+  /** The peer left the room's roster while its channel was open: kept until the channel closes. */
+  leftRoom: boolean;
   failures: number;
 }
 
@@ -77,8 +79,21 @@ export class Mesh extends Emitter<MeshEvents> {
   setMembers(members: readonly MemberId[]): void {
     if (this.destroyed) return;
     const wanted = new Set(members.filter((m) => m !== this.options.self));
-    for (const peer of [...this.links.keys()]) if (!wanted.has(peer)) this.removeLink(peer);
-    for (const peer of wanted) if (!this.links.has(peer)) this.addLink(peer);
+    for (const [peer, link] of [...this.links]) if (!wanted.has(peer)) this.forget(link);
+    for (const peer of wanted) {
+      const link = this.links.get(peer);
+      if (link) link.leftRoom = false;
+      else this.addLink(peer);
+    }
+  }
+
+  /**
+   * A member left the roster. The data plane does not follow the roster: a link whose channel is
+   * open stays (the member's signaling may only be reconnecting) until the channel itself closes.
+   */
+  private forget(link: Link): void {
+    if (link.state === 'open') link.leftRoom = true;
+    else this.removeLink(link.peer);
   }
 
   /** Peers with an open data channel. */
@@ -107,6 +122,7 @@ export class Mesh extends Emitter<MeshEvents> {
       retryTimer: null,
       attemptTimer: null,
       graceTimer: null,
+      leftRoom: false,
       failures: 0,
     };
     this.links.set(peer, link);
@@ -211,6 +227,10 @@ export class Mesh extends Emitter<MeshEvents> {
     this.options.log?.(`mesh: link to ${link.peer} lost (${reason})`);
     this.closeConnection(link);
     this.setState(link, 'lost');
+    if (link.leftRoom) {
+      this.removeLink(link.peer); // it left the room, and now its channel is gone too
+      return;
+    }
     if (!link.initiator || !this.links.has(link.peer)) return;
     const delay = Math.min(MAX_RETRY_MS, RETRY_MS * 2 ** link.failures);
     link.failures += 1;

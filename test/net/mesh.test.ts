@@ -101,6 +101,26 @@ describe('a real WebRTC mesh', () => {
     expect(new Set(all.map((r) => r.line)).size).toBe(1);
   });
 
+  it('a member whose signaling reconnects mid-run keeps its data channels: the data plane does not follow the roster', async () => {
+    const sessions = await cluster(['a', 'b', 'c']);
+    const [a, b] = sessions;
+    const states: string[] = [];
+    a.on('link', ({ peer, state }) => peer === 'b' && states.push(state));
+    const done = results(sessions);
+    a.requestStart({ ...PARAMS, sendForMs: 2500, waitForMs: 2000 });
+    await waitFor(() => (a.runtime?.committedCount() ?? 0) > 20, 5000, 'progress');
+    const statuses: string[] = [];
+    b.on('status', (status) => statuses.push(status));
+    (b.signaling as unknown as { socket: { close(): void } }).socket.close(); // b's signaling drops; the server drops b from the roster
+    await waitFor(() => statuses.includes('open'), 10_000, "b's signaling to come back");
+    const all = await done;
+    closeAll(sessions);
+    expect(statuses[0]).toBe('reconnecting');
+    expect(states).toEqual([]); // a's channel to b stayed open throughout
+    expect(all.every((r) => r.complete)).toBe(true);
+    expect(new Set(all.map((r) => r.line)).size).toBe(1);
+  });
+
   it('exchanges results at the end so each node knows whether the cluster agrees, and traces every frame kind', async () => {
     const sessions = await cluster(['x', 'y']);
     const kinds = new Set<string>();

@@ -84,8 +84,8 @@ export class NodeHost extends Emitter<NodeHostEvents> implements NodeHostPort {
     this.plane.shaper.set(peer, settings);
   }
 
+  /** Starts the run (the session passes each run once). */
   start(self: MemberId, notice: StartNotice): void {
-    if (this.runtime?.run?.runId === notice.runId) return;
     this.runtime?.dispose();
     const plane = this.plane;
     const runtime = new NodeRuntime({ self, sink: { send: (to, bytes) => plane.send(to, bytes) }, clock: this.options.clock, timers: this.timers });

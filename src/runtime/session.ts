@@ -94,7 +94,6 @@ export class Session extends Emitter<SessionEvents> {
     return this.localHost?.runtime ?? null;
   }
 
-
   /** Asks the server to start a run with these members (default: every member in the room). */
   requestStart(params: RunParams, members?: MemberId[]): boolean {
     return this.signaling.send({ type: 'start', params, ...(members ? { members } : {}) });

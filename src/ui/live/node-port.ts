@@ -23,6 +23,7 @@ export interface NodePortEvents extends HostEvents {
 }
 
 export class NodePort extends Emitter<NodePortEvents> implements NodeHostPort {
+  readonly mode: NodeMode;
   private readonly post: (message: ToNode, transfer?: Transferable[]) => void;
   private readonly dispose: () => void;
 
@@ -42,8 +43,6 @@ export class NodePort extends Emitter<NodePortEvents> implements NodeHostPort {
       this.dispose = () => undefined;
     }
   }
-
-  readonly mode: NodeMode;
 
   attach(peer: MemberId, attempt: number, channel: FrameChannel): void {
     this.post({ type: 'attach', peer, attempt, channel }, [channel as unknown as Transferable]);

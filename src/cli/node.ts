@@ -353,7 +353,7 @@ export function nodeExitCode(result: Pick<NodeResult, 'complete'>, verdict: Agre
  * member that joined the room but never connects (a stranger holding the lowest id, say) is not
  * waited for. Every node computes the same set from the same roster.
  */
-export function reachableMembers(roster: RosterMessage, count: number): MemberId[] | null {
+function reachableMembers(roster: RosterMessage, count: number): MemberId[] | null {
   const reports = new Map(roster.members.map((m) => [m.id, new Set(m.connected)]));
   const linked = (a: MemberId, b: MemberId): boolean => Boolean(reports.get(a)?.has(b) && reports.get(b)?.has(a));
   const ids = [...reports.keys()].sort(compareIds);

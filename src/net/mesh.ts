@@ -24,7 +24,7 @@ export interface MeshEvents extends Record<string, unknown> {
 }
 
 /** The frame channel every connection carries: pre-negotiated, so both ends create it themselves. */
-export const FRAME_CHANNEL = { label: 'chatterbox-frames', id: 64 } as const;
+const FRAME_CHANNEL = { label: 'chatterbox-frames', id: 64 } as const;
 
 export interface MeshOptions {
   self: MemberId;

@@ -45,7 +45,7 @@ export interface NodeHostOptions {
   telemetryMs?: number;
 }
 
-export interface NodeHostEvents extends HostEvents {
+interface NodeHostEvents extends HostEvents {
   /** A run started: its runtime is ready, not yet started (subscribe now to see everything). */
   run: { runtime: NodeRuntime; notice: StartNotice };
 }

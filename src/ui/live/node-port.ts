@@ -98,7 +98,7 @@ export class NodePort extends Emitter<NodePortEvents> implements NodeHostPort {
  * Whether this browser can move an RTCDataChannel to a worker (Chromium and Safari can, at
  * creation; Firefox cannot). Probed once with a channel of a throwaway connection.
  */
-export function canTransferDataChannels(): boolean {
+function canTransferDataChannels(): boolean {
   if (typeof Worker === 'undefined' || typeof RTCPeerConnection === 'undefined' || typeof MessageChannel === 'undefined') return false;
   const connection = new RTCPeerConnection();
   const { port1, port2 } = new MessageChannel();

@@ -7,6 +7,9 @@ const PALETTE = ['#4ea1ff', '#ff9f43', '#3ddc97', '#ff5d7a', '#b48cff', '#ffd35c
 
 export type ColorOf = (id: MemberId) => string;
 
+/** A frame lost on the way (loss, cut or partition), in the cluster view and the space-time diagram alike. */
+export const LOST_COLOR = '#ff5d5d';
+
 export function memberColors(members: readonly MemberId[]): ColorOf {
   const index = new Map(sortedMembers(members).map((id, i) => [id, i]));
   return (id) => colorAt(index.get(id) ?? hashIndex(id));

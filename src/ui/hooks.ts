@@ -78,10 +78,3 @@ export function useSelfId(): MemberId | null {
   return useStore((s) => (s.mode === 'live' ? s.selfId : null));
 }
 
-/** Two records with the same keys and identical values (a shallow compare). */
-export function sameRecord<V>(a: Readonly<Record<string, V>>, b: Readonly<Record<string, V>>): boolean {
-  if (a === b) return true;
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  return keys.every((key) => Object.is(a[key], b[key]));
-}

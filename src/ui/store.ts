@@ -7,7 +7,7 @@ import type { LinkSettings } from '../net/link-shaper';
 import type { SignalingStatus } from '../net/signaling-client';
 import type { PeerResult, RunStart } from '../runtime/runtime';
 import type { NodeSnapshot } from '../runtime/snapshot';
-import type { TrafficCounters } from './live/feed';
+import { ZERO_COUNTERS, type TrafficCounters } from './live/feed';
 import type { NodeMode } from './live/node-port';
 import type { RosterMessage } from '../signaling';
 
@@ -20,7 +20,7 @@ export interface RunInfo extends RunStart {
 /** A member's final (count, checksum), as results are passed between nodes. */
 export type MemberResult = PeerResult;
 
-export type { TrafficCounters } from './live/feed';
+export { ZERO_COUNTERS, type TrafficCounters } from './live/feed';
 
 export interface ThroughputPoint {
   /** Seconds since the run started. */
@@ -113,7 +113,6 @@ export interface AppState extends LiveFields {
   replay: ReplayInfo | null;
 }
 
-export const ZERO_COUNTERS: TrafficCounters = { dataSent: 0, acksSent: 0, finsSent: 0, received: 0, dropped: 0, commits: 0 };
 
 export const INITIAL_LIVE: LiveFields = {
   signaling: 'connecting',

@@ -38,3 +38,12 @@ describe('rowsUpTo', () => {
     expect(rows.size).toBe(5);
   });
 });
+
+describe('a commit log the node fed with gaps', () => {
+  it('shows no row for a commit number a batch skipped, rather than an older entry of the ring', () => {
+    const log = new CommitLog(4);
+    for (const index of [1, 2, 3, 4, 5, 8]) log.add({ from: 'a', seq: index, sentAt: index, value: index, index, at: index });
+    expect(log.count).toBe(8);
+    expect([0, 1, 2, 3].map((offset) => log.newest(offset)?.index ?? null)).toEqual([8, null, null, 5]);
+  });
+});

@@ -3,7 +3,7 @@
 // (playhead − sent) / (arrived − sent) of its path, so pause, slow motion and replay come free.
 // Positions are kept in reused objects.
 
-import type { ColorOf } from '../colors';
+import { LOST_COLOR, type ColorOf } from '../colors';
 import type { AnimationFrame } from '../timeline/animator';
 import type { CommitMark, Flight } from '../timeline/flights';
 import { logCenter, slotCenter, type ClusterLayout } from './layout';
@@ -13,7 +13,6 @@ const MAX_PACKETS = 200;
 const MAX_COMMITS = 120;
 /** Below this many frames in flight, DATA frames carry their serial. */
 const LABEL_BELOW = 16;
-const LOST_COLOR = '#ff5d5d';
 const LABEL_FONT = '700 10px ui-monospace, Menlo, Consolas, monospace';
 
 export interface PacketScene {

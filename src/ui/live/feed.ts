@@ -61,7 +61,7 @@ export function flightUs(rttMs: number | undefined, delayMs: number): number {
   return Math.max(MIN_VISIBLE_FLIGHT_US, oneWayUs);
 }
 
-const ZERO_COUNTERS: TrafficCounters = { dataSent: 0, acksSent: 0, finsSent: 0, received: 0, dropped: 0, commits: 0 };
+export const ZERO_COUNTERS: TrafficCounters = { dataSent: 0, acksSent: 0, finsSent: 0, received: 0, dropped: 0, commits: 0 };
 
 export class NodeFeed {
   private flights: Flight[] = [];

@@ -214,9 +214,11 @@ export class LiveController {
   }
 
   private onResults(results: Record<MemberId, MemberResult>): void {
-    let changed = false;
-    for (const id of Object.keys(results)) if (!this.model.results[id]) changed = true;
-    if (changed) this.set('results', { ...this.model.results, ...results });
+    const differs = (id: MemberId, result: MemberResult): boolean => {
+      const known = this.model.results[id];
+      return !known || known.count !== result.count || known.checksum !== result.checksum || known.complete !== result.complete;
+    };
+    if (Object.entries(results).some(([id, result]) => differs(id, result))) this.set('results', { ...this.model.results, ...results });
   }
 
   private onLink(peer: MemberId, state: LinkState): void {

@@ -7,7 +7,8 @@ import type { MemberId } from '../../core';
 import type { BufferSnapshot, NodeSnapshot } from '../../runtime/snapshot';
 import type { ColorOf } from '../colors';
 import { formatCount, formatRtt } from '../format';
-import { sameRecord, useColors, useMembers, usePanelStore, useSelfId } from '../hooks';
+import { shallow } from 'zustand/shallow';
+import { useColors, useMembers, usePanelStore, useSelfId } from '../hooks';
 import { useController } from '../services';
 import { useStore } from '../store';
 import { rowsUpTo, type CommitRows } from './commit-rows';
@@ -121,7 +122,7 @@ function CommitLogSection({ node, isSelf, colorOf, count, playhead }: { node: Me
 /** This tab's measured round trip to each peer (what the links show), whenever it has any. */
 export function RoundTrips() {
   const selfId = useSelfId();
-  const rttMs = usePanelStore((s) => s.rttMs, sameRecord);
+  const rttMs = usePanelStore((s) => s.rttMs, shallow);
   const peers = Object.keys(rttMs).sort();
   if (!selfId || peers.length === 0) return null;
   return (

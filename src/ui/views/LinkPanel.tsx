@@ -4,7 +4,8 @@ import type { ChangeEvent } from 'react';
 import type { MemberId } from '../../core';
 import { HEALTHY_LINK } from '../../net/link-shaper';
 import { MAX_DELAY_MS, MAX_LOSS_PERCENT } from '../../signaling';
-import { sameRecord, useColors, useMembers, usePanelStore } from '../hooks';
+import { shallow } from 'zustand/shallow';
+import { useColors, useMembers, usePanelStore } from '../hooks';
 import { formatRtt } from '../format';
 import { useController } from '../services';
 import { linkKey, useStore } from '../store';
@@ -17,7 +18,7 @@ export function LinkPanel() {
   const mode = useStore((s) => s.mode);
   const shapes = usePanelStore((s) => s.shapes);
   const selfId = useStore((s) => s.selfId);
-  const rtt = usePanelStore((s) => s.rttMs, sameRecord);
+  const rtt = usePanelStore((s) => s.rttMs, shallow);
   const pair = findPair(members, selectedKey);
   if (!pair || mode !== 'live') return null;
   const [a, b] = pair;

@@ -7,7 +7,7 @@
 import { useEffect, useRef } from 'react';
 import { scaleLinear } from 'd3';
 import type { MemberId } from '../../core';
-import type { ColorOf } from '../colors';
+import { LOST_COLOR, type ColorOf } from '../colors';
 import { useColors, useMembers } from '../hooks';
 import { useController } from '../services';
 import type { AnimationFrame } from '../timeline/animator';
@@ -28,7 +28,6 @@ const MIN_SPAN_US = 20_000;
 const REDRAW_EVERY_MS = 32;
 const ACK_DASH = [3, 3];
 const SOLID: number[] = [];
-const LOST_COLOR = '#ff5d5d';
 
 interface Scene {
   members: readonly MemberId[];

@@ -140,10 +140,10 @@ export class Room {
     };
   }
 
-  /** Remembers the latest shape of a link; a neutral shape (no cut, loss or delay) clears it. */
   /**
-   * Applies a link shape from `from`: only members shape links (an observer watches), and while a
-   * run is on, only that run's members (nobody outside a run can stall it).
+   * Remembers the latest shape of a link from `from` (a neutral shape, no cut, loss or delay,
+   * clears it): only members shape links (an observer watches), and while a run is on, only that
+   * run's members (nobody outside a run can stall it).
    */
   shapeLink(shape: LinkShape, from: Participant): ProtocolError | null {
     if (from.role !== 'member') return { code: 'forbidden', message: 'observers cannot shape links; only members can' };

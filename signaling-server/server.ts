@@ -402,13 +402,12 @@ class SignalingHub {
       lossPercent: message.lossPercent,
       delayMs: message.delayMs,
     };
-    const from = session.participant.id;
     const refused = session.room.shapeLink(shape, session.participant);
     if (refused) {
       sendError(socket, refused.code, refused.message);
       return;
     }
-    session.room.broadcast({ type: 'shape', from, ...shape });
+    session.room.broadcast({ type: 'shape', from: session.participant.id, ...shape });
     session.room.announceRoster();
   }
 

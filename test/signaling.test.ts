@@ -164,17 +164,22 @@ describe('joining', () => {
     const welcome = await first.next('welcome');
     expect(welcome.resume).toMatch(/^[0-9a-f]{32}$/);
     const b = await join(server, 'r', 'b');
+    first.send({ type: 'peers', connected: ['b'] });
+    await b.roster((r) => r.members.some((m) => m.id === 'a' && m.connected.includes('b')));
     const firstClosed = new Promise<void>((resolve) => first.socket.once('close', () => resolve()));
     const impostor = await connect(server);
     impostor.send({ type: 'join', room: 'r', role: 'member', id: 'a', resume: 'f'.repeat(32) });
     expect(await impostor.error()).toMatchObject({ code: 'duplicate-id' });
+    const asObserver = await connect(server);
+    asObserver.send({ type: 'join', room: 'r', role: 'observer', id: 'a', resume: welcome.resume });
+    expect(await asObserver.error()).toMatchObject({ code: 'duplicate-id' }); // the token resumes the same role only
     // the same node on a new socket (its old one went half-open): it presents its token
     const again = await connect(server);
     again.send({ type: 'join', room: 'r', role: 'member', id: 'a', resume: welcome.resume });
     expect(await again.next('welcome')).toMatchObject({ id: 'a', resume: welcome.resume });
     await firstClosed; // the server closed the socket that held the id
     const roster = await b.roster((r) => r.members.length === 2);
-    expect(roster.members.map((m) => m.id)).toEqual(['a', 'b']);
+    expect(roster.members).toEqual([{ id: 'a', connected: ['b'] }, { id: 'b', connected: [] }]); // a keeps its reported peers
     again.send({ type: 'signal', to: 'b', data: { attempt: 1, signal: { type: 'offer', sdp: 'v=0' } } });
     expect(await b.next('signal')).toMatchObject({ from: 'a' });
   });

@@ -114,7 +114,7 @@ export class SignalingClient extends Emitter<SignalingEvents> {
     switch (message.type) {
       case 'welcome':
         this.id = message.id;
-        this.resume = message.resume ?? null;
+        this.resume = message.resume;
         this.attempts = 0;
         this.setStatus('open');
         this.emit('welcome', { id: message.id, iceServers: message.iceServers ?? [] });

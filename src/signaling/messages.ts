@@ -17,7 +17,6 @@ export const MAX_FRAME_BYTES: Readonly<Partial<Record<ClientMessage['type'], num
   signal: MAX_SIGNAL_DATA_BYTES + ENVELOPE_BYTES,
   telemetry: MAX_TELEMETRY_DATA_BYTES + ENVELOPE_BYTES,
 };
-export const MAX_REPORTED_PEERS = LIMITS.maxListedIds;
 export const MAX_LOSS_PERCENT = LIMITS.maxLossPercent;
 export const MAX_DELAY_MS = LIMITS.maxDelayMs;
 
@@ -114,7 +113,7 @@ export interface WelcomeMessage {
   role: Role;
   iceServers?: IceServer[];
   /** A secret for this id in this room: a reconnect that presents it takes the id back. */
-  resume?: string;
+  resume: string;
 }
 
 export interface RosterMember {

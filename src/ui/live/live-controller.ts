@@ -77,10 +77,6 @@ export class LiveController {
   }
 
   shapeLink(a: MemberId, b: MemberId, settings: LinkSettings): void {
-    if (this.config.role !== 'member') {
-      showBanner({ id: 'observer-shape', tone: 'info', text: 'An observer watches: only the members of a run can cut or slow its links.' });
-      return;
-    }
     if (!this.session.shapeLink(a, b, settings)) this.warnOffline('change a link');
   }
 

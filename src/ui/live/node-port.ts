@@ -1,5 +1,5 @@
 // The page's handle on its node: a dedicated worker where the browser can transfer data channels
-// to one (the protocol then never waits on rendering), or the same node on the main thread.
+// to one (the protocol then does not wait for the page's tasks), or the same node on the main thread.
 
 import type { StartNotice } from '../../signaling';
 import type { MemberId } from '../../core';

@@ -70,7 +70,7 @@ function OwnId({ role }: { role: string }) {
 
 const MODE_TEXT = { worker: 'worker', 'main-thread': 'main thread' } as const;
 const MODE_TITLE = {
-  worker: "This tab's protocol runs in a dedicated worker that owns its data channels: rendering never delays it.",
+  worker: "This tab's protocol runs in a dedicated worker that owns its data channels: the page's rendering does not block it (it still shares the CPU).",
   'main-thread': "This browser cannot move data channels to a worker, so this tab's protocol shares the main thread with the page; a busy page slows it down.",
 } as const;
 

@@ -1,6 +1,7 @@
 // Runs this tab's node: a Session in its room, whose protocol runs in the node (a worker where the
 // browser allows it). The node's feed batches go to the live timeline (for the animation) and to the
-// store (at most 10 times a second). The protocol does not wait for the page's tasks (it still shares the CPU with rendering).
+// store (at most 10 times a second). The protocol does not wait for the page's tasks (it still
+// shares the CPU with rendering).
 
 import { type MemberId, type Phase, type RunParams } from '../../core';
 import { browserPeerFactory, browserWebSocket } from '../../net/browser-transport';

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { writeClusterTrace } from './cluster-trace-file';
 import { fileURLToPath } from 'node:url';
 import { createSignalingServer } from '../../signaling-server/server';
 import { simMemberIds } from '../sim/simulate';
@@ -17,7 +18,7 @@ const CLUSTER_FLAGS: FlagSpecs = {
   ...RUN_FLAGS,
   signal: { type: 'string', value: 'URL', help: 'use this signaling server instead of starting one' },
   room: { type: 'string', value: 'NAME', help: 'room name (default: a random one)' },
-  'trace-dir': { type: 'string', value: 'DIR', help: 'write each node\'s trace to DIR/<id>.jsonl (DIR is created)' },
+  'trace-dir': { type: 'string', value: 'DIR', help: 'write each node\'s trace to DIR/<id>.jsonl, and all of them merged to DIR/cluster.jsonl (DIR is created)' },
   json: { type: 'boolean', help: 'print { nodes: [{ id, count, checksum }], agree } as JSON' },
   'no-batching': { type: 'boolean', help: 'nodes send every frame on its own (the plain protocol)' },
   verbose: { type: 'boolean', alias: 'v', help: 'pass the nodes\' logs through to stderr' },
@@ -55,6 +56,7 @@ export async function runCluster(args: readonly string[], out: CommandOutput): P
   try {
     const url = given ?? server!.url;
     const outcomes = await runNodes(flags, url, room, out);
+    if (traceDir) writeClusterTrace(traceDir, outcomes.map((o) => o.id), out);
     return printOutcomes(outcomes, flagBoolean(flags, 'json'), out);
   } finally {
     await server?.close();

@@ -84,6 +84,8 @@ function parseRecord(line: string): TraceRecord {
       return { ...base, ev: 'batch', to: id(value, 'to'), frames: field(value, 'frames', (v) => isCount(v) && (v as number) >= 2, 'an integer of at least 2') as number };
     case 'drop':
       return { ...base, ev: 'drop', to: id(value, 'to'), frame: frame(value, node), reason: text(value, 'reason') };
+    case 'clock':
+      return { ...base, ev: 'clock', offsetUs: field(value, 'offsetUs', Number.isSafeInteger, 'an integer (microseconds)') as number, rttUs: field(value, 'rttUs', (v) => v === null || isCount(v), 'a non-negative integer or null') as number | null, via: id(value, 'via') };
     default:
       throw new LineError(`unknown event ${JSON.stringify(String(value.ev).slice(0, 40))}`);
   }

@@ -8,13 +8,13 @@ import { simulate } from '../../src/sim/simulate';
 
 type Delay = 'constant' | 'exponential';
 
-/** A simulated run on one clock (no skew), split per node. */
-function perNodeTraces(delay: Delay, seed: number): Map<string, TraceRecord[]> {
+/** A simulated run split per node, on one clock unless `skewMs` gives each node a random clock offset. */
+function perNodeTraces(delay: Delay, seed: number, skewMs = 0): Map<string, TraceRecord[]> {
   const byNode = new Map<string, TraceRecord[]>();
   simulate({
     nodes: 4,
     params: { sendForMs: 300, waitForMs: 300, seed, tickMs: 50, window: 2 },
-    network: { latencyMs: 5, delay, loss: 0, dup: 0, partitions: false, crash: false, skewMs: 0 },
+    network: { latencyMs: 5, delay, loss: 0, dup: 0, partitions: false, crash: false, skewMs },
     netSeed: seed,
     trace: (r) => {
       const list = byNode.get(r.node) ?? [];
@@ -69,5 +69,21 @@ describe('mergeClusterTrace', () => {
     const merged = mergeClusterTrace([...skewed(traces, {}), loner]);
     expect(merged.clocks.find((c) => c.node === 'z9')).toEqual({ node: 'z9', offsetUs: 0, rttUs: null, via: 'z9' });
     expect(clockRecords(merged).map((r) => r.node)).toEqual(['n1', 'n2', 'n3', 'n4', 'z9']);
+  });
+});
+
+describe('a merged cluster trace replays', () => {
+  it('every node through step on its own clock (t + offsetUs) reaches the result it recorded', async () => {
+    const { NodeReplay } = await import('../../src/ui/replay/node-replay');
+    const traces = perNodeTraces('exponential', 11, 2000);
+    const merged = mergeClusterTrace([...traces.values()]);
+    expect(merged.clocks.some((c) => Math.abs(c.offsetUs) > 100_000)).toBe(true);
+    const records = [...clockRecords(merged), ...merged.records];
+    for (const node of ['n1', 'n2', 'n3', 'n4']) {
+      const own = records.filter((r) => r.node === node);
+      const recorded = own.find((r) => r.ev === 'result');
+      const replayed = new NodeReplay(node, own).finalResult;
+      expect(replayed?.line, node).toBe(`(${recorded?.ev === 'result' ? recorded.count : -1}, ${recorded?.ev === 'result' ? recorded.checksum : ''})`);
+    }
   });
 });

@@ -30,11 +30,14 @@ export class NodeReplay {
     readonly id: MemberId,
     records: readonly TraceRecord[],
   ) {
+    // In a cluster trace `t` is on the reference clock; the reducer saw its own clock (docs/TRACE.md).
+    const ownClock = records.find((r) => r.ev === 'clock');
+    const offsetUs = ownClock?.ev === 'clock' ? ownClock.offsetUs : 0;
     for (const record of records) {
-      const event = inputOf(record);
+      const event = inputOf(record, offsetUs);
       if (!event) continue;
       this.inputs.push(event);
-      this.reach.push(Math.max(event.now, this.reach.length > 0 ? this.reach[this.reach.length - 1] : -Infinity));
+      this.reach.push(Math.max(record.t, this.reach.length > 0 ? this.reach[this.reach.length - 1] : -Infinity));
     }
     let state = createNode(id);
     for (let i = 0; i < this.inputs.length; i += 1) {
@@ -68,17 +71,18 @@ export class NodeReplay {
   }
 }
 
-/** The reducer input a record stands for, if it is one. */
-function inputOf(record: TraceRecord): ProtocolEvent | null {
+/** The reducer input a record stands for, if it is one, on the node's own clock (`t + offsetUs`). */
+function inputOf(record: TraceRecord, offsetUs: number): ProtocolEvent | null {
+  const now = record.t + offsetUs;
   switch (record.ev) {
     case 'start':
-      return { type: 'start', now: record.t, run: record.run, members: record.members, params: record.params };
+      return { type: 'start', now, run: record.run, members: record.members, params: record.params };
     case 'recv':
-      return isProtocolFrame(record.frame) ? { type: 'frame', now: record.t, frame: record.frame } : null;
+      return isProtocolFrame(record.frame) ? { type: 'frame', now, frame: record.frame } : null;
     case 'timer':
-      return { type: 'timer', now: record.t, name: record.name };
+      return { type: 'timer', now, name: record.name };
     case 'stop':
-      return { type: 'stop', now: record.t };
+      return { type: 'stop', now };
     default:
       return null;
   }

@@ -4,6 +4,7 @@
 import type SimplePeer from 'simple-peer';
 import type { IceServer } from '../signaling';
 import { compareIds, type MemberId } from '../core';
+import { isTcpCandidate } from './candidates';
 import { Emitter } from './emitter';
 import type { FrameChannel } from './frame-plane';
 import type { SignalingClient } from './signaling-client';
@@ -150,6 +151,7 @@ export class Mesh extends Emitter<MeshEvents> {
     link.connection = connection;
     this.emit('channel', { peer: link.peer, attempt, channel: openFrameChannel(connection) });
     connection.on('signal', (signal) => {
+      if (isTcpCandidate(signal)) return;
       this.options.signaling.send({ type: 'signal', to: link.peer, data: { attempt, signal: signal as unknown as Record<string, unknown> } });
     });
     let warned = false;

@@ -71,28 +71,30 @@ export function ClusterView({ joined }: { joined: boolean }) {
   );
 
   return (
-    <div className="cluster-view" ref={ref}>
-      {members.length === 0 && <p className="empty-note">{joined ? 'Waiting for members to join the room…' : 'This tab is in no room: open a trace to replay it.'}</p>}
-      <svg className={members.length > CARD_MAX_MEMBERS ? 'cluster-dense' : undefined} width={size.width} height={size.height} role="img" aria-label={`Cluster of ${members.length} nodes`}>
-        <g className="links">
-          {links.map((link) => (
-            <LinkLine key={link.key} link={link} layout={layout} label={labels.get(link.key)} selected={link.key === selectedLink} onClick={clickLink} />
-          ))}
-        </g>
-        <g className="nodes">
-          {members.map((id) => {
-            const node = layout.nodes.get(id);
-            return node ? <NodeGlyph key={id} node={node} layout={layout} snapshot={snapshots[id] ?? null} colorOf={colorOf} isSelf={id === selfId} absence={absence(id)} selected={id === selectedNode} onSelect={selectNode} register={register} /> : null;
-          })}
-        </g>
-      </svg>
-      <canvas className="cluster-overlay" ref={overlay} aria-hidden="true" />
+    <>
+      <div className="cluster-view" ref={ref}>
+        {members.length === 0 && <p className="empty-note">{joined ? 'Waiting for members to join the room…' : 'This tab is in no room: open a trace to replay it.'}</p>}
+        <svg className={members.length > CARD_MAX_MEMBERS ? 'cluster-dense' : undefined} width={size.width} height={size.height} role="img" aria-label={`Cluster of ${members.length} nodes`}>
+          <g className="links">
+            {links.map((link) => (
+              <LinkLine key={link.key} link={link} layout={layout} label={labels.get(link.key)} selected={link.key === selectedLink} onClick={clickLink} />
+            ))}
+          </g>
+          <g className="nodes">
+            {members.map((id) => {
+              const node = layout.nodes.get(id);
+              return node ? <NodeGlyph key={id} node={node} layout={layout} snapshot={snapshots[id] ?? null} colorOf={colorOf} isSelf={id === selfId} absence={absence(id)} selected={id === selectedNode} onSelect={selectNode} register={register} /> : null;
+            })}
+          </g>
+        </svg>
+        <canvas className="cluster-overlay" ref={overlay} aria-hidden="true" />
+      </div>
       {sampling > 1 && (
         <p className="sample-note" data-testid="packet-sampling">
-          {members.length} nodes: showing the packets of 1 in {sampling} messages
+          {members.length} nodes: showing the packets of 1 in {sampling} messages (each one's DATA, ACKs and commits)
         </p>
       )}
-    </div>
+    </>
   );
 }
 

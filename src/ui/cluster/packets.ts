@@ -23,6 +23,19 @@ export interface PacketScene {
   colorOf: ColorOf;
 }
 
+/** Radii of the packets: full size beside big nodes, smaller beside the small nodes of a crowded view. */
+interface PacketSizes {
+  data: number;
+  fin: number;
+  ack: number;
+  commit: number;
+}
+
+function packetSizes(layout: ClusterLayout): PacketSizes {
+  const scale = Math.min(1, Math.max(0.45, layout.nodeRadius / 24));
+  return { data: 5.5 * scale, fin: 6.5 * scale, ack: 3.5 * scale, commit: 4 * scale };
+}
+
 /**
  * Of how many messages one is drawn (its DATA frames, ACKs and commits, all of them): 1 below
  * SAMPLE_FROM members, then growing with the number of links, so that about as many packets move
@@ -75,7 +88,8 @@ export function placePackets(scene: PacketScene, frame: AnimationFrame, painter:
 /** Draws what `placePackets` placed. */
 export function drawPackets(context: CanvasRenderingContext2D, scene: PacketScene, painter: PacketPainter): void {
   painter.drewSome = painter.flights + painter.commits > 0;
-  for (let i = 0; i < painter.flights; i += 1) drawFlight(context, painter.slot(i), scene.colorOf);
+  const sizes = packetSizes(scene.layout);
+  for (let i = 0; i < painter.flights; i += 1) drawFlight(context, painter.slot(i), scene.colorOf, sizes);
   if (painter.flights < LABEL_BELOW) {
     context.font = LABEL_FONT;
     context.textAlign = 'start';
@@ -86,23 +100,23 @@ export function drawPackets(context: CanvasRenderingContext2D, scene: PacketScen
   for (let i = painter.flights; i < painter.flights + painter.commits; i += 1) {
     const placed = painter.slot(i);
     context.fillStyle = scene.colorOf(placed.mark!.from);
-    circle(context, placed.x, placed.y, 4);
+    circle(context, placed.x, placed.y, sizes.commit);
     context.fill();
     context.stroke();
   }
 }
 
-function drawFlight(context: CanvasRenderingContext2D, placed: Placed, colorOf: ColorOf): void {
+function drawFlight(context: CanvasRenderingContext2D, placed: Placed, colorOf: ColorOf, sizes: PacketSizes): void {
   const flight = placed.flight!;
   context.globalAlpha = placed.opacity;
   if (flight.kind === 'ack') {
     context.strokeStyle = flight.lost ? LOST_COLOR : colorOf(flight.to);
     context.lineWidth = 1.6;
-    circle(context, placed.x, placed.y, 3.5);
+    circle(context, placed.x, placed.y, sizes.ack);
     context.stroke();
   } else {
     context.fillStyle = flight.lost ? LOST_COLOR : colorOf(flight.from);
-    circle(context, placed.x, placed.y, flight.kind === 'fin' ? 6.5 : 5.5);
+    circle(context, placed.x, placed.y, flight.kind === 'fin' ? sizes.fin : sizes.data);
     context.fill();
     if (flight.kind === 'fin') {
       context.strokeStyle = '#ffffff';

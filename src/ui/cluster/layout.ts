@@ -91,7 +91,7 @@ const MIN_RADIUS: Record<BufferDetail, number> = { card: 14, 'compact-card': 12,
 /** Node radii tried: from the largest down, each this much smaller than the one before. */
 const RADIUS_STEP = 0.94;
 /** Below this node radius, a grid is tried before smaller glyphs on an ellipse. */
-const PREFERRED_MIN_RADIUS = 8;
+const PREFERRED_MIN_RADIUS = 12;
 
 export function layoutCluster(members: readonly MemberId[], width: number, height: number): ClusterLayout {
   const largest = Math.min(MAX_RADIUS, Math.max(MIN_RADIUS.strip, Math.min(width, height) * 0.09));

@@ -10,13 +10,17 @@ export interface MeshStatus {
   complete: boolean;
 }
 
-export function meshStatus(roster: RosterMessage | null): MeshStatus {
-  if (!roster) return { connected: 0, total: 0, complete: false };
-  const reports = new Map(roster.members.map((m) => [m.id, new Set(m.connected)]));
+/**
+ * The room's mesh. `runMembers` (the last run's) count as members even once they left the room, so
+ * after a headless cluster's run an observer still sees "0 of 8 connected", not "0 of 0".
+ */
+export function meshStatus(roster: RosterMessage | null, runMembers: readonly MemberId[] = []): MeshStatus {
+  const reports = new Map((roster?.members ?? []).map((m) => [m.id, new Set(m.connected)]));
   const ids = [...reports.keys()];
   const linked = (a: MemberId, b: MemberId): boolean => Boolean(reports.get(a)?.has(b) && reports.get(b)?.has(a));
   const connected = ids.filter((id) => ids.every((other) => other === id || linked(id, other))).length;
-  return { connected, total: ids.length, complete: ids.length > 0 && connected === ids.length };
+  const total = new Set([...ids, ...runMembers]).size;
+  return { connected, total, complete: total > 0 && connected === total };
 }
 
 /** Whether the roster says the channel between a and b is open (both ends report it). */

@@ -1,5 +1,6 @@
-// The cluster view: members on a circle, links with their state and round-trip time (SVG, the
-// click targets), and one canvas above it drawn by the animation loop: the nodes' changing state
+// The cluster view: members placed by layout.ts for the view's size and their number (2 to 64),
+// links with their state and round-trip time (SVG, the click targets; each node glyph's element
+// has the bounding box the layout keeps clear of the others), and one canvas above it drawn by the animation loop: the nodes' changing state
 // (node-layer.ts) and the frames in flight and commits (packets.ts), redrawn when either changed.
 // React re-renders this view only when what it shows changes, at the panels' pace.
 
@@ -12,15 +13,13 @@ import { useController } from '../services';
 import { useStore } from '../store';
 import type { AnimationFrame } from '../timeline/animator';
 import { useSize } from '../use-size';
-import { layoutCluster, type ClusterLayout } from './layout';
-import { linkViews, sameLinkView, type LinkView } from './links';
+import { CARD_MAX_MEMBERS, layoutCluster, type ClusterLayout } from './layout';
+import { handleOf, linkViews, placeLinkLabels, sameLabelPlace, sameLinkView, type LabelPlace, type LinkView } from './links';
 import { NodeGlyph } from './NodeGlyph';
 import { NodePainter, type NodeScene } from './node-layer';
-import { drawPackets, PacketPainter, placePackets } from './packets';
+import { drawPackets, PacketPainter, packetSampling, placePackets } from './packets';
 import { prepareCanvas } from '../canvas';
 
-/** Handles sit this far along a link from its smaller end, so crossing diagonals never share one. */
-const HANDLE_AT = 0.42;
 /** The `data-serial` hooks are refreshed this often at most. */
 const SERIAL_MARK_EVERY_MS = 100;
 
@@ -36,6 +35,8 @@ export function ClusterView({ joined }: { joined: boolean }) {
   const absence = useAbsence();
   const { ref, size } = useSize<HTMLDivElement>({ width: 640, height: 520 });
   const layout = useMemo(() => layoutCluster(members, size.width, size.height), [members, size.width, size.height]);
+  const labels = useLabelPlaces(layout, links);
+  const sampling = packetSampling(members.length);
   const overlay = useRef<HTMLCanvasElement>(null);
   const glyphs = useRef(new Map<MemberId, SVGGElement>());
   const scene = useRef<NodeScene>({ layout, colorOf, absence, snapshots });
@@ -70,34 +71,47 @@ export function ClusterView({ joined }: { joined: boolean }) {
   );
 
   return (
-    <div className="cluster-view" ref={ref}>
-      {members.length === 0 && <p className="empty-note">{joined ? 'Waiting for members to join the room…' : 'This tab is in no room: open a trace to replay it.'}</p>}
-      <svg width={size.width} height={size.height} role="img" aria-label={`Cluster of ${members.length} nodes`}>
-        <g className="links">
-          {links.map((link) => (
-            <LinkLine key={link.key} link={link} layout={layout} selected={link.key === selectedLink} onClick={clickLink} />
-          ))}
-        </g>
-        <g className="nodes">
-          {members.map((id) => {
-            const node = layout.nodes.get(id);
-            return node ? <NodeGlyph key={id} node={node} layout={layout} snapshot={snapshots[id] ?? null} colorOf={colorOf} isSelf={id === selfId} absence={absence(id)} selected={id === selectedNode} onSelect={selectNode} register={register} /> : null;
-          })}
-        </g>
-      </svg>
-      <canvas className="cluster-overlay" ref={overlay} aria-hidden="true" />
-    </div>
+    <>
+      <div className="cluster-view" ref={ref}>
+        {members.length === 0 && <p className="empty-note">{joined ? 'Waiting for members to join the room…' : 'This tab is in no room: open a trace to replay it.'}</p>}
+        <svg className={members.length > CARD_MAX_MEMBERS ? 'cluster-dense' : undefined} width={size.width} height={size.height} role="img" aria-label={`Cluster of ${members.length} nodes`}>
+          <g className="links">
+            {links.map((link) => (
+              <LinkLine key={link.key} link={link} layout={layout} label={labels.get(link.key)} selected={link.key === selectedLink} onClick={clickLink} />
+            ))}
+          </g>
+          <g className="nodes">
+            {members.map((id) => {
+              const node = layout.nodes.get(id);
+              return node ? <NodeGlyph key={id} node={node} layout={layout} snapshot={snapshots[id] ?? null} colorOf={colorOf} isSelf={id === selfId} absence={absence(id)} selected={id === selectedNode} onSelect={selectNode} register={register} /> : null;
+            })}
+          </g>
+        </svg>
+        <canvas className="cluster-overlay" ref={overlay} aria-hidden="true" />
+      </div>
+      {sampling > 1 && (
+        <p className="sample-note" data-testid="packet-sampling">
+          {members.length} nodes: showing the packets of 1 in {sampling} messages (each one's DATA, ACKs and commits)
+        </p>
+      )}
+    </>
   );
 }
 
-const LinkLine = memo(function LinkLine({ link, layout, selected, onClick }: { link: LinkView; layout: ClusterLayout; selected: boolean; onClick: (link: LinkView) => void }) {
+interface LinkLineProps {
+  link: LinkView;
+  layout: ClusterLayout;
+  /** Its label's place; a label that does not fit is shown on hover only. */
+  label: LabelPlace | undefined;
+  selected: boolean;
+  onClick: (link: LinkView) => void;
+}
+
+const LinkLine = memo(function LinkLine({ link, layout, label, selected, onClick }: LinkLineProps) {
   const a = layout.nodes.get(link.a);
   const b = layout.nodes.get(link.b);
-  if (!a || !b) return null;
-  const handle = { x: a.x + (b.x - a.x) * HANDLE_AT, y: a.y + (b.y - a.y) * HANDLE_AT };
-  const length = Math.hypot(b.x - a.x, b.y - a.y) || 1;
-  const normal = { x: -(b.y - a.y) / length, y: (b.x - a.x) / length };
-  const label = linkLabel(link);
+  const handle = handleOf(layout, link);
+  if (!a || !b || !handle) return null;
   const description = describeLink(link);
   const onKey = (event: KeyboardEvent): void => {
     if (event.key === 'Enter' || event.key === ' ') onClick(link);
@@ -122,28 +136,13 @@ const LinkLine = memo(function LinkLine({ link, layout, selected, onClick }: { l
         <text y={3.5}>{link.state === 'cut' ? '✕' : '✂'}</text>
       </g>
       {label && (
-        <text className="link-label" x={handle.x + normal.x * labelOffset(label, normal)} y={handle.y + normal.y * labelOffset(label, normal) + 3}>
-          {label}
+        <text className={label.fits ? 'link-label' : 'link-label link-label-hover'} x={label.x} y={label.y}>
+          {label.text}
         </text>
       )}
     </g>
   );
 });
-
-/** How far from the handle a label sits so it clears it: further when the text runs across the normal. */
-function labelOffset(label: string, normal: { x: number; y: number }): number {
-  const halfWidth = label.length * 3.4;
-  return 16 + Math.abs(normal.x) * halfWidth;
-}
-
-function linkLabel(link: LinkView): string {
-  const parts: string[] = [];
-  if (link.state === 'cut') parts.push('cut');
-  else if (link.rttMs !== null) parts.push(formatRtt(link.rttMs));
-  if (link.shape && !link.shape.cut && link.shape.lossPercent > 0) parts.push(`${link.shape.lossPercent}% loss`);
-  if (link.shape && !link.shape.cut && link.shape.delayMs > 0) parts.push(`+${link.shape.delayMs} ms`);
-  return parts.join(' · ');
-}
 
 function describeLink(link: LinkView): string {
   const rtt = link.rttMs !== null ? `, round trip ${formatRtt(link.rttMs)}` : '';
@@ -199,6 +198,20 @@ function useAbsence(): (id: MemberId) => string | null {
     const present = new Set(roster.members.map((m) => m.id));
     return (id: MemberId) => (present.has(id) ? null : 'left');
   }, [mode, roster, recorded]);
+}
+
+/** Where the links' labels go; a label whose place did not change keeps its object (its line is not re-rendered). */
+function useLabelPlaces(layout: ClusterLayout, links: readonly LinkView[]): Map<string, LabelPlace> {
+  const previous = useRef(new Map<string, LabelPlace>());
+  return useMemo(() => {
+    const next = placeLinkLabels(layout, links);
+    for (const [key, place] of next) {
+      const old = previous.current.get(key);
+      if (old && sameLabelPlace(old, place)) next.set(key, old);
+    }
+    previous.current = next;
+    return next;
+  }, [layout, links]);
 }
 
 /** The links' views, at the panels' pace; a link whose view did not change keeps its object (its line is not re-rendered). */

@@ -1,5 +1,6 @@
-// One node of the cluster view in SVG: its body, id and card outline, and the click target with
-// its accessible description. What changes with the node's state (ack ring, serial, phase, buffer
+// One node of the cluster view in SVG: its body, id and card outline, and the click target (the
+// glyph's whole box, so the element's bounding box is the one the layout keeps clear) with its
+// accessible description. What changes with the node's state (ack ring, serial, phase, buffer
 // slots, log count) is drawn on a canvas above it (node-layer.ts); this glyph re-renders only when
 // the snapshot it describes changes, at the panels' pace.
 
@@ -7,7 +8,7 @@ import { memo, useCallback, type KeyboardEvent } from 'react';
 import type { MemberId } from '../../core';
 import type { BufferSnapshot, NodeSnapshot } from '../../runtime/snapshot';
 import type { ColorOf } from '../colors';
-import type { ClusterLayout, NodeLayout } from './layout';
+import { slotOrigin, type ClusterLayout, type NodeLayout } from './layout';
 
 interface Props {
   node: NodeLayout;
@@ -28,7 +29,7 @@ export const NodeGlyph = memo(function NodeGlyph({ node, layout, snapshot, color
   const color = colorOf(node.id);
   const r = layout.nodeRadius;
   const c = layout.card;
-  const label = absence ? `${node.id}: ${absence}. Click to inspect.` : describeNode(node.id, snapshot, isSelf);
+  const label = absence ? `${node.id}: ${absence}. Click to inspect.` : describeNode(node.id, snapshot, isSelf, layout.members.length);
   const onKey = (event: KeyboardEvent): void => {
     if (event.key === 'Enter' || event.key === ' ') onSelect(node.id);
   };
@@ -46,28 +47,34 @@ export const NodeGlyph = memo(function NodeGlyph({ node, layout, snapshot, color
       onKeyDown={onKey}
     >
       <title>{label}</title>
+      <rect className="node-hit" x={node.box.x} y={node.box.y} width={node.box.width} height={node.box.height} />
       <g transform={`translate(${node.x},${node.y})`}>
-        {isSelf && <circle className="self-halo" r={r + layout.ringWidth + 7} stroke={color} />}
-        <circle className="node-hit" r={r + layout.ringWidth + 2} />
-        <circle className="node-body" r={r} stroke={color} />
-        <text className="node-id" y={-r * 0.42} fill={color} fontSize={idFontSize(node.id, r)}>
-          {node.id}
-        </text>
+        {isSelf && <circle className="self-halo" r={layout.haloRadius - 1} stroke={color} />}
+        <circle className="node-body" r={r} stroke={color} strokeWidth={Math.min(3, r / 4)} />
+        {layout.labels.id && (
+          <text className="node-id" y={layout.labels.serial ? -r * 0.42 : r * 0.3} fill={color} fontSize={idFontSize(node.id, r)}>
+            {node.id}
+          </text>
+        )}
       </g>
-      <g className="node-card" transform={`translate(${node.card.x},${node.card.y})`}>
-        <rect className="card-bg" width={c.width} height={c.height} rx={6} />
-        <text className="card-caption" x={c.slotsX} y={10}>
-          buffers
-        </text>
-        <text className="card-caption" x={c.logX} y={10}>
-          log
-        </text>
-        {layout.members.map((from, i) => (
-          <rect key={from} className="slot-hit" x={c.slotsX + i * (c.slotWidth + c.slotGap)} y={c.slotsY} width={c.slotWidth} height={c.slotHeight}>
-            <title>{describeSlot(from, snapshot?.buffers.find((b) => b.from === from))}</title>
-          </rect>
-        ))}
-      </g>
+      {c.captions && (
+        <g className="node-card" transform={`translate(${node.card.x},${node.card.y})`}>
+          <rect className="card-bg" width={c.width} height={c.height} rx={6} />
+          <text className="card-caption" x={c.slotsX} y={10}>
+            buffers
+          </text>
+          {c.log && (
+            <text className="card-caption" x={c.log.x} y={10}>
+              log
+            </text>
+          )}
+          {layout.members.map((from, i) => (
+            <rect key={from} className="slot-hit" {...slotOrigin(c, i)} width={c.slotWidth} height={c.slotHeight}>
+              <title>{describeSlot(from, snapshot?.buffers.find((b) => b.from === from))}</title>
+            </rect>
+          ))}
+        </g>
+      )}
     </g>
   );
 });
@@ -77,11 +84,13 @@ function idFontSize(id: MemberId, r: number): number {
   return Math.max(7, Math.min(r * 0.3, (2.5 * r) / Math.max(1, id.length)));
 }
 
-function describeNode(id: MemberId, snapshot: NodeSnapshot | null, isSelf: boolean): string {
+/** The node's state in words: the tooltip, and what the glyph has no room to print. */
+function describeNode(id: MemberId, snapshot: NodeSnapshot | null, isSelf: boolean, members: number): string {
   const who = `${id}${isSelf ? ' (this tab)' : ''}`;
   if (!snapshot) return `${who}: no run yet. Click to inspect.`;
   const outgoing = snapshot.fin ? `FIN #${snapshot.seq}` : `message #${snapshot.seq}`;
-  return `${who}: ${snapshot.phase}, sending ${outgoing}, acked by ${snapshot.acked.length}, committed ${snapshot.count}. Click to inspect.`;
+  const holding = snapshot.buffers.filter((b) => b.buffered.length > 0).length;
+  return `${who}: ${snapshot.phase}, sending ${outgoing}, acked by ${snapshot.acked.length} of ${members}, buffers hold messages of ${holding} senders, committed ${snapshot.count}. Click to inspect.`;
 }
 
 /** A buffer slot's tooltip: what it holds of `from`'s messages. */

@@ -1,5 +1,6 @@
 // The state of each link of the cluster view, from this tab's data channels, the roster's reports
-// and the link shapes everybody in the room applies.
+// and the link shapes everybody in the room applies; where its handle and label sit, and whether
+// the label fits (clear of the nodes, the handles and the other labels) or is shown on hover only.
 
 import { sortedMembers, type MemberId } from '../../core';
 import type { LinkSettings } from '../../net/link-shaper';
@@ -7,6 +8,7 @@ import type { LinkState } from '../../net/mesh';
 import type { NodeSnapshot } from '../../runtime/snapshot';
 import type { RosterMessage } from '../../signaling';
 import { formatRtt } from '../format';
+import { boxesOverlap, insideCanvas, type ClusterLayout, type Point, type Rect } from './layout';
 import { rosterLinkOpen } from '../mesh-status';
 import { linkKey, pairs } from '../store';
 
@@ -62,4 +64,82 @@ function sameShape(a: LinkSettings | null, b: LinkSettings | null): boolean {
 
 function shownRtt(link: LinkView): string | null {
   return link.rttMs === null ? null : formatRtt(link.rttMs);
+}
+
+/** Handles sit this far along a link from its smaller end, so crossing diagonals never share one. */
+const HANDLE_AT = 0.42;
+const HANDLE_RADIUS = 9;
+/** Width of one character of a link label (11 px monospace), and the label's height. */
+const LABEL_CHAR_WIDTH = 6.8;
+const LABEL_HEIGHT = 13;
+
+/** Where a link's label goes, and whether it is shown (it fits) or only on hover. */
+export interface LabelPlace {
+  text: string;
+  x: number;
+  y: number;
+  fits: boolean;
+}
+
+export function handleOf(layout: ClusterLayout, link: LinkView): Point | null {
+  const a = layout.nodes.get(link.a);
+  const b = layout.nodes.get(link.b);
+  if (!a || !b) return null;
+  return { x: a.x + (b.x - a.x) * HANDLE_AT, y: a.y + (b.y - a.y) * HANDLE_AT };
+}
+
+/**
+ * Places each link's label beside its handle, across the link, and keeps it where it overlaps no
+ * node glyph, no handle and no label kept before it (links in order).
+ */
+export function placeLinkLabels(layout: ClusterLayout, links: readonly LinkView[]): Map<string, LabelPlace> {
+  const obstacles: Rect[] = [...layout.nodes.values()].map((node) => node.box);
+  for (const link of links) {
+    const handle = handleOf(layout, link);
+    if (handle) obstacles.push({ x: handle.x - HANDLE_RADIUS, y: handle.y - HANDLE_RADIUS, width: 2 * HANDLE_RADIUS, height: 2 * HANDLE_RADIUS });
+  }
+  const places = new Map<string, LabelPlace>();
+  for (const link of links) {
+    const text = linkLabel(link);
+    const place = text ? labelPlace(layout, link, text) : null;
+    if (!place) continue;
+    const box = labelBox(place);
+    place.fits = insideCanvas(box, layout.width, layout.height) && !obstacles.some((other) => boxesOverlap(box, other));
+    if (place.fits) obstacles.push(box);
+    places.set(link.key, place);
+  }
+  return places;
+}
+
+function labelPlace(layout: ClusterLayout, link: LinkView, text: string): LabelPlace | null {
+  const a = layout.nodes.get(link.a);
+  const b = layout.nodes.get(link.b);
+  const handle = handleOf(layout, link);
+  if (!a || !b || !handle) return null;
+  const length = Math.hypot(b.x - a.x, b.y - a.y) || 1;
+  const normal = { x: -(b.y - a.y) / length, y: (b.x - a.x) / length };
+  const offset = HANDLE_RADIUS + 7 + Math.abs(normal.x) * (text.length * LABEL_CHAR_WIDTH) / 2;
+  return { text, x: handle.x + normal.x * offset, y: handle.y + normal.y * offset + 3, fits: false };
+}
+
+/** The label's text box: centred on x, its baseline at y. */
+function labelBox(place: LabelPlace): Rect {
+  const width = place.text.length * LABEL_CHAR_WIDTH + 4;
+  return { x: place.x - width / 2, y: place.y - LABEL_HEIGHT + 3, width, height: LABEL_HEIGHT };
+}
+
+/** Whether two placements of a label look the same. */
+export function sameLabelPlace(a: LabelPlace | undefined, b: LabelPlace | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.text === b.text && a.x === b.x && a.y === b.y && a.fits === b.fits;
+}
+
+/** The round trip, cut or shape of a link, as printed beside it. */
+export function linkLabel(link: LinkView): string {
+  const parts: string[] = [];
+  if (link.state === 'cut') parts.push('cut');
+  else if (link.rttMs !== null) parts.push(formatRtt(link.rttMs));
+  if (link.shape && !link.shape.cut && link.shape.lossPercent > 0) parts.push(`${link.shape.lossPercent}% loss`);
+  if (link.shape && !link.shape.cut && link.shape.delayMs > 0) parts.push(`+${link.shape.delayMs} ms`);
+  return parts.join(' · ');
 }

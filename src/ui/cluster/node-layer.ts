@@ -9,7 +9,7 @@ import type { MemberId } from '../../core';
 import type { NodeSnapshot } from '../../runtime/snapshot';
 import type { ColorOf } from '../colors';
 import { formatCount } from '../format';
-import type { ClusterLayout, NodeLayout } from './layout';
+import { slotOrigin, type ClusterLayout, type NodeLayout } from './layout';
 
 const MONO = "ui-monospace, 'SFMono-Regular', 'JetBrains Mono', Menlo, Consolas, monospace";
 const TEXT = '#e6e9f2';
@@ -60,6 +60,7 @@ interface Geometry {
   segments: Path2D[];
   serialFont: string;
   phaseFont: string;
+  logFont: string;
 }
 
 const ringArc = arc<{ start: number; end: number; inner: number; outer: number }>()
@@ -72,7 +73,7 @@ const ringArc = arc<{ start: number; end: number; inner: number; outer: number }
 function buildGeometry(layout: ClusterLayout): Geometry {
   const count = Math.max(1, layout.members.length);
   const inner = layout.nodeRadius + 2;
-  const outer = inner + layout.ringWidth;
+  const outer = layout.ringOuter;
   const share = (2 * Math.PI) / count;
   const pad = count > 1 ? Math.min(0.08, share * 0.12) : 0;
   const segments = layout.members.map((_, i) => new Path2D(ringArc({ start: i * share + pad, end: (i + 1) * share - pad, inner, outer }) ?? ''));
@@ -81,21 +82,28 @@ function buildGeometry(layout: ClusterLayout): Geometry {
     segments,
     serialFont: `700 ${Math.max(11, r * 0.5)}px ${MONO}`,
     phaseFont: `${Math.max(8, r * 0.24)}px system-ui, sans-serif`,
+    logFont: `700 ${layout.card.captions ? 11 : 9}px ${MONO}`,
   };
 }
 
 function drawNode(context: CanvasRenderingContext2D, scene: NodeScene, geometry: Geometry, node: NodeLayout, snapshot: NodeSnapshot | null): void {
   drawRing(context, scene, geometry, node, snapshot);
   const r = scene.layout.nodeRadius;
+  const labels = scene.layout.labels;
   context.textAlign = 'center';
   context.textBaseline = 'alphabetic';
-  context.font = geometry.serialFont;
-  context.fillStyle = TEXT;
-  context.fillText(serialText(snapshot), node.x, node.y + r * 0.2);
-  context.font = geometry.phaseFont;
-  context.fillStyle = MUTED;
-  context.fillText((scene.absence(node.id) ?? snapshot?.phase ?? 'idle').toUpperCase(), node.x, node.y + r * 0.62);
-  drawCard(context, scene, node, snapshot);
+  if (labels.serial) {
+    context.font = geometry.serialFont;
+    context.fillStyle = TEXT;
+    context.fillText(serialText(snapshot), node.x, node.y + (labels.id ? r * 0.2 : r * 0.18 + 4));
+  }
+  if (labels.phase) {
+    context.font = geometry.phaseFont;
+    context.fillStyle = MUTED;
+    context.fillText((scene.absence(node.id) ?? snapshot?.phase ?? 'idle').toUpperCase(), node.x, node.y + r * 0.62);
+  }
+  drawSlots(context, scene, node, snapshot);
+  drawLog(context, scene, geometry, node, snapshot);
 }
 
 function drawRing(context: CanvasRenderingContext2D, scene: NodeScene, geometry: Geometry, node: NodeLayout, snapshot: NodeSnapshot | null): void {
@@ -113,43 +121,61 @@ function drawRing(context: CanvasRenderingContext2D, scene: NodeScene, geometry:
   context.restore();
 }
 
-function drawCard(context: CanvasRenderingContext2D, scene: NodeScene, node: NodeLayout, snapshot: NodeSnapshot | null): void {
+/** One slot per sender, filled with its color while it holds one of its messages. */
+function drawSlots(context: CanvasRenderingContext2D, scene: NodeScene, node: NodeLayout, snapshot: NodeSnapshot | null): void {
   const c = scene.layout.card;
-  const y = node.card.y + c.slotsY;
+  const outlined = c.slotWidth >= 5;
   scene.layout.members.forEach((from, i) => {
-    const x = node.card.x + c.slotsX + i * (c.slotWidth + c.slotGap);
+    const slot = slotOrigin(c, i);
+    const x = node.card.x + slot.x;
+    const y = node.card.y + slot.y;
     const buffer = snapshot?.buffers.find((b) => b.from === from);
     const held = buffer?.buffered ?? [];
     const color = scene.colorOf(from);
-    roundedRect(context, x, y, c.slotWidth, c.slotHeight, 3);
+    if (outlined) roundedRect(context, x, y, c.slotWidth, c.slotHeight, Math.min(3, c.slotWidth / 4));
+    else rect(context, x, y, c.slotWidth, c.slotHeight);
     context.fillStyle = held.length > 0 ? color : SLOT_FILL;
     context.globalAlpha *= held.length > 0 ? 0.9 : 1;
     context.fill();
     context.globalAlpha = scene.absence(node.id) ? ABSENT_ALPHA : 1;
-    context.strokeStyle = color;
-    context.lineWidth = 1.5;
-    context.stroke();
+    if (outlined) {
+      context.strokeStyle = color;
+      context.lineWidth = 1.5;
+      context.stroke();
+    }
     const text = buffer?.finished ? 'FIN' : held.length === 0 ? '' : `${held[held.length - 1]}${held.length > 1 ? '+' : ''}`;
     if (!c.slotText || !text) return;
     context.font = `700 ${text.length > 3 ? 8 : 10}px ${MONO}`;
     context.fillStyle = held.length > 0 ? ON_FILL : MUTED;
     context.fillText(text, x + c.slotWidth / 2, y + c.slotHeight / 2 + 3.5);
   });
-  const logX = node.card.x + c.logX;
-  roundedRect(context, logX, y, c.logWidth, c.slotHeight, 3);
+}
+
+/** The committed count, where the layout has room for it (otherwise it is in the glyph's tooltip). */
+function drawLog(context: CanvasRenderingContext2D, scene: NodeScene, geometry: Geometry, node: NodeLayout, snapshot: NodeSnapshot | null): void {
+  const log = scene.layout.card.log;
+  if (!log) return;
+  const x = node.card.x + log.x;
+  const y = node.card.y + log.y;
+  roundedRect(context, x, y, log.width, log.height, 3);
   context.fillStyle = LOG_FILL;
   context.fill();
   context.strokeStyle = LOG_STROKE;
   context.lineWidth = 1;
   context.stroke();
-  context.font = `700 11px ${MONO}`;
+  context.font = geometry.logFont;
   context.fillStyle = TEXT;
-  context.fillText(snapshot ? formatCount(snapshot.count) : '0', logX + c.logWidth / 2, y + c.slotHeight / 2 + 4);
+  context.fillText(snapshot ? formatCount(snapshot.count) : '0', x + log.width / 2, y + log.height / 2 + (scene.layout.card.captions ? 4 : 3));
 }
 
 function serialText(snapshot: NodeSnapshot | null): string {
   if (snapshot === null || snapshot.seq === 0) return '–';
   return snapshot.fin ? 'FIN' : `#${snapshot.seq}`;
+}
+
+function rect(context: CanvasRenderingContext2D, x: number, y: number, width: number, height: number): void {
+  context.beginPath();
+  context.rect(x, y, width, height);
 }
 
 function roundedRect(context: CanvasRenderingContext2D, x: number, y: number, width: number, height: number, radius: number): void {

@@ -1,7 +1,8 @@
 // Draws frames in flight and commits at the playhead onto the canvas laid over the cluster view (no
 // React, no SVG layout), every frame while they move. A frame's position is
 // (playhead − sent) / (arrived − sent) of its path, so pause, slow motion and replay come free.
-// Positions are kept in reused objects.
+// Positions are kept in reused objects. From SAMPLE_FROM members on, only the frames and commits of
+// one message in k are drawn (packetSampling), and the view says so.
 
 import { LOST_COLOR, type ColorOf } from '../colors';
 import type { AnimationFrame } from '../timeline/animator';
@@ -11,6 +12,8 @@ import { logCenter, slotCenter, type ClusterLayout } from './layout';
 /** At most this many frames and commits are drawn; the rest are left out (counters stay exact). */
 const MAX_PACKETS = 200;
 const MAX_COMMITS = 120;
+/** From this many members on, packets are sampled. */
+export const SAMPLE_FROM = 32;
 /** Below this many frames in flight, DATA frames carry their serial. */
 const LABEL_BELOW = 16;
 const LABEL_FONT = '700 10px ui-monospace, Menlo, Consolas, monospace';
@@ -18,6 +21,36 @@ const LABEL_FONT = '700 10px ui-monospace, Menlo, Consolas, monospace';
 export interface PacketScene {
   layout: ClusterLayout;
   colorOf: ColorOf;
+}
+
+/** Radii of the packets: full size beside big nodes, smaller beside the small nodes of a crowded view. */
+interface PacketSizes {
+  data: number;
+  fin: number;
+  ack: number;
+  commit: number;
+}
+
+function packetSizes(layout: ClusterLayout): PacketSizes {
+  const scale = Math.min(1, Math.max(0.45, layout.nodeRadius / 24));
+  return { data: 5.5 * scale, fin: 6.5 * scale, ack: 3.5 * scale, commit: 4 * scale };
+}
+
+/**
+ * Of how many messages one is drawn (its DATA frames, ACKs and commits, all of them): 1 below
+ * SAMPLE_FROM members, then growing with the number of links, so that about as many packets move
+ * as in a 16-node cluster.
+ */
+export function packetSampling(members: number): number {
+  if (members < SAMPLE_FROM) return 1;
+  return Math.round((members / 16) ** 2);
+}
+
+/** Whether message `sender`#`seq` is among those drawn; the same messages from frame to frame. FINs always are. */
+function sampled(layout: ClusterLayout, every: number, sender: string, seq: number, fin: boolean): boolean {
+  if (every <= 1 || fin) return true;
+  const index = Math.max(0, layout.members.indexOf(sender));
+  return (seq + index) % every === 0;
 }
 
 /** A frame or commit placed for drawing (reused from frame to frame). */
@@ -46,15 +79,17 @@ export class PacketPainter {
 
 /** Places the frames in flight and the moving commits at the playhead; returns whether there are any. */
 export function placePackets(scene: PacketScene, frame: AnimationFrame, painter: PacketPainter): boolean {
-  placeFlights(painter, scene.layout, frame.timeline.flights(frame.time, frame.time, MAX_PACKETS), frame.time);
-  placeCommits(painter, scene.layout, frame.timeline.commits(frame.time, frame.time, MAX_COMMITS), frame.time);
+  const every = packetSampling(scene.layout.members.length);
+  placeFlights(painter, scene.layout, every, frame.timeline.flights(frame.time, frame.time, MAX_PACKETS * every), frame.time);
+  placeCommits(painter, scene.layout, every, frame.timeline.commits(frame.time, frame.time, MAX_COMMITS * every), frame.time);
   return painter.flights + painter.commits > 0;
 }
 
 /** Draws what `placePackets` placed. */
 export function drawPackets(context: CanvasRenderingContext2D, scene: PacketScene, painter: PacketPainter): void {
   painter.drewSome = painter.flights + painter.commits > 0;
-  for (let i = 0; i < painter.flights; i += 1) drawFlight(context, painter.slot(i), scene.colorOf);
+  const sizes = packetSizes(scene.layout);
+  for (let i = 0; i < painter.flights; i += 1) drawFlight(context, painter.slot(i), scene.colorOf, sizes);
   if (painter.flights < LABEL_BELOW) {
     context.font = LABEL_FONT;
     context.textAlign = 'start';
@@ -65,23 +100,23 @@ export function drawPackets(context: CanvasRenderingContext2D, scene: PacketScen
   for (let i = painter.flights; i < painter.flights + painter.commits; i += 1) {
     const placed = painter.slot(i);
     context.fillStyle = scene.colorOf(placed.mark!.from);
-    circle(context, placed.x, placed.y, 4);
+    circle(context, placed.x, placed.y, sizes.commit);
     context.fill();
     context.stroke();
   }
 }
 
-function drawFlight(context: CanvasRenderingContext2D, placed: Placed, colorOf: ColorOf): void {
+function drawFlight(context: CanvasRenderingContext2D, placed: Placed, colorOf: ColorOf, sizes: PacketSizes): void {
   const flight = placed.flight!;
   context.globalAlpha = placed.opacity;
   if (flight.kind === 'ack') {
     context.strokeStyle = flight.lost ? LOST_COLOR : colorOf(flight.to);
     context.lineWidth = 1.6;
-    circle(context, placed.x, placed.y, 3.5);
+    circle(context, placed.x, placed.y, sizes.ack);
     context.stroke();
   } else {
     context.fillStyle = flight.lost ? LOST_COLOR : colorOf(flight.from);
-    circle(context, placed.x, placed.y, flight.kind === 'fin' ? 6.5 : 5.5);
+    circle(context, placed.x, placed.y, flight.kind === 'fin' ? sizes.fin : sizes.data);
     context.fill();
     if (flight.kind === 'fin') {
       context.strokeStyle = '#ffffff';
@@ -106,10 +141,13 @@ function circle(context: CanvasRenderingContext2D, x: number, y: number, r: numb
   context.arc(x, y, r, 0, 2 * Math.PI);
 }
 
-function placeFlights(painter: PacketPainter, layout: ClusterLayout, flights: readonly Flight[], time: number): void {
+function placeFlights(painter: PacketPainter, layout: ClusterLayout, every: number, flights: readonly Flight[], time: number): void {
   painter.flights = 0;
-  const inset = layout.nodeRadius + layout.ringWidth + 3;
+  const inset = layout.ringOuter + 3;
   for (const flight of flights) {
+    if (painter.flights >= MAX_PACKETS) break;
+    const sender = flight.kind === 'ack' ? flight.to : flight.from;
+    if (!sampled(layout, every, sender, flight.seq, flight.kind === 'fin')) continue;
     const from = layout.nodes.get(flight.from);
     const to = layout.nodes.get(flight.to);
     if (!from || !to || flight.end <= flight.start) continue;
@@ -132,9 +170,11 @@ function placeFlights(painter: PacketPainter, layout: ClusterLayout, flights: re
   }
 }
 
-function placeCommits(painter: PacketPainter, layout: ClusterLayout, marks: readonly CommitMark[], time: number): void {
+function placeCommits(painter: PacketPainter, layout: ClusterLayout, every: number, marks: readonly CommitMark[], time: number): void {
   painter.commits = 0;
   for (const mark of marks) {
+    if (painter.commits >= MAX_COMMITS) break;
+    if (!sampled(layout, every, mark.from, mark.seq, false)) continue;
     const node = layout.nodes.get(mark.node);
     if (!node) continue;
     const start = slotCenter(layout, node, mark.from);

@@ -105,7 +105,8 @@ function SignalingStatusView() {
 
 function MeshStatusView() {
   const roster = useStore((s) => s.roster);
-  const status = meshStatus(roster);
+  const runMembers = useStore((s) => s.run?.members);
+  const status = meshStatus(roster, runMembers);
   return (
     <div className="top-item">
       <span className="label">Mesh</span>

@@ -15,7 +15,8 @@ export type TraceRecord =
   | { t: number; node: MemberId; ev: 'link'; peer: MemberId; state: string }
   | { t: number; node: MemberId; ev: 'batch'; to: MemberId; frames: number }
   | { t: number; node: MemberId; ev: 'drop'; to: MemberId; frame: Frame; reason: string }
-  | { t: number; node: MemberId; ev: 'crash' };
+  | { t: number; node: MemberId; ev: 'crash' }
+  | { t: number; node: MemberId; ev: 'restart' };
 
 /** One JSON line per record (no trailing newline). Keys in a fixed order so output is byte-stable. */
 export function traceLine(record: TraceRecord): string {

@@ -8,7 +8,6 @@ import type { Violation } from '../sim/checker';
 import { Simulation } from '../sim/simulate';
 import { NetworkControls } from './network-controls';
 import { commandError, sandboxMembers, setupError, actionError, type SandboxAction, type SandboxCommand, type SandboxSetup } from './setup';
-import { createWatch, observe, type RunWatch } from './watch';
 
 export interface SandboxNodeResult {
   id: MemberId;
@@ -50,8 +49,6 @@ export type Accepted = { ok: true; action: SandboxAction } | { ok: false; error:
 export class SandboxEngine {
   readonly setup: SandboxSetup;
   readonly members: MemberId[];
-  /** Facts about the run so far (for guided scenarios), from every record emitted. */
-  readonly watch: RunWatch = createWatch();
   private readonly sim: Simulation;
   private readonly network: NetworkControls;
   /** Actions not applied yet, in time order. */
@@ -76,7 +73,7 @@ export class SandboxEngine {
       netSeed: setup.netSeed,
       batching: setup.batching,
       conditions: this.network,
-      trace: (record) => this.record(record),
+      trace: (record) => this.records.push(record),
     });
     this.pending = [...setup.actions];
     this.history = [...setup.actions];
@@ -216,11 +213,6 @@ export class SandboxEngine {
         this.sim.stopAt(action.at);
         break;
     }
-  }
-
-  private record(record: TraceRecord): void {
-    this.records.push(record);
-    observe(this.watch, record);
   }
 
   private finish(): void {

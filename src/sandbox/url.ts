@@ -169,7 +169,8 @@ function buildSetup(values: Map<Key, string>): Parsed<SandboxSetup> {
 }
 
 const INTEGER = /^\d{1,16}$/;
-const DECIMAL = /^\d{1,16}(\.\d{1,16})?(e-?\d{1,3})?$/i;
+/** Decimal numbers as JavaScript writes them (String(x)), so every number round-trips exactly. */
+const DECIMAL = /^\d{1,21}(\.\d{1,30})?(e-?\d{1,3})?$/i;
 
 /** A number, or the message saying why the text is not one. */
 function readNumber(key: string, text: string | undefined, fallback: number | undefined, integer: boolean): number | string {

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { traceLine, type TraceRecord } from '../../src/runtime/trace';
 import { simulate } from '../../src/sim/simulate';
-import { createEngine, runSandbox, SandboxEngine } from '../../src/sandbox/engine';
+import { runSandbox, SandboxEngine } from '../../src/sandbox/engine';
 import { defaultSetup, type SandboxAction, type SandboxSetup } from '../../src/sandbox/setup';
 
 function chatterboxSim(...args: string[]) {

@@ -1,5 +1,6 @@
 // The shareable sandbox link: it round-trips every setup, reads hand-written links, and refuses bad ones saying why.
 
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runSandbox } from '../../src/sandbox/engine';
@@ -113,5 +114,13 @@ describe('sandbox link', () => {
     fc.assert(fc.property(fc.string({ maxLength: 200 }), (tail) => {
       for (const text of [tail, `sandbox=v1;${tail}`, `sandbox=v1;n=3;seed=1;a=${tail}`]) expect(typeof parseSandboxLink(text).ok).toBe('boolean');
     }));
+  });
+});
+
+describe('sandbox links in the docs', () => {
+  it.each(['README.md', 'docs/SANDBOX.md'])('every #sandbox= link in %s reads', (file) => {
+    const links = readFileSync(file, 'utf8').match(/#sandbox=[^\s`]+/g) ?? [];
+    expect(links.length).toBeGreaterThan(0);
+    for (const link of links) expect(parseSandboxLink(link), link).toMatchObject({ ok: true });
   });
 });

@@ -91,7 +91,8 @@ export class NetworkControls implements LinkConditions {
     const settings = this.links.get(linkKey(from, to));
     const blocked = this.blockedReason(from, to, settings, frames);
     const network = settings && settings.lossPercent > 0 ? this.withLinkLoss(settings.lossPercent) : this.shared;
-    const extraDelayUs = (settings?.delayMs ?? 0) * 1000 + (blocked ? 0 : this.reorderHoldUs());
+    // Whole microseconds: record times and sentAt stay integers, as docs/TRACE.md requires.
+    const extraDelayUs = Math.round((settings?.delayMs ?? 0) * 1000) + (blocked ? 0 : this.reorderHoldUs());
     return { blocked, network, extraDelayUs };
   }
 

@@ -156,3 +156,15 @@ describe('sandbox controls', () => {
     expect(results).toMatchObject({ agree: true, violations: 0 });
   });
 });
+
+describe('sandbox record times', () => {
+  it('stay whole microseconds whatever the fractional delays and latencies', () => {
+    const { records } = runSandbox(setupWith([
+      { at: 0, type: 'link', a: 'n1', b: 'n2', settings: { cut: false, lossPercent: 0, delayMs: 12.3456 } },
+      { at: 1000, type: 'latency', ms: 7.77777 },
+      { at: 2000, type: 'reorder', percent: 50 },
+    ]));
+    expect(records.every((r) => Number.isSafeInteger(r.t))).toBe(true);
+    expect(records.every((r) => r.ev !== 'commit' || Number.isSafeInteger(r.sentAt))).toBe(true);
+  });
+});

@@ -16,6 +16,7 @@ export type TraceRecord =
   | { t: number; node: MemberId; ev: 'batch'; to: MemberId; frames: number }
   | { t: number; node: MemberId; ev: 'drop'; to: MemberId; frame: Frame; reason: string }
   | { t: number; node: MemberId; ev: 'crash' }
+  | { t: number; node: MemberId; ev: 'restart' }
   | { t: number; node: MemberId; ev: 'clock'; offsetUs: number; rttUs: number | null; via: MemberId };
 
 /** One JSON line per record (no trailing newline). Keys in a fixed order so output is byte-stable. */

@@ -38,6 +38,23 @@ export interface SimConfig {
    * the highest. Loss, duplication, partitions and delay then apply to the whole message.
    */
   batching?: boolean;
+  /** The network as it is changed while the run goes on (the sandbox's controls); `config.network` when absent. */
+  conditions?: LinkConditions;
+}
+
+/** What one directed link does to a network message at the current instant. */
+export interface LinkState {
+  /** Why the message is dropped whatever the network draws (a cut link, a partition, a targeted drop), or null. */
+  blocked: string | null;
+  /** Loss, duplication and delay of the link (the run's `network` when nothing changed it). */
+  network: NetworkConfig;
+  /** Added to the drawn delay, in microseconds. */
+  extraDelayUs: number;
+}
+
+/** Decides each network message's link state; asked once per message sent, in the run's order. */
+export interface LinkConditions {
+  link(from: MemberId, to: MemberId, frames: readonly ProtocolFrame[]): LinkState;
 }
 
 export interface SimNodeReport {
@@ -88,6 +105,8 @@ interface SimNode {
   state: NodeState;
   skewUs: number;
   crashed: boolean;
+  /** Its start arrived while it was crashed (a restart starts it then). */
+  startMissed: boolean;
   /** The node's next deadline as queued (a queued wake-up that no longer matches it is stale). */
   wakeUp: { name: TimerName; at: number } | null;
   result: NodeResult | null;
@@ -110,7 +129,12 @@ export function simulate(config: SimConfig): SimReport {
   return new Simulation(config).run();
 }
 
-class Simulation {
+/**
+ * A run that can also be advanced piecewise (the sandbox): begin(), then stepOnce(limit) until it
+ * returns false, with crash/restart/stop applied between steps at times that never go backwards;
+ * report() at the end. run() is exactly begin() and stepping to the end.
+ */
+export class Simulation {
   private readonly random: Random;
   private readonly members: MemberId[];
   private readonly nodes = new Map<MemberId, SimNode>();
@@ -136,28 +160,101 @@ class Simulation {
     this.survivors = new Set(this.members.filter((m) => !this.plan.crashes.some((c) => c.node === m)));
     for (const id of this.members) {
       const skewUs = this.plan.skew.get(id)!;
-      this.nodes.set(id, { id, state: createNode(id), skewUs, crashed: false, wakeUp: null, result: null, commits: [], outbox: new Map() });
+      this.nodes.set(id, { id, state: createNode(id), skewUs, crashed: false, startMissed: false, wakeUp: null, result: null, commits: [], outbox: new Map() });
     }
   }
 
   run(): SimReport {
+    this.begin();
+    while (this.stepOnce(this.endUs));
+    return this.report();
+  }
+
+  /** Queues every node's start (with its jitter) and the fault plan's crashes. */
+  begin(): void {
     const startJitterUs = this.config.network.latencyMs * 1000;
     for (const node of this.nodes.values()) this.queue.push(Math.round(this.random.next() * startJitterUs), { kind: 'start', node });
     for (const crash of this.plan.crashes) this.queue.push(crash.at, { kind: 'crash', node: this.nodes.get(crash.node)! });
-    for (;;) {
-      // The instant is over once the next event is later: batched frames leave now (and arrive >= 1 µs later).
-      if (this.unflushed.size > 0 && this.queue.peekTime() > this.now) this.flushOutboxes();
-      const time = this.queue.peekTime();
-      if (time > this.endUs) break;
-      this.now = time;
-      this.handle(this.queue.pop()!);
+  }
+
+  /** Handles the next event if it is due by `limit` (virtual µs); false when none is (batched frames have left then). */
+  stepOnce(limit: number): boolean {
+    // The instant is over once the next event is later: batched frames leave now (and arrive >= 1 µs later).
+    if (this.unflushed.size > 0 && this.queue.peekTime() > this.now) this.flushOutboxes();
+    const time = this.queue.peekTime();
+    if (time > limit) return false;
+    this.now = time;
+    this.handle(this.queue.pop()!);
+    return true;
+  }
+
+  /** Virtual time of the last event handled or action applied, in µs. */
+  get time(): number {
+    return this.now;
+  }
+
+  /** Virtual time of the next queued event (Infinity when none); batched frames are queued once stepOnce returned false. */
+  get nextEventAt(): number {
+    return this.queue.peekTime();
+  }
+
+  /** The run ends once nothing is due by this virtual time: the phases plus a grace second. */
+  get endTime(): number {
+    return this.endUs;
+  }
+
+  /** A node's reducer state (read only) and whether it is crashed. */
+  nodeView(id: MemberId): { state: Readonly<NodeState>; crashed: boolean } {
+    const node = this.nodes.get(id)!;
+    return { state: node.state, crashed: node.crashed };
+  }
+
+  /** Stops a node's process at virtual time `at`: it handles nothing until restarted, frames to it are lost. */
+  crashAt(id: MemberId, at: number): void {
+    this.moveTo(at);
+    const node = this.nodes.get(id)!;
+    if (!node.crashed) this.crash(node, this.now + node.skewUs);
+  }
+
+  /** Resumes a crashed node at `at` with the state it had (its overdue deadlines fire at once). */
+  restartAt(id: MemberId, at: number): void {
+    this.moveTo(at);
+    const node = this.nodes.get(id)!;
+    if (!node.crashed) return;
+    node.crashed = false;
+    this.trace({ t: this.now + node.skewUs, node: node.id, ev: 'restart' });
+    if (node.startMissed) {
+      node.startMissed = false;
+      this.queue.push(this.now, { kind: 'start', node });
     }
-    return this.report();
+    node.wakeUp = null;
+    this.queueWakeUp(node);
+  }
+
+  /** Stops the run by hand at `at`: every running node gets the reducer's stop event. */
+  stopAt(at: number): void {
+    this.moveTo(at);
+    for (const node of this.nodes.values()) {
+      if (node.crashed || node.state.phase === 'connecting' || node.state.phase === 'done') continue;
+      const clock = this.now + node.skewUs;
+      this.trace({ t: clock, node: node.id, ev: 'stop' });
+      this.apply(node, { type: 'stop', now: clock });
+    }
+  }
+
+  /** Virtual time moves on to an action's time (never back: everything due by then was handled). */
+  private moveTo(at: number): void {
+    if (at < this.now) throw new Error(`simulation: an action at ${at} µs is before the clock (${this.now} µs)`);
+    while (this.stepOnce(at));
+    this.now = at;
   }
 
   private handle(event: SimEvent): void {
     const node = event.node;
-    if (node.crashed) return;
+    if (node.crashed) {
+      if (event.kind === 'start') node.startMissed = true;
+      return;
+    }
     const clock = this.now + node.skewUs;
     switch (event.kind) {
       case 'start':
@@ -176,11 +273,15 @@ class Simulation {
         this.apply(node, { type: 'timer', now: clock, name: event.name });
         break;
       case 'crash':
-        node.crashed = true;
-        this.trace({ t: clock, node: node.id, ev: 'crash' });
-        this.traceCrashedResult(node, clock);
+        this.crash(node, clock);
         break;
     }
+  }
+
+  private crash(node: SimNode, clock: number): void {
+    node.crashed = true;
+    this.trace({ t: clock, node: node.id, ev: 'crash' });
+    this.traceCrashedResult(node, clock);
   }
 
   private deliver(node: SimNode, from: MemberId, frame: ProtocolFrame, clock: number): void {
@@ -268,8 +369,10 @@ class Simulation {
   private transmit(node: SimNode, to: MemberId, frames: ProtocolFrame[], clock: number): void {
     this.packets += 1;
     this.frames += frames.length;
-    const network = this.config.network;
-    const dropped = isPartitioned(this.plan, node.id, to, this.now) ? 'partition' : this.random.chance(network.loss) ? 'loss' : null;
+    const link = this.config.conditions?.link(node.id, to, frames);
+    const network = link?.network ?? this.config.network;
+    const blocked = link?.blocked ?? (isPartitioned(this.plan, node.id, to, this.now) ? 'partition' : null);
+    const dropped = blocked ?? (this.random.chance(network.loss) ? 'loss' : null);
     if (dropped) {
       for (const frame of frames) this.trace({ t: clock, node: node.id, ev: 'drop', to, frame, reason: dropped });
       return;
@@ -277,7 +380,7 @@ class Simulation {
     const receiver = this.nodes.get(to)!;
     const copies = this.random.chance(network.dup) ? 2 : 1;
     for (let i = 0; i < copies; i += 1) {
-      const at = this.now + drawDelay(network, this.random);
+      const at = this.now + drawDelay(network, this.random) + (link?.extraDelayUs ?? 0);
       if (frames.length === 1) this.queue.push(at, { kind: 'deliver', node: receiver, from: node.id, frame: frames[0] });
       else this.queue.push(at, { kind: 'deliver-batch', node: receiver, from: node.id, frames });
     }
@@ -310,7 +413,8 @@ class Simulation {
     this.config.trace?.(record);
   }
 
-  private report(): SimReport {
+  /** The outcome, checked (call once, at the end: it adds the agreement and checksum checks). */
+  report(): SimReport {
     const results = new Map<MemberId, { line: string; complete: boolean }>();
     const nodes: SimNodeReport[] = [];
     for (const node of this.nodes.values()) {

@@ -78,6 +78,8 @@ function parseRecord(line: string): TraceRecord {
       return { ...base, ev: 'stop' };
     case 'crash':
       return { ...base, ev: 'crash' };
+    case 'restart':
+      return { ...base, ev: 'restart' };
     case 'link':
       return { ...base, ev: 'link', peer: id(value, 'peer'), state: text(value, 'state') };
     case 'batch':

@@ -1,0 +1,138 @@
+// The sandbox driver with a hand-turned clock: speed, pause, full speed, bounded batches, actions and the end.
+
+import { describe, expect, it } from 'vitest';
+import type { Timers } from '../../src/net/timers';
+import { traceLine } from '../../src/runtime/trace';
+import { FRAME_MS, SandboxDriver, type FromSandbox, type Speed } from '../../src/sandbox/driver';
+import { runSandbox } from '../../src/sandbox/engine';
+import { defaultSetup, type SandboxSetup } from '../../src/sandbox/setup';
+
+/** A clock and timers the test moves by hand; `busyMs` is how long each clock reading takes (work at full speed). */
+class ManualTime implements Timers {
+  nowMs = 0;
+  busyMs = 0;
+  private pending: { at: number; callback: () => void; id: number }[] = [];
+  private nextId = 1;
+  readonly clock = (): number => {
+    this.nowMs += this.busyMs;
+    return this.nowMs;
+  };
+  set(callback: () => void, delayMs: number): unknown {
+    const id = this.nextId++;
+    this.pending.push({ at: this.nowMs + delayMs, callback, id });
+    return id;
+  }
+  clear(handle: unknown): void {
+    this.pending = this.pending.filter((t) => t.id !== handle);
+  }
+  get scheduled(): number {
+    return this.pending.length;
+  }
+  /** Moves time on by `ms`, firing due timers in order. */
+  pass(ms: number): void {
+    const end = this.nowMs + ms;
+    for (;;) {
+      this.pending.sort((a, b) => a.at - b.at);
+      const next = this.pending[0];
+      if (!next || next.at > end) break;
+      this.pending.shift();
+      this.nowMs = Math.max(this.nowMs, next.at);
+      next.callback();
+    }
+    this.nowMs = end;
+  }
+}
+
+function small(seed = 4): SandboxSetup {
+  const setup = defaultSetup(4, seed);
+  return { ...setup, params: { ...setup.params, sendForMs: 500, waitForMs: 300 } };
+}
+
+function start(setup: SandboxSetup, speed: Speed, maxBatch?: number) {
+  const time = new ManualTime();
+  const posted: FromSandbox[] = [];
+  const driver = new SandboxDriver(time.clock, time, (m) => posted.push(m), maxBatch);
+  driver.handle({ type: 'load', setup, speed });
+  const batches = () => posted.filter((m): m is Extract<FromSandbox, { type: 'records' }> => m.type === 'records');
+  const done = () => posted.find((m): m is Extract<FromSandbox, { type: 'done' }> => m.type === 'done');
+  return { time, posted, driver, batches, done };
+}
+
+describe('sandbox driver', () => {
+  it('at speed 1, virtual time follows real time; at 0.1, ten times slower', () => {
+    const real = start(small(), 1);
+    real.time.pass(200);
+    expect(real.batches().at(-1)!.cursorUs).toBeGreaterThan(180_000);
+    expect(real.batches().at(-1)!.cursorUs).toBeLessThanOrEqual(200_000);
+    const slow = start(small(), 0.1);
+    slow.time.pass(200);
+    expect(slow.batches().at(-1)!.cursorUs).toBeLessThanOrEqual(20_000);
+    expect(slow.batches().at(-1)!.cursorUs).toBeGreaterThan(15_000);
+  });
+
+  it('posts at most once a frame, and pausing stops virtual time and the frames', () => {
+    const run = start(small(), 1);
+    run.time.pass(160);
+    expect(run.batches().length).toBeLessThanOrEqual(160 / FRAME_MS);
+    run.driver.handle({ type: 'speed', speed: 0 });
+    const pausedAt = run.batches().at(-1)!.cursorUs;
+    const count = run.batches().length;
+    run.time.pass(1000);
+    expect(run.batches().length).toBe(count);
+    expect(run.time.scheduled).toBe(0);
+    run.driver.handle({ type: 'speed', speed: 1 });
+    run.time.pass(100);
+    expect(run.batches().at(-1)!.cursorUs - pausedAt).toBeLessThanOrEqual(100_000);
+    expect(run.batches().at(-1)!.cursorUs - pausedAt).toBeGreaterThan(80_000);
+  });
+
+  it('at full speed finishes with the very records and results of a synchronous run, in bounded batches, yielding every frame', () => {
+    const setup = small(9);
+    const run = start(setup, 'max', 500);
+    run.time.busyMs = 0.01;
+    for (let i = 0; i < 10_000 && !run.done(); i += 1) run.time.pass(FRAME_MS);
+    const expected = runSandbox(setup);
+    expect(run.done()?.results).toEqual(expected.results);
+    const records = run.batches().flatMap((b) => b.records);
+    expect(records.map(traceLine)).toEqual(expected.records.map(traceLine));
+    expect(Math.max(...run.batches().map((b) => b.records.length))).toBeLessThanOrEqual(500 + 40);
+    expect(run.batches().length).toBeGreaterThan(expected.records.length / 540);
+  });
+
+  it('applies a user action at the next whole virtual millisecond and answers it; the done message carries it for the link', () => {
+    const run = start(small(), 1);
+    run.time.pass(100.5);
+    run.driver.handle({ type: 'act', id: 7, command: { type: 'crash', node: 'n3' } });
+    const acted = run.posted.find((m) => m.type === 'acted');
+    expect(acted).toMatchObject({ id: 7, accepted: { ok: true, action: { type: 'crash', node: 'n3' } } });
+    const at = (acted as { accepted: { action: { at: number } } }).accepted.action.at;
+    expect(at % 1000).toBe(0);
+    run.driver.handle({ type: 'act', id: 8, command: { type: 'crash', node: 'n99' } });
+    expect(run.posted.at(-1)).toMatchObject({ type: 'acted', id: 8, accepted: { ok: false, error: expect.stringContaining('n99') } });
+    run.driver.handle({ type: 'speed', speed: 'max' });
+    for (let i = 0; i < 10_000 && !run.done(); i += 1) run.time.pass(FRAME_MS);
+    expect(run.done()!.actions).toEqual([{ type: 'crash', node: 'n3', at }]);
+    expect(run.done()!.results.nodes.find((n) => n.id === 'n3')!.crashed).toBe(true);
+  });
+
+  it('refuses a bad setup, speed or message with an error message, without throwing', () => {
+    const run = start({ ...small(), nodes: 0 }, 1);
+    expect(run.posted).toEqual([{ type: 'error', message: 'nodes must be an integer from 2 to 64, got 0' }]);
+    run.driver.handle({ type: 'speed', speed: -1 });
+    expect(run.posted.at(-1)).toMatchObject({ type: 'error', message: expect.stringContaining('speed must be') });
+    run.driver.handle({ type: 'act', id: 1, command: { type: 'heal' } });
+    expect(run.posted.at(-1)).toEqual({ type: 'error', message: 'no sandbox run is loaded' });
+    run.driver.handle({ type: 'bogus' } as never);
+    expect(run.posted.at(-1)).toMatchObject({ type: 'error', message: expect.stringContaining('does not know') });
+  });
+
+  it('a new load replaces the run: later batches carry the new run number', () => {
+    const run = start(small(), 1);
+    run.time.pass(50);
+    run.driver.handle({ type: 'load', setup: small(5), speed: 1 });
+    run.time.pass(50);
+    const loaded = run.posted.filter((m) => m.type === 'loaded') as { run: number }[];
+    expect(loaded.map((m) => m.run)).toEqual([1, 2]);
+    expect(run.posted.at(-1)).toMatchObject({ type: 'records', run: 2 });
+  });
+});

@@ -1,9 +1,8 @@
 // One node of a trace, rebuilt: its recorded inputs (start, recv, timer, stop) fed to the pure
 // reducer. Checkpoints every few thousand inputs make seeking anywhere fast.
 
-import { createNode, isProtocolFrame, step, type MemberId, type NodeResult, type NodeState, type ProtocolEvent } from '../../core';
+import { createNode, inputOf, step, type MemberId, type NodeResult, type NodeState, type ProtocolEvent, type TraceRecord } from '../../core';
 import { snapshotNode, type NodeSnapshot } from '../../runtime/snapshot';
-import type { TraceRecord } from '../../runtime/trace';
 import { asTime, countAtOrBefore } from '../timeline/search';
 import { deepClone } from './deep-clone';
 
@@ -65,21 +64,5 @@ export class NodeReplay {
     let state = this.cursor.state;
     for (let i = this.cursor.applied; i < applied; i += 1) state = step(state, this.inputs[i]).state;
     this.cursor = { applied, state };
-  }
-}
-
-/** The reducer input a record stands for, if it is one. */
-function inputOf(record: TraceRecord): ProtocolEvent | null {
-  switch (record.ev) {
-    case 'start':
-      return { type: 'start', now: record.t, run: record.run, members: record.members, params: record.params };
-    case 'recv':
-      return isProtocolFrame(record.frame) ? { type: 'frame', now: record.t, frame: record.frame } : null;
-    case 'timer':
-      return { type: 'timer', now: record.t, name: record.name };
-    case 'stop':
-      return { type: 'stop', now: record.t };
-    default:
-      return null;
   }
 }

@@ -46,8 +46,8 @@ export class PacketPainter {
 
 /** Places the frames in flight and the moving commits at the playhead; returns whether there are any. */
 export function placePackets(scene: PacketScene, frame: AnimationFrame, painter: PacketPainter): boolean {
-  placeFlights(painter, scene.layout, frame.timeline.flights(frame.time, frame.time, MAX_PACKETS), frame.time);
-  placeCommits(painter, scene.layout, frame.timeline.commits(frame.time, frame.time, MAX_COMMITS), frame.time);
+  placeFlights(painter, scene.layout, frame.scene.inFlight.slice(0, MAX_PACKETS), frame.time);
+  placeCommits(painter, scene.layout, frame.scene.committing.slice(0, MAX_COMMITS), frame.time);
   return painter.flights + painter.commits > 0;
 }
 

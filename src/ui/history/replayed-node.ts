@@ -28,6 +28,8 @@ export class ReplayedNode {
   private readonly checkpoints: Point[];
   private cursor: Point;
   private cached: { index: number; figures: NodeFigures | null } | null = null;
+  /** The newest figures, kept apart: reading them must not move the cursor away from the playhead each time. */
+  private newest: { index: number; figures: NodeFigures | null } | null = null;
   private startIndex = -1;
   private readonly commits: LoggedCommit[] = [];
   private readonly commitTimes: number[] = [];
@@ -64,7 +66,8 @@ export class ReplayedNode {
 
   /** The newest figures. */
   latest(): NodeFigures | null {
-    return this.figuresAt(Infinity);
+    if (this.newest?.index !== this.records.length) this.newest = { index: this.records.length, figures: this.figuresAt(Infinity) };
+    return this.newest.figures;
   }
 
   /** Commits up to `time` (the count the node had then). */

@@ -190,8 +190,18 @@ export function throughputOf(history: RunHistory, view: Scene): ThroughputSeries
   return series;
 }
 
-/** What replaying the history says about the results its rebuilt nodes recorded (one note per node). */
+const notesMade = new WeakMap<RunHistory, { version: number; notes: string[] }>();
+
+/** What replaying the history says about the results its rebuilt nodes recorded (one note per node; kept until the history changes). */
 export function replayNotes(history: RunHistory): string[] {
+  const made = notesMade.get(history);
+  if (made?.version === history.version) return made.notes;
+  const notes = notesOf(history);
+  notesMade.set(history, { version: history.version, notes });
+  return notes;
+}
+
+function notesOf(history: RunHistory): string[] {
   return history.rebuilt.map((id) => {
     const replayed = history.track(id)?.latest()?.snapshot.result ?? null;
     const line = replayed ? resultLine(replayed) : null;

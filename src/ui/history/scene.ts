@@ -166,7 +166,7 @@ const THROUGHPUT_SPAN_US = 1_000_000;
 /** Two minutes of points per member. */
 const THROUGHPUT_POINTS = 480;
 
-/** Commits per second per member up to the scene, a point every quarter second (the last two minutes). */
+/** Commits per second per member up to the scene (or until the member was done), a point every quarter second (the last two minutes). */
 export function throughputOf(history: RunHistory, view: Scene): ThroughputSeries[] {
   const start = history.run?.startedAt ?? history.span.start;
   if (!Number.isFinite(start) || view.time <= start) return [];
@@ -177,8 +177,10 @@ export function throughputOf(history: RunHistory, view: Scene): ThroughputSeries
     const track = history.track(id);
     if (!track) continue;
     const points: ThroughputPoint[] = [];
+    const until = history.doneTime(id) ?? Infinity;
     for (let i = first; i <= steps; i += 1) {
       const at = start + i * THROUGHPUT_STEP_US;
+      if (at - THROUGHPUT_STEP_US > until) break;
       const since = Math.max(start, at - THROUGHPUT_SPAN_US);
       const now = track.countAt(at);
       const before = at - THROUGHPUT_SPAN_US < start ? 0 : track.countAt(since);

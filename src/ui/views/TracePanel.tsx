@@ -8,14 +8,15 @@ import { useStore } from '../store';
 
 export function TracePanel() {
   const controller = useController();
-  const records = usePanel((view) => view.history.ownTrace.size);
-  const truncated = usePanel((view) => view.history.ownTrace.truncated);
-  const runId = usePanel((view) => view.history.run?.runId ?? null);
+  // This tab's own run, also while a trace file is shown.
+  const records = usePanel(() => controller.live?.history.ownTrace.size ?? 0);
+  const truncated = usePanel(() => controller.live?.history.ownTrace.truncated ?? false);
+  const runId = usePanel(() => controller.live?.history.run?.runId ?? null);
   const selfId = useStore((s) => s.selfId);
   const download = (): void => {
     const live = controller.live;
-    const trace = controller.history.ownTrace;
-    if (!live || trace.size === 0) return;
+    const trace = live?.history.ownTrace;
+    if (!live || !trace || trace.size === 0) return;
     const url = URL.createObjectURL(trace.toBlob());
     const link = document.createElement('a');
     link.href = url;

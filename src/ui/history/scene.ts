@@ -42,6 +42,8 @@ export interface SceneOptions {
   traffic?: boolean;
   /** How far back the recent traffic reaches (µs); see recentSpanUs. */
   recentUs?: number;
+  /** Take the nodes' figures at this time instead (a drawing that refreshes node states less often than frames). */
+  nodesAt?: number;
 }
 
 const NO_FLIGHTS: readonly Flight[] = [];
@@ -60,8 +62,9 @@ export function scene(history: RunHistory, time: number, options: SceneOptions =
   const members = history.memberIds;
   const nodes: Record<MemberId, NodeFigures | null> = {};
   let same = previous !== null && Object.keys(previous.nodes).length === members.length;
+  const nodesAt = options.nodesAt ?? time;
   for (const id of members) {
-    nodes[id] = history.track(id)?.figuresAt(time) ?? null;
+    nodes[id] = history.track(id)?.figuresAt(nodesAt) ?? null;
     if (same && previous!.nodes[id] !== nodes[id]) same = false;
   }
   const traffic = history.trafficLog;

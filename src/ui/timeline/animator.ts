@@ -28,6 +28,8 @@ export interface AnimationSource {
   playhead: Playhead;
 }
 
+/** Node states are taken anew at most this often (redrawing them costs more than moving packets). */
+const NODES_EVERY_MS = 50;
 /** With nothing moving for this long, the loop sleeps until woken. */
 const IDLE_AFTER_MS = 1500;
 
@@ -41,7 +43,7 @@ export class Animator {
   private running = false;
   private lastBusyMs = -Infinity;
   /** The last scene drawn and its history (the next scene shares its unchanged parts). */
-  private drawn: { history: RunHistory; scene: Scene } | null = null;
+  private drawn: { history: RunHistory; scene: Scene; nodesAt: number; nodesMs: number } | null = null;
 
   constructor(private source: AnimationSource) {}
 
@@ -145,9 +147,12 @@ export class Animator {
     const history = this.source.history();
     const time = this.playhead.time(nowMs);
     const scale = this.playhead.paused ? 0 : this.playhead.scale;
-    const previous = this.drawn?.history === history ? this.drawn.scene : null;
-    const current = scene(history, time, { recentUs: recentSpanUs(this.playhead.scale) }, previous);
-    this.drawn = { history, scene: current };
+    const last = this.drawn?.history === history ? this.drawn : null;
+    const previous = last?.scene ?? null;
+    const fresh = !last || nowMs - last.nodesMs >= NODES_EVERY_MS || time < last.nodesAt;
+    const nodesAt = fresh ? time : last.nodesAt;
+    const current = scene(history, time, { recentUs: recentSpanUs(this.playhead.scale), nodesAt }, previous);
+    this.drawn = { history, scene: current, nodesAt, nodesMs: fresh ? nowMs : last.nodesMs };
     const frame: AnimationFrame = { time, scale, scene: current };
     const nodesChanged = current.nodes !== previous?.nodes;
     let busy = nodesChanged;

@@ -9,3 +9,4 @@ export * from './frames';
 export * from './codec';
 export * from './protocol';
 export * from './batch';
+export * from './trace';

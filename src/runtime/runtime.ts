@@ -2,6 +2,10 @@
 
 import {
   createNode,
+  effectRecord,
+  inputRecord,
+  recvRecord,
+  sendRecord,
   decodeMessage,
   encodeFrame,
   formatFixed,
@@ -21,11 +25,11 @@ import {
   type ProtocolEvent,
   type RunParams,
   type TimerName,
+  type TraceRecord,
 } from '../core';
 import { Emitter } from '../net/emitter';
 import { systemTimers, type Timers } from '../net/timers';
 import { snapshotNode, type NodeSnapshot } from './snapshot';
-import type { TraceRecord } from './trace';
 
 /** What the runtime needs from the network: send bytes to a member. */
 export interface FrameSink {
@@ -95,16 +99,16 @@ export class NodeRuntime extends Emitter<RuntimeEvents> {
   start(run: RunStart): void {
     if (this.run) return;
     this.run = run;
-    const now = this.options.clock();
-    this.record({ t: now, node: this.self, ev: 'start', run: run.run, runId: run.runId, members: run.members, params: run.params });
-    this.apply({ type: 'start', now, run: run.run, members: run.members, params: run.params });
+    const event: ProtocolEvent = { type: 'start', now: this.options.clock(), run: run.run, members: run.members, params: run.params };
+    this.record(inputRecord(this.self, event, run.runId));
+    this.apply(event);
     this.schedulePing();
   }
 
   stop(): void {
-    const now = this.options.clock();
-    this.record({ t: now, node: this.self, ev: 'stop' });
-    this.apply({ type: 'stop', now });
+    const event: ProtocolEvent = { type: 'stop', now: this.options.clock() };
+    this.record(inputRecord(this.self, event, this.run?.runId ?? ''));
+    this.apply(event);
   }
 
   /** A message from the network on the link to `from` (a frame or a batch): validated, then handed to the reducer. */
@@ -118,7 +122,7 @@ export class NodeRuntime extends Emitter<RuntimeEvents> {
   private handleFrame(from: MemberId, frame: Frame): void {
     const now = this.options.clock();
     if (this.has('recv')) this.emit('recv', { from, frame, at: now });
-    if (this.has('trace')) this.record({ t: now, node: this.self, ev: 'recv', from, frame });
+    if (this.has('trace')) this.record(recvRecord(this.self, now, from, frame));
     if (isProtocolFrame(frame)) {
       this.apply({ type: 'frame', now, frame });
     } else {
@@ -216,14 +220,15 @@ export class NodeRuntime extends Emitter<RuntimeEvents> {
         this.sendFrame(effect.to, effect.frame, now);
         break;
       case 'commit':
-        if (this.has('trace')) this.record({ t: now, node: this.self, ev: 'commit', from: effect.entry.from, seq: effect.entry.seq, sentAt: effect.entry.sentAt, value: effect.entry.value });
+        if (this.has('trace')) this.record(effectRecord(this.self, now, effect)!);
         if (this.has('commit')) this.emit('commit', { entry: effect.entry, at: now });
         break;
       case 'phase':
-        this.record({ t: now, node: this.self, ev: 'phase', phase: effect.phase });
+        this.record(effectRecord(this.self, now, effect)!);
         this.emit('phase', { phase: effect.phase, at: effect.at });
         break;
       case 'result':
+        this.record(effectRecord(this.self, now, effect)!);
         this.onResult(effect.result, now);
         break;
       case 'log':
@@ -232,11 +237,10 @@ export class NodeRuntime extends Emitter<RuntimeEvents> {
     }
   }
 
-  /** At DONE: record, stop probing, and tell every member our result. */
+  /** At DONE (its record is written): stop probing, and tell every member our result. */
   private onResult(result: NodeResult, now: number): void {
     this.clearTimers(); // the reducer ignores timers once done
     const checksum = formatFixed(result.checksum);
-    this.record({ t: now, node: this.self, ev: 'result', count: result.count, checksum, complete: result.complete });
     this.emit('result', result);
     this.results.set(this.self, { count: result.count, checksum, complete: result.complete });
     this.emit('results', this.results);
@@ -248,7 +252,7 @@ export class NodeRuntime extends Emitter<RuntimeEvents> {
   }
 
   private sendFrame(to: MemberId, frame: Frame, now: number): void {
-    if (this.has('trace')) this.record({ t: now, node: this.self, ev: 'send', to, frame });
+    if (this.has('trace')) this.record(sendRecord(this.self, now, to, frame));
     if (this.has('send')) this.emit('send', { to, frame, at: now });
     if (frame.kind === 'ack') this.coalesceAck(to, frame);
     else this.options.sink.send(to, encodeFrame(frame));
@@ -290,9 +294,9 @@ export class NodeRuntime extends Emitter<RuntimeEvents> {
   }
 
   private fire(name: TimerName): void {
-    const now = this.options.clock();
-    this.record({ t: now, node: this.self, ev: 'timer', name });
-    this.apply({ type: 'timer', now, name });
+    const event: ProtocolEvent = { type: 'timer', now: this.options.clock(), name };
+    this.record(inputRecord(this.self, event, this.run?.runId ?? ''));
+    this.apply(event);
   }
 
   /**

@@ -3,6 +3,8 @@
 import {
   checksumOfAll,
   createNode,
+  effectRecord,
+  inputRecord,
   nextDeadline,
   formatFixed,
   step,
@@ -15,8 +17,8 @@ import {
   type ProtocolFrame,
   type RunParams,
   type TimerName,
+  type TraceRecord,
 } from '../core';
-import type { TraceRecord } from '../runtime/trace';
 import { InvariantChecker, type Violation } from './checker';
 import { drawDelay, isPartitioned, planFaults, type FaultPlan, type NetworkConfig } from './network';
 import { EventQueue } from './queue';
@@ -95,8 +97,8 @@ export interface SimReport {
 
 type SimEvent =
   | { kind: 'start'; node: SimNode }
-  | { kind: 'deliver'; node: SimNode; from: MemberId; frame: ProtocolFrame }
-  | { kind: 'deliver-batch'; node: SimNode; from: MemberId; frames: ProtocolFrame[] }
+  | { kind: 'deliver'; node: SimNode; frame: ProtocolFrame }
+  | { kind: 'deliver-batch'; node: SimNode; frames: ProtocolFrame[] }
   | { kind: 'timer'; node: SimNode; name: TimerName; at: number }
   | { kind: 'crash'; node: SimNode };
 
@@ -116,6 +118,7 @@ interface SimNode {
 }
 
 const RUN_TAG = 1;
+const SIM_RUN_ID = 'sim';
 /** The simulated network keeps delivering this long after the last deadline, then the run ends. */
 const GRACE_US = 1_000_000;
 
@@ -237,7 +240,6 @@ export class Simulation {
     for (const node of this.nodes.values()) {
       if (node.crashed || node.state.phase === 'connecting' || node.state.phase === 'done') continue;
       const clock = this.now + node.skewUs;
-      this.trace({ t: clock, node: node.id, ev: 'stop' });
       this.apply(node, { type: 'stop', now: clock });
     }
   }
@@ -261,15 +263,14 @@ export class Simulation {
         this.apply(node, { type: 'start', now: clock, run: RUN_TAG, members: this.members, params: this.config.params });
         break;
       case 'deliver':
-        this.deliver(node, event.from, event.frame, clock);
+        this.deliver(node, event.frame, clock);
         break;
       case 'deliver-batch':
-        for (const frame of event.frames) if (!node.crashed) this.deliver(node, event.from, frame, clock);
+        for (const frame of event.frames) if (!node.crashed) this.deliver(node, frame, clock);
         break;
       case 'timer':
         if (node.wakeUp?.name !== event.name || node.wakeUp.at !== event.at) return;
         node.wakeUp = null;
-        if (this.config.trace) this.trace({ t: clock, node: node.id, ev: 'timer', name: event.name });
         this.apply(node, { type: 'timer', now: clock, name: event.name });
         break;
       case 'crash':
@@ -284,15 +285,13 @@ export class Simulation {
     this.traceCrashedResult(node, clock);
   }
 
-  private deliver(node: SimNode, from: MemberId, frame: ProtocolFrame, clock: number): void {
-    if (this.config.trace) this.trace({ t: clock, node: node.id, ev: 'recv', from, frame });
+  private deliver(node: SimNode, frame: ProtocolFrame, clock: number): void {
     this.apply(node, { type: 'frame', now: clock, frame });
   }
 
+  /** Records the input (a frame's sender is the link it came over), steps the node, and performs the effects. */
   private apply(node: SimNode, event: ProtocolEvent): void {
-    if (event.type === 'start') {
-      this.trace({ t: event.now, node: node.id, ev: 'start', run: event.run, runId: 'sim', members: [...event.members], params: event.params });
-    }
+    if (this.config.trace) this.trace(inputRecord(node.id, event, SIM_RUN_ID));
     const { state, effects } = (this.config.reducer ?? step)(node.state, event);
     node.state = state;
     for (const effect of effects) this.perform(node, effect, event.now);
@@ -320,11 +319,11 @@ export class Simulation {
         this.commit(node, effect.entry, clock);
         break;
       case 'phase':
-        this.trace({ t: clock, node: node.id, ev: 'phase', phase: effect.phase });
+        this.traceEffect(node, clock, effect);
         break;
       case 'result':
         node.result = effect.result;
-        this.trace({ t: clock, node: node.id, ev: 'result', count: effect.result.count, checksum: formatFixed(effect.result.checksum), complete: effect.result.complete });
+        this.traceEffect(node, clock, effect);
         break;
       case 'log':
         break;
@@ -333,7 +332,7 @@ export class Simulation {
 
   private send(node: SimNode, to: MemberId, frame: ProtocolFrame, clock: number): void {
     if (frame.kind === 'data') this.noteDataSent(node, frame.seq, frame.sentAt);
-    if (this.config.trace) this.trace({ t: clock, node: node.id, ev: 'send', to, frame });
+    if (this.config.trace) this.traceEffect(node, clock, { type: 'send', to, frame });
     if (this.config.batching) this.addToOutbox(node, to, frame);
     else this.transmit(node, to, [frame], clock);
   }
@@ -381,8 +380,8 @@ export class Simulation {
     const copies = this.random.chance(network.dup) ? 2 : 1;
     for (let i = 0; i < copies; i += 1) {
       const at = this.now + drawDelay(network, this.random) + (link?.extraDelayUs ?? 0);
-      if (frames.length === 1) this.queue.push(at, { kind: 'deliver', node: receiver, from: node.id, frame: frames[0] });
-      else this.queue.push(at, { kind: 'deliver-batch', node: receiver, from: node.id, frames });
+      if (frames.length === 1) this.queue.push(at, { kind: 'deliver', node: receiver, frame: frames[0] });
+      else this.queue.push(at, { kind: 'deliver-batch', node: receiver, frames });
     }
   }
 
@@ -391,7 +390,7 @@ export class Simulation {
   }
 
   private commit(node: SimNode, entry: Committed, clock: number): void {
-    if (this.config.trace) this.trace({ t: clock, node: node.id, ev: 'commit', from: entry.from, seq: entry.seq, sentAt: entry.sentAt, value: entry.value });
+    if (this.config.trace) this.traceEffect(node, clock, { type: 'commit', entry });
     if (entry.from === node.id && this.latency.isUnsent(entry.from, entry.seq)) {
       // A node's own message is sent to itself in-process; with one member there is no network send.
       this.noteDataSent(node, entry.seq, entry.sentAt);
@@ -406,6 +405,11 @@ export class Simulation {
     if (!this.config.trace) return;
     const { count, checksum } = checksumOfAll(node.commits);
     this.trace({ t: clock, node: node.id, ev: 'result', count, checksum: formatFixed(checksum), complete: false });
+  }
+
+  private traceEffect(node: SimNode, clock: number, effect: Effect): void {
+    const record = effectRecord(node.id, clock, effect);
+    if (record) this.trace(record);
   }
 
   /** Records a trace line; hot paths test config.trace first so untraced runs build no records. */

@@ -1,37 +1,61 @@
-// Everything behind the views that is not React: this tab's live node, the animation loop, and
-// opening a trace to replay it (and going back to live).
+// Everything behind the views that is not React: the history shown (this tab's live run, or a trace
+// file: the mode only swaps the source), the one animation loop over it, and the panels' clock with
+// the view they all read at each of its ticks.
 
 import type { PageConfig } from './config';
+import { RunHistory } from './history/history';
+import { scene, type Scene } from './history/scene';
 import { LiveController } from './live/live-controller';
-import { ReplayTimeline } from './replay/replay-timeline';
+import { PANEL_REFRESH_MS, PanelClock } from './panel-clock';
 import { MAX_TRACE_BYTES, parseTrace } from './replay/trace-parser';
-import { dismissBanner, liveMembersOf, showBanner, useStore } from './store';
+import { dismissBanner, showBanner, useStore, type AppState } from './store';
 import { Animator, type AnimationSource } from './timeline/animator';
-import { LiveTimeline } from './timeline/live-timeline';
 import { Playhead } from './timeline/playhead';
 
 /** Replay speeds offered, and how long (real ms) a typical frame should take on screen at the default. */
 export const REPLAY_SPEEDS = [4, 1, 0.25, 0.1, 0.05, 0.01, 0.001] as const;
 const COMFORTABLE_FLIGHT_MS = 400;
 
+/** What every panel reads at one tick of the panels' clock: the same history, scene and playhead. */
+export interface PanelView {
+  app: AppState;
+  history: RunHistory;
+  scene: Scene;
+  playhead: { behind: number; atEnd: boolean };
+}
+
 export class AppController {
   readonly live: LiveController | null;
   readonly animator: Animator;
+  readonly panels: PanelClock;
   private readonly liveSource: AnimationSource;
-  private replay: ReplayTimeline | null = null;
+  private replaySource: AnimationSource | null = null;
+  private readonly listeners = new Set<() => void>();
+  private unwatch: () => void = () => undefined;
+  private view: PanelView | null = null;
 
   constructor(config: PageConfig | null) {
     this.live = config ? new LiveController(config) : null;
-    const timeline = this.live?.timeline ?? new LiveTimeline();
+    const idle = new RunHistory({ realTime: true });
     const clock = this.live?.clock ?? (() => (performance.timeOrigin + performance.now()) * 1000);
     const bounds = this.live?.bounds ?? { earliest: () => -Infinity, latest: clock };
-    this.liveSource = { timeline, playhead: new Playhead(bounds, bounds.latest()), members: () => liveMembersOf(useStore.getState()) };
+    this.liveSource = { history: () => this.live?.history ?? idle, playhead: new Playhead(bounds, bounds.latest()) };
     this.animator = new Animator(this.liveSource);
-    timeline.onActivity = () => this.animator.noteActivity();
+    this.animator.onFrame(() => this.changed());
+    this.panels = new PanelClock(PANEL_REFRESH_MS, (listener) => this.subscribeAll(listener), undefined, () => (this.view = this.freeze()));
+    if (this.live) this.live.onHistory = (history) => this.watch(history);
+    this.watch(this.liveSource.history());
   }
 
-  get replayTimeline(): ReplayTimeline | null {
-    return this.replay;
+  /** The history shown now. */
+  get history(): RunHistory {
+    return this.animator.history;
+  }
+
+  /** The view the panels read: frozen at the panels' last tick (or now, if the history shown changed since). */
+  panelView(): PanelView {
+    if (!this.view || this.view.history !== this.history || this.view.app !== useStore.getState()) this.view = this.freeze();
+    return this.view;
   }
 
   /** Reads, checks and opens a trace file; a bad file gets a message naming the bad line. */
@@ -47,65 +71,72 @@ export class AppController {
     showBanner({ id: 'trace', tone: 'info', text: `Reading ${file.name}…` });
     const parsed = await parseTrace(text);
     if (!parsed.ok) return fail(`line ${parsed.line}: ${parsed.message}.`);
-    let timeline: ReplayTimeline;
+    let history: RunHistory;
     try {
-      timeline = new ReplayTimeline(parsed.trace);
+      history = RunHistory.fromRecords(parsed.trace.records);
+      history.track(history.rebuilt[0] ?? '')?.latest(); // replays to the end once: a broken trace fails here, not while drawing
     } catch (error) {
       return fail(`replaying it failed (${error instanceof Error ? error.message : String(error)}).`);
     }
     dismissBanner('trace');
-    this.showReplay(file.name, timeline, parsed.trace.records.length);
+    this.showReplay(file.name, history);
   }
 
   closeReplay(): void {
-    this.replay = null;
+    this.replaySource = null;
     this.animator.setSource(this.liveSource);
+    this.watch(this.liveSource.history());
     useStore.setState({ mode: 'live', replay: null, selectedNode: null, selectedLink: null });
   }
 
+  /** Plays (from the start again once at the end) or pauses the replay. */
   setReplayPlaying(playing: boolean): void {
-    if (!this.replay) return;
-    if (playing && this.animator.playhead.atEnd()) this.animator.seek(this.replay.summary.start);
+    if (!this.replaySource) return;
+    if (playing && this.animator.playhead.atEnd()) this.animator.seek(this.history.span.start);
     if (playing) this.animator.play();
     else this.animator.pause();
-    this.patchReplay({ playing });
   }
 
-  setReplaySpeed(speed: number): void {
-    this.animator.setScale(speed);
-    this.patchReplay({ speed });
+  private showReplay(fileName: string, history: RunHistory): void {
+    const { start, end } = history.span;
+    const playhead = new Playhead({ earliest: () => start, latest: () => end }, start);
+    playhead.setScale(comfortableSpeed(history.trafficLog.typicalFlightUs()));
+    this.replaySource = { history: () => history, playhead };
+    this.animator.setSource(this.replaySource);
+    this.watch(history);
+    useStore.setState({ mode: 'replay', selectedNode: history.rebuilt[0] ?? null, selectedLink: null, replay: { fileName } });
   }
 
-  private showReplay(fileName: string, timeline: ReplayTimeline, records: number): void {
-    const summary = timeline.summary;
-    const speed = comfortableSpeed(summary.typicalFlightUs);
-    const playhead = new Playhead({ earliest: () => summary.start, latest: () => summary.end }, summary.start);
-    playhead.setScale(speed);
-    this.replay = timeline;
-    this.animator.setSource({ timeline, playhead, members: () => summary.members });
-    useStore.setState({
-      mode: 'replay',
-      selectedNode: summary.recorded[0] ?? null,
-      selectedLink: null,
-      replay: {
-        fileName,
-        members: summary.members,
-        recorded: summary.recorded,
-        start: summary.start,
-        end: summary.end,
-        records,
-        params: summary.params,
-        results: summary.results,
-        notes: summary.notes,
-        throughput: summary.throughput,
-        playing: true,
-        speed,
-      },
+  /** Follows the history shown: its growth wakes the animation and ticks the panels (hidden tabs draw no frames). */
+  private watch(history: RunHistory): void {
+    this.unwatch();
+    this.unwatch = history.subscribe(() => {
+      this.animator.noteActivity();
+      this.changed();
     });
+    this.changed();
   }
 
-  private patchReplay(patch: { playing?: boolean; speed?: number }): void {
-    useStore.setState((state) => (state.replay ? { replay: { ...state.replay, ...patch } } : state));
+  private freeze(): PanelView {
+    const history = this.history;
+    const playhead = this.animator.playhead;
+    const nowMs = performance.now();
+    const time = playhead.time(nowMs);
+    const previous = this.view?.history === history ? this.view.scene : null;
+    return { app: useStore.getState(), history, scene: scene(history, time, { traffic: false }, previous), playhead: { behind: playhead.behind(nowMs), atEnd: playhead.atEnd(nowMs) } };
+  }
+
+  private subscribeAll(listener: () => void): () => void {
+    const fromStore = useStore.subscribe(listener);
+    this.listeners.add(listener);
+    return () => {
+      fromStore();
+      this.listeners.delete(listener);
+    };
+  }
+
+  private changed(): void {
+    for (const listener of [...this.listeners]) listener();
   }
 }
 

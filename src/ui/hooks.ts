@@ -1,71 +1,54 @@
 // Selectors shared by the views: which members are drawn, their colors, this tab's own id, and
-// `usePanelStore`, through which the panels read fast-changing state at a few hertz at most.
+// `usePanel`, through which the panels read the run (a scene of its history) and the store at a few
+// hertz at most, all from the same view.
 
 import { useEffect, useLayoutEffect, useMemo, useReducer, useRef } from 'react';
 import type { MemberId } from '../core';
+import type { PanelView } from './app-controller';
 import { memberColors, type ColorOf } from './colors';
-import { liveMembersOf, useStore, type AppState } from './store';
-import { PanelClock } from './panel-clock';
-
-/** React panels re-render with new data at most this often (the canvases draw every frame). */
-export const PANEL_REFRESH_MS = 250;
-
-const panelClock = new PanelClock(PANEL_REFRESH_MS, (listener) => useStore.subscribe(listener));
+import { useController } from './services';
+import { rosterMembers } from './store';
+import { shallow } from 'zustand/shallow';
 
 /**
- * Like `useStore(selector)`, but a change of the store re-renders the component at most every
- * PANEL_REFRESH_MS, on one shared tick: every panel updates in the same React commit, from the same
- * state. A render for another reason (a click, new props) reads the current state at once.
- * `equal` decides whether a newly selected value differs (default Object.is); the previous value
- * is returned while they are equal, so memoised children see stable props.
+ * Reads `selector` on the panels' view: a change re-renders the component at most every
+ * PANEL_REFRESH_MS, on one shared tick, so every panel updates in the same React commit from the
+ * same scene. A render for another reason (a click, new props) reads the view at once. `equal`
+ * decides whether a newly selected value differs (default Object.is); the previous value is
+ * returned while they are equal, so memoised children see stable props.
  */
-export function usePanelStore<T>(selector: (state: AppState) => T, equal: (a: T, b: T) => boolean = Object.is): T {
+export function usePanel<T>(selector: (view: PanelView) => T, equal: (a: T, b: T) => boolean = Object.is): T {
+  const controller = useController();
   const [, refresh] = useReducer((n: number) => n + 1, 0);
-  const shown = useRef<{ value: T; selector: (state: AppState) => T; equal: (a: T, b: T) => boolean } | null>(null);
-  const selected = selector(useStore.getState());
+  const shown = useRef<{ value: T; selector: (view: PanelView) => T; equal: (a: T, b: T) => boolean } | null>(null);
+  const selected = selector(controller.panelView());
   const value = shown.current && equal(shown.current.value, selected) ? shown.current.value : selected;
   useLayoutEffect(() => {
     shown.current = { value, selector, equal };
   });
   useEffect(
     () =>
-      panelClock.add(() => {
+      controller.panels.add(() => {
         const current = shown.current;
-        if (current && !current.equal(current.value, current.selector(useStore.getState()))) refresh();
+        if (current && !current.equal(current.value, current.selector(controller.panelView()))) refresh();
       }),
-    [],
+    [controller],
   );
   return value;
 }
 
-/** The members the views show: a replayed trace's, the live run's, or everyone in the room. */
+/** The members the views show: the history's (a run's, a trace's), or before a run everyone in the room. */
 export function useMembers(): MemberId[] {
-  return useStore(membersShown);
+  return usePanel(membersShown, sameList);
 }
 
-/** What the members shown depend on, and the last members computed from it. */
-interface MembersCache {
-  mode: AppState['mode'] | null;
-  replay: AppState['replay'];
-  run: AppState['run'];
-  roster: AppState['roster'];
-  members: MemberId[];
+function membersShown(view: PanelView): MemberId[] {
+  const members = view.history.memberIds;
+  return members.length > 0 || !view.history.realTime ? members : rosterMembers(view.app.roster);
 }
 
-let membersCache: MembersCache = { mode: null, replay: null, run: null, roster: null, members: [] };
-
-/**
- * The members the views show, as the same array while they do not change: the store changes far
- * more often than they do, so a plain selector needs no shallow compare and the roster is not
- * sorted again on every store update.
- */
-function membersShown(state: AppState): MemberId[] {
-  const cache = membersCache;
-  if (state.mode === cache.mode && state.replay === cache.replay && state.run === cache.run && state.roster === cache.roster) return cache.members;
-  const members = state.mode === 'replay' && state.replay ? state.replay.members : liveMembersOf(state);
-  const same = members.length === cache.members.length && members.every((id, i) => id === cache.members[i]);
-  membersCache = { mode: state.mode, replay: state.replay, run: state.run, roster: state.roster, members: same ? cache.members : members };
-  return membersCache.members;
+function sameList(a: readonly MemberId[], b: readonly MemberId[]): boolean {
+  return a.length === b.length && a.every((id, i) => id === b[i]);
 }
 
 export function useColors(): ColorOf {
@@ -73,8 +56,14 @@ export function useColors(): ColorOf {
   return useMemo(() => memberColors(members), [members]);
 }
 
-/** This tab's node while live; no node is "self" in a replay. */
+/** This tab's node in the history shown: none in a trace file's. */
 export function useSelfId(): MemberId | null {
-  return useStore((s) => (s.mode === 'live' ? s.selfId : null));
+  return usePanel((view) => (view.history.realTime ? view.app.selfId : null));
 }
 
+const NO_RTT: Readonly<Record<MemberId, number>> = {};
+
+/** This tab's measured round trip to each peer, as its node reported them at the scene shown. */
+export function useOwnRtt(): Readonly<Record<MemberId, number>> {
+  return usePanel((view) => (view.history.self ? (view.scene.nodes[view.history.self]?.rttMs ?? NO_RTT) : NO_RTT), shallow);
+}

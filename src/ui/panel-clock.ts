@@ -1,6 +1,10 @@
 // One shared, throttled tick for the React panels: however often the source changes, its listeners
 // run at most once per period, all in the same task (so React renders them in one commit). A change
-// after a quiet period is delivered at once; a burst is delivered at the end of the period.
+// after a quiet period is delivered at once; a burst is delivered at the end of the period. Before
+// the listeners run, `beforeTick` may freeze what they all read (one scene for every panel).
+
+/** React panels re-render with new data at most this often (the canvases draw every frame). */
+export const PANEL_REFRESH_MS = 250;
 
 export type Unsubscribe = () => void;
 
@@ -13,11 +17,13 @@ export class PanelClock {
   /**
    * @param periodMs least time between two ticks
    * @param subscribe listens to the source of changes (called while the clock has listeners)
+   * @param beforeTick runs once per tick, before the listeners
    */
   constructor(
     private readonly periodMs: number,
     private readonly subscribe: (onChange: () => void) => Unsubscribe,
     private readonly now: () => number = () => performance.now(),
+    private readonly beforeTick: () => void = () => undefined,
   ) {}
 
   /** Adds a listener (run on each tick); returns its removal. */
@@ -43,6 +49,7 @@ export class PanelClock {
   private readonly tick = (): void => {
     this.timer = null;
     this.lastTickMs = this.now();
+    this.beforeTick();
     for (const listener of [...this.listeners]) listener();
   };
 }

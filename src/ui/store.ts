@@ -1,51 +1,21 @@
-// The UI's state (zustand): fed in batches by the live controller and the replay, read by the views.
+// The UI's state (zustand): what the user chose (mode, selection, animation speed and pause, the
+// draft parameters, banners, the trace being replayed) and the session's facts that are no part
+// of a run's history (signaling status, this tab's id and node mode, the room's roster, this tab's
+// links, the link shapes). Everything about a run (phases, counters, results, commits, throughput)
+// is a selector on its history (src/ui/history/scene.ts), never copied here.
 
 import { create } from 'zustand';
-import { DEFAULT_PARAMS, sortedMembers, type MemberId, type Phase, type RunParams } from '../core';
+import { DEFAULT_PARAMS, sortedMembers, type MemberId, type RunParams } from '../core';
 import type { LinkState } from '../net/mesh';
 import type { LinkSettings } from '../net/link-shaper';
 import type { SignalingStatus } from '../net/signaling-client';
-import type { PeerResult, RunStart } from '../runtime/runtime';
-import type { NodeSnapshot } from '../runtime/snapshot';
-import { ZERO_COUNTERS, type TrafficCounters } from './live/feed';
 import type { NodeMode } from './live/node-port';
 import type { RosterMessage } from '../signaling';
-
-/** The run this tab shows: the runtime's run start, plus when it started on this tab's clock. */
-export interface RunInfo extends RunStart {
-  /** This tab's clock (µs) when the run started (the server's RunInfo uses epoch ms). */
-  startedAt: number;
-}
-
-/** A member's final (count, checksum), as results are passed between nodes. */
-export type MemberResult = PeerResult;
-
-export { ZERO_COUNTERS, type TrafficCounters } from './live/feed';
-
-export interface ThroughputPoint {
-  /** Seconds since the run started. */
-  t: number;
-  /** Commits per second over the last sample period. */
-  rate: number;
-}
-
-export interface ThroughputSeries {
-  id: MemberId;
-  points: ThroughputPoint[];
-}
 
 export interface Banner {
   id: string;
   tone: 'error' | 'warning' | 'info';
   text: string;
-}
-
-/** What the animation shows at its playhead, published at most 30 times a second. */
-export interface ViewFrame {
-  playhead: number;
-  /** How far the playhead is behind live (or the end of the trace), µs. */
-  behind: number;
-  snapshots: Record<MemberId, NodeSnapshot | null>;
 }
 
 /** The run parameters as typed in the top bar (seconds for durations). */
@@ -57,25 +27,8 @@ export interface ParamsDraft {
   window: string;
 }
 
-export interface ReplayInfo {
-  fileName: string;
-  members: MemberId[];
-  /** Nodes whose state the trace lets us rebuild (they recorded their inputs). */
-  recorded: MemberId[];
-  start: number;
-  end: number;
-  records: number;
-  params: RunParams | null;
-  /** Recorded results, per node. */
-  results: Record<MemberId, MemberResult>;
-  /** What checking the replay against the recorded results found. */
-  notes: string[];
-  throughput: ThroughputSeries[];
-  playing: boolean;
-  speed: number;
-}
-
-export interface LiveFields {
+/** The session's facts: this tab in its room. */
+export interface SessionFacts {
   signaling: SignalingStatus;
   /** Where this tab's protocol runs (null: an observer runs none). */
   nodeMode: NodeMode | null;
@@ -83,57 +36,30 @@ export interface LiveFields {
   roster: RosterMessage | null;
   /** This tab's data channels, per peer. */
   ownLinks: Record<MemberId, LinkState>;
-  rttMs: Record<MemberId, number>;
   /** Fault injection per link, keyed by linkKey(a, b). */
   shapes: Record<string, LinkSettings>;
-  run: RunInfo | null;
-  phase: Phase;
-  /** This tab's clock (µs) when the current phase ends at the latest. */
-  phaseEndsAt: number | null;
-  ownResult: string | null;
-  results: Record<MemberId, MemberResult>;
-  /** This tab's clock (µs) when this node (or, for an observer, every member) was done. */
-  doneAt: number | null;
-  telemetry: Record<MemberId, NodeSnapshot>;
-  counters: TrafficCounters;
-  runningChecksum: string | null;
-  traceRecords: number;
-  traceTruncated: boolean;
-  throughput: ThroughputSeries[];
 }
 
-export interface AppState extends LiveFields {
+export interface AppState extends SessionFacts {
+  /** Which history is shown: this tab's live run, or a trace file. */
   mode: 'live' | 'replay';
   banners: Banner[];
   selectedNode: MemberId | null;
   selectedLink: string | null;
+  /** The animation's speed and pause, as the user set them (the playhead follows them). */
   animation: { scale: number; paused: boolean };
-  view: ViewFrame;
   paramsDraft: ParamsDraft;
-  replay: ReplayInfo | null;
+  /** The trace file replayed (its history is the app controller's). */
+  replay: { fileName: string } | null;
 }
 
-
-export const INITIAL_LIVE: LiveFields = {
+export const INITIAL_SESSION: SessionFacts = {
   signaling: 'connecting',
   nodeMode: null,
   selfId: null,
   roster: null,
   ownLinks: {},
-  rttMs: {},
   shapes: {},
-  run: null,
-  phase: 'connecting',
-  phaseEndsAt: null,
-  ownResult: null,
-  results: {},
-  doneAt: null,
-  telemetry: {},
-  counters: ZERO_COUNTERS,
-  runningChecksum: null,
-  traceRecords: 0,
-  traceTruncated: false,
-  throughput: [],
 };
 
 export function draftFromParams(params: RunParams): ParamsDraft {
@@ -147,13 +73,12 @@ export function draftFromParams(params: RunParams): ParamsDraft {
 }
 
 export const useStore = create<AppState>(() => ({
-  ...INITIAL_LIVE,
+  ...INITIAL_SESSION,
   mode: 'live',
   banners: [],
   selectedNode: null,
   selectedLink: null,
   animation: { scale: 1, paused: false },
-  view: { playhead: 0, behind: 0, snapshots: {} },
   paramsDraft: draftFromParams(DEFAULT_PARAMS),
   replay: null,
 }));
@@ -167,10 +92,9 @@ export function dismissBanner(id: string): void {
   useStore.setState((state) => (state.banners.some((b) => b.id === id) ? { banners: state.banners.filter((b) => b.id !== id) } : state));
 }
 
-/** The members the live view draws: the run's, or else everyone in the room. */
-export function liveMembersOf(state: LiveFields): MemberId[] {
-  if (state.run) return state.run.members;
-  return sortedMembers(state.roster?.members.map((m) => m.id) ?? []);
+/** The room's members, sorted (who the live view draws before a run). */
+export function rosterMembers(roster: RosterMessage | null): MemberId[] {
+  return sortedMembers(roster?.members.map((m) => m.id) ?? []);
 }
 
 /** Links are undirected: one key per pair, smaller id first. */

@@ -1,16 +1,19 @@
 // The cluster view: members placed by layout.ts for the view's size and their number (2 to 64),
 // links with their state and round-trip time (SVG, the click targets; each node glyph's element
-// has the bounding box the layout keeps clear of the others), and one canvas above it drawn by the animation loop: the nodes' changing state
-// (node-layer.ts) and the frames in flight and commits (packets.ts), redrawn when either changed.
-// React re-renders this view only when what it shows changes, at the panels' pace.
+// has the bounding box the layout keeps clear of the others), and one canvas above it drawn by the
+// animation loop from the scene at the playhead: the nodes' changing state (node-layer.ts) and the
+// frames in flight and commits (packets.ts), redrawn when either changed. React re-renders this
+// view only when what it shows changes, at the panels' pace.
 
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import type { MemberId } from '../../core';
 import { HEALTHY_LINK } from '../../net/link-shaper';
-import { useColors, useMembers, usePanelStore, useSelfId } from '../hooks';
+import type { NodeSnapshot } from '../../runtime/snapshot';
+import { useColors, useMembers, useOwnRtt, usePanel, useSelfId } from '../hooks';
 import { formatRtt } from '../format';
 import { useController } from '../services';
 import { useStore } from '../store';
+import type { RunHistory } from '../history/history';
 import type { AnimationFrame } from '../timeline/animator';
 import { useSize } from '../use-size';
 import { CARD_MAX_MEMBERS, layoutCluster, type ClusterLayout } from './layout';
@@ -28,7 +31,7 @@ export function ClusterView({ joined }: { joined: boolean }) {
   const members = useMembers();
   const colorOf = useColors();
   const selfId = useSelfId();
-  const snapshots = usePanelStore((s) => s.view.snapshots);
+  const snapshots = usePanel((view) => view.scene.snapshots);
   const selectedNode = useStore((s) => s.selectedNode ?? s.selfId);
   const selectedLink = useStore((s) => s.selectedLink);
   const links = useLinks(members);
@@ -39,19 +42,20 @@ export function ClusterView({ joined }: { joined: boolean }) {
   const sampling = packetSampling(members.length);
   const overlay = useRef<HTMLCanvasElement>(null);
   const glyphs = useRef(new Map<MemberId, SVGGElement>());
-  const scene = useRef<NodeScene>({ layout, colorOf, absence, snapshots });
+  const look = useRef<ClusterLook>({ layout, colorOf, absence });
 
   useLayoutEffect(() => {
-    scene.current = { layout, colorOf, absence, snapshots };
+    look.current = { layout, colorOf, absence };
     controller.animator.wake();
-  }, [controller, layout, colorOf, absence, snapshots]);
+  }, [controller, layout, colorOf, absence]);
   useEffect(() => {
     const nodes = new NodePainter();
     const packets = new PacketPainter();
     const serials = new SerialMarks(glyphs.current);
     return controller.animator.addLayer((frame) => {
-      serials.mark(frame);
-      return overlay.current ? drawCluster(overlay.current, scene.current, frame, nodes, packets) : false;
+      serials.mark(controller.history);
+      const scene: NodeScene = { ...look.current, snapshots: frame.scene.snapshots };
+      return overlay.current ? drawCluster(overlay.current, scene, frame, nodes, packets) : false;
     });
   }, [controller]);
 
@@ -150,6 +154,9 @@ function describeLink(link: LinkView): string {
   return `Link ${link.a}–${link.b}: ${link.state}${rtt}. ${action}`;
 }
 
+/** How the cluster is drawn (React's part); the snapshots come from each frame's scene. */
+type ClusterLook = Omit<NodeScene, 'snapshots'>;
+
 /** Draws the nodes and the packets when either changed; returns whether packets are moving. */
 function drawCluster(canvas: HTMLCanvasElement, scene: NodeScene, frame: AnimationFrame, nodes: NodePainter, packets: PacketPainter): boolean {
   const moving = placePackets(scene, frame, packets);
@@ -163,9 +170,9 @@ function drawCluster(canvas: HTMLCanvasElement, scene: NodeScene, frame: Animati
 
 /**
  * Keeps each node glyph's `data-serial` hook (its current outgoing serial) up to date without
- * React: live, this node's newest snapshot and the others' latest telemetry (not delayed by the
- * animation); in a replay, the serial at the playhead. Attributes are written only when they
- * change, and at most every SERIAL_MARK_EVERY_MS.
+ * React: each node's newest state in the history (live: not delayed by the animation; a trace's
+ * nodes: at its end). Attributes are written only when they change, and at most every
+ * SERIAL_MARK_EVERY_MS.
  */
 class SerialMarks {
   private readonly written = new WeakMap<SVGGElement, number>();
@@ -173,13 +180,12 @@ class SerialMarks {
 
   constructor(private readonly glyphs: ReadonlyMap<MemberId, SVGGElement>) {}
 
-  mark(frame: AnimationFrame): void {
+  mark(history: RunHistory): void {
     const nowMs = performance.now();
     if (nowMs - this.lastMarkMs < SERIAL_MARK_EVERY_MS) return;
     this.lastMarkMs = nowMs;
-    const state = useStore.getState();
     for (const [id, element] of this.glyphs) {
-      const serial = state.mode === 'replay' ? (frame.timeline.snapshotAt(id, frame.time)?.seq ?? 0) : id === state.selfId ? (frame.timeline.snapshotAt(id, Infinity)?.seq ?? 0) : (state.telemetry[id]?.seq ?? 0);
+      const serial = history.track(id)?.latest()?.snapshot.seq ?? 0;
       if (this.written.get(element) === serial) continue;
       this.written.set(element, serial);
       element.setAttribute('data-serial', String(serial));
@@ -189,15 +195,15 @@ class SerialMarks {
 
 /** Why a drawn member has no live state: it left the room, or a replayed trace did not record it. */
 function useAbsence(): (id: MemberId) => string | null {
-  const mode = useStore((s) => s.mode);
+  const realTime = usePanel((view) => view.history.realTime);
   const roster = useStore((s) => s.roster);
-  const recorded = useStore((s) => s.replay?.recorded);
+  const rebuilt = usePanel((view) => view.history.rebuilt.join(' '));
   return useMemo(() => {
-    if (mode === 'replay') return (id: MemberId) => (recorded?.includes(id) ? null : 'not traced');
+    if (!realTime) return (id: MemberId) => (rebuilt.split(' ').includes(id) ? null : 'not traced');
     if (!roster) return () => null;
     const present = new Set(roster.members.map((m) => m.id));
     return (id: MemberId) => (present.has(id) ? null : 'left');
-  }, [mode, roster, recorded]);
+  }, [realTime, roster, rebuilt]);
 }
 
 /** Where the links' labels go; a label whose place did not change keeps its object (its line is not re-rendered). */
@@ -218,11 +224,11 @@ function useLabelPlaces(layout: ClusterLayout, links: readonly LinkView[]): Map<
 function useLinks(members: readonly MemberId[]): LinkView[] {
   const mode = useStore((s) => s.mode);
   const selfId = useStore((s) => s.selfId);
-  const roster = usePanelStore((s) => s.roster);
-  const ownLinks = usePanelStore((s) => s.ownLinks);
-  const rttMs = usePanelStore((s) => s.rttMs);
-  const telemetry = usePanelStore((s) => s.telemetry);
-  const shapes = usePanelStore((s) => s.shapes);
+  const roster = usePanel((view) => view.app.roster);
+  const ownLinks = usePanel((view) => view.app.ownLinks);
+  const rttMs = useOwnRtt();
+  const telemetry = usePanel((view) => reportedSnapshots(view.scene.snapshots));
+  const shapes = usePanel((view) => view.app.shapes);
   const previous = useRef<LinkView[]>([]);
   return useMemo(() => {
     const before = new Map(previous.current.map((link) => [link.key, link]));
@@ -233,4 +239,17 @@ function useLinks(members: readonly MemberId[]): LinkView[] {
     previous.current = next;
     return next;
   }, [members, mode, selfId, roster, ownLinks, rttMs, telemetry, shapes]);
+}
+
+const reportedCache = new WeakMap<object, Record<MemberId, NodeSnapshot>>();
+
+/** The members' snapshots at the scene, without the members that have none (whose round trips label links). */
+function reportedSnapshots(snapshots: Readonly<Record<MemberId, NodeSnapshot | null>>): Record<MemberId, NodeSnapshot> {
+  let reported = reportedCache.get(snapshots);
+  if (!reported) {
+    reported = {};
+    for (const [id, snapshot] of Object.entries(snapshots)) if (snapshot) reported[id] = snapshot;
+    reportedCache.set(snapshots, reported);
+  }
+  return reported;
 }

@@ -80,8 +80,8 @@ export class PacketPainter {
 /** Places the frames in flight and the moving commits at the playhead; returns whether there are any. */
 export function placePackets(scene: PacketScene, frame: AnimationFrame, painter: PacketPainter): boolean {
   const every = packetSampling(scene.layout.members.length);
-  placeFlights(painter, scene.layout, every, frame.timeline.flights(frame.time, frame.time, MAX_PACKETS * every), frame.time);
-  placeCommits(painter, scene.layout, every, frame.timeline.commits(frame.time, frame.time, MAX_COMMITS * every), frame.time);
+  placeFlights(painter, scene.layout, every, frame.scene.inFlight.slice(0, MAX_PACKETS * every), frame.time);
+  placeCommits(painter, scene.layout, every, frame.scene.committing.slice(0, MAX_COMMITS * every), frame.time);
   return painter.flights + painter.commits > 0;
 }
 

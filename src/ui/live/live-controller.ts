@@ -1,9 +1,9 @@
-// Runs this tab's node: a Session in its room, whose protocol runs in the node (a worker where the
-// browser allows it). The node's feed batches go to the live timeline (for the animation) and to the
-// store (at most 10 times a second). The protocol does not wait for the page's tasks (it still
-// shares the CPU with rendering).
+// Wiring of this tab's live node: a Session in its room, whose protocol runs in the node (a worker
+// where the browser allows it). Session events become appends to the run's history (this tab's
+// node's feed batches, peers' telemetry) or session facts in the store (status, roster, links,
+// shapes); nothing else is kept here.
 
-import { type MemberId, type Phase, type RunParams } from '../../core';
+import type { MemberId, RunParams } from '../../core';
 import { browserPeerFactory, browserWebSocket } from '../../net/browser-transport';
 import { HEALTHY_LINK, type LinkSettings } from '../../net/link-shaper';
 import type { LinkState } from '../../net/mesh';
@@ -15,37 +15,24 @@ import type { NodeSnapshot } from '../../runtime/snapshot';
 import { createWorkerTimers } from '../../runtime/worker-timers';
 import type { RosterLink, RosterMessage, StartNotice } from '../../signaling';
 import type { PageConfig } from '../config';
-import { dismissBanner, INITIAL_LIVE, linkKey, pairs, showBanner, useStore, ZERO_COUNTERS, type LiveFields, type MemberResult } from '../store';
+import { RunHistory } from '../history/history';
+import { dismissBanner, linkKey, pairs, showBanner, useStore } from '../store';
 import type { PlayheadBounds } from '../timeline/playhead';
-import { LiveTimeline } from '../timeline/live-timeline';
-import { leastAdvancedPhase } from '../phase';
-import { CommitLog } from './commit-log';
 import { flightUs, MIN_VISIBLE_FLIGHT_US, type FeedBatch } from './feed';
 import { NodePort } from './node-port';
-import { ThroughputMeter } from './throughput';
-import { TraceRecorder } from './trace-recorder';
 
-/** The store (and React) hear from the protocol at most 10 times a second; the animation shows the detail. */
-const STORE_FLUSH_MS = 100;
 const LIVE_LAG_MARGIN_US = 30_000;
 const MAX_LIVE_LAG_US = 3_000_000;
-const COMMIT_LOG_ENTRIES = 10_000;
 const SLOW_NETWORK_DELAY_MS = 400;
 
 export class LiveController {
   readonly session: Session;
-  readonly timeline = new LiveTimeline();
-  readonly commitLog = new CommitLog(COMMIT_LOG_ENTRIES);
-  readonly trace = new TraceRecorder();
   readonly clock = microsecondClock();
   /** This tab's node (members only); observers run no protocol. */
   private readonly node: NodePort | null;
-  private readonly model: LiveFields = { ...INITIAL_LIVE, counters: { ...ZERO_COUNTERS } };
-  private readonly dirty = new Set<keyof LiveFields>();
-  private flushTimer: ReturnType<typeof setTimeout> | null = null;
-  private readonly throughput: ThroughputMeter;
-  /** The newest batch of this tab's node in the current run. */
-  private lastBatch: FeedBatch | null = null;
+  private current = new RunHistory({ realTime: true });
+  /** Told when a new run's history replaces the previous one. */
+  onHistory: (history: RunHistory) => void = () => undefined;
 
   constructor(readonly config: PageConfig) {
     this.node = config.role === 'member' ? new NodePort(config.nodeMode) : null;
@@ -62,9 +49,13 @@ export class LiveController {
       ...(this.node ? { host: this.node } : {}),
       log: (message) => console.debug(message),
     });
-    this.throughput = new ThroughputMeter(() => this.sampleCounts(), (series) => this.set('throughput', series));
-    this.set('nodeMode', this.node?.mode ?? null);
+    useStore.setState({ nodeMode: this.node?.mode ?? null });
     this.subscribe();
+  }
+
+  /** The history of the run this tab shows (an empty one before the first run). */
+  get history(): RunHistory {
+    return this.current;
   }
 
   /** The live edge trails real time by about one flight, so arriving frames can be seen flying in. */
@@ -83,16 +74,15 @@ export class LiveController {
 
   /** Adds (or removes) a one-way delay on every link of the room, keeping cuts and loss. */
   setSlowNetwork(on: boolean): void {
-    const members = this.model.roster?.members.map((m) => m.id) ?? [];
+    const { roster, shapes } = useStore.getState();
+    const members = roster?.members.map((m) => m.id) ?? [];
     for (const [a, b] of pairs(members)) {
-      const current = this.model.shapes[linkKey(a, b)] ?? HEALTHY_LINK;
+      const current = shapes[linkKey(a, b)] ?? HEALTHY_LINK;
       this.shapeLink(a, b, { cut: current.cut, lossPercent: current.lossPercent, delayMs: on ? SLOW_NETWORK_DELAY_MS : 0 });
     }
   }
 
   close(): void {
-    this.throughput.stop();
-    if (this.flushTimer) clearTimeout(this.flushTimer);
     this.session.close();
   }
 
@@ -101,7 +91,7 @@ export class LiveController {
   private subscribe(): void {
     const session = this.session;
     session.on('status', (status) => this.onStatus(status));
-    session.on('welcome', ({ id }) => this.set('selfId', id));
+    session.on('welcome', ({ id }) => useStore.setState({ selfId: id }));
     session.on('roster', (roster) => this.onRoster(roster));
     session.on('start', (notice) => this.onStart(notice));
     this.node?.on('feed', ({ runId, batch }) => this.onFeed(runId, batch));
@@ -113,12 +103,20 @@ export class LiveController {
     session.on('error', ({ code, message }) => showBanner({ id: `server-${code}`, tone: 'error', text: describeServerError(code, message, this.config) }));
   }
 
+  /** Whether the run shown is under way (its newest state, not the animation's). */
+  private running(): boolean {
+    const run = this.current.run;
+    if (!run) return false;
+    const self = this.current.self;
+    return self ? this.current.doneTime(self) === null : run.members.some((id) => this.current.doneTime(id) === null);
+  }
+
   private onStatus(status: SignalingStatus): void {
-    this.set('signaling', status);
-    if (status === 'reconnecting' && this.model.selfId === null) {
+    useStore.setState({ signaling: status });
+    if (status === 'reconnecting' && useStore.getState().selfId === null) {
       showBanner({ id: 'signaling', tone: 'error', text: `Cannot reach the signaling server at ${this.config.signalUrl}; retrying… (Is it running? Another server can be named with ?signal=ws://host:port/)` });
     } else if (status === 'reconnecting') {
-      const during = this.model.run && this.model.phase !== 'done' ? ' The run goes on over the data channels.' : '';
+      const during = this.running() ? ' The run goes on over the data channels.' : '';
       showBanner({ id: 'signaling', tone: 'warning', text: `Lost the connection to the signaling server at ${this.config.signalUrl}; reconnecting…${during}` });
     } else if (status === 'open') {
       dismissBanner('signaling');
@@ -126,11 +124,10 @@ export class LiveController {
   }
 
   private onRoster(roster: RosterMessage): void {
-    this.set('roster', roster);
-    const shapes: LiveFields['shapes'] = {};
+    const shapes: Record<string, LinkSettings> = {};
     for (const link of roster.links) shapes[linkKey(link.link[0], link.link[1])] = { cut: link.cut, lossPercent: link.lossPercent, delayMs: link.delayMs };
-    this.set('shapes', shapes);
-    if (roster.run && roster.run.runId !== this.model.run?.runId) {
+    useStore.setState({ roster, shapes });
+    if (roster.run && roster.run.runId !== this.current.run?.runId) {
       // A run that started before this tab joined: watch it (its start time is the server's clock).
       this.beginRun(roster.run, roster.run.startedAt * 1000);
     }
@@ -138,11 +135,11 @@ export class LiveController {
   }
 
   private warnAboutLeavers(roster: RosterMessage): void {
-    const run = this.model.run;
-    if (!run || this.model.phase === 'done') return;
+    const run = this.current.run;
+    if (!run || !this.running()) return;
     const present = new Set(roster.members.map((m) => m.id));
     for (const id of run.members) {
-      if (present.has(id) || id === this.model.selfId) continue;
+      if (present.has(id) || id === useStore.getState().selfId) continue;
       showBanner({
         id: `left-${id}`,
         tone: 'warning',
@@ -152,76 +149,38 @@ export class LiveController {
   }
 
   private onStart(notice: StartNotice): void {
-    if (notice.runId === this.model.run?.runId) return; // a repeated notice
+    if (notice.runId === this.current.run?.runId) return; // a repeated notice
     this.beginRun(notice, this.clock());
   }
 
+  /** A new run gets a new history; this tab's node is its `self` when the tab is a member of it. */
   private beginRun(notice: RunStart, startedAt: number): void {
-    this.timeline.reset();
-    this.commitLog.clear();
-    this.trace.reset();
-    this.lastBatch = null;
     for (const banner of useStore.getState().banners) if (banner.id.startsWith('left-') || banner.id.startsWith('server-')) dismissBanner(banner.id);
-    this.set('run', { runId: notice.runId, run: notice.run, members: [...notice.members], params: notice.params, startedAt });
-    this.set('results', {});
-    this.set('ownResult', null);
-    this.set('doneAt', null);
-    this.set('telemetry', {});
-    this.set('counters', { ...ZERO_COUNTERS });
-    this.set('runningChecksum', null);
-    this.set('traceRecords', 0);
-    this.set('traceTruncated', false);
-    this.setPhaseByClock(startedAt, notice.params);
-    this.throughput.start(startedAt);
-  }
-
-  /** The phase a run started at `startedAt` is in by the clock (until the nodes themselves tell). */
-  private setPhaseByClock(startedAt: number, params: RunParams): void {
-    const ends = phaseEnds(startedAt, params);
-    const now = this.clock();
-    const phase = now < ends.sending ? 'sending' : now < ends.waiting ? 'waiting' : 'done';
-    this.set('phase', phase);
-    this.set('phaseEndsAt', endOf(phase, ends));
+    const selfId = useStore.getState().selfId;
+    const self = this.node && selfId && notice.members.includes(selfId) ? selfId : null;
+    const run = { runId: notice.runId, run: notice.run, members: [...notice.members], params: notice.params, startedAt };
+    this.current = new RunHistory({ run, self, realTime: true });
+    this.onHistory(this.current);
   }
 
   /** A batch from this tab's node: every figure in it describes the node at one moment. */
   private onFeed(runId: string, batch: FeedBatch): void {
-    if (runId !== this.model.run?.runId || !this.model.selfId) return;
-    const self = this.model.selfId;
-    this.lastBatch = batch;
-    this.timeline.recordSnapshot(self, batch.at, batch.snapshot);
-    for (const flight of batch.flights) this.timeline.addFlight(flight);
-    for (const mark of batch.marks) this.timeline.addCommit(mark);
-    for (const entry of batch.log) this.commitLog.add(entry);
-    this.trace.append(batch.trace.text, batch.trace.records, batch.trace.truncated);
-    this.set('traceRecords', this.trace.size);
-    if (batch.trace.truncated !== this.model.traceTruncated) this.set('traceTruncated', batch.trace.truncated);
-    this.set('counters', batch.counters);
-    this.set('runningChecksum', batch.runningChecksum);
-    this.set('rttMs', batch.rttMs);
-    this.onResults(batch.results);
-    if (batch.result !== this.model.ownResult) this.set('ownResult', batch.result);
-    if (batch.phase !== this.model.phase || batch.phaseEndsAt !== this.model.phaseEndsAt) this.onOwnPhase(batch.phase, batch.phaseEndsAt);
-  }
-
-  private onOwnPhase(phase: Phase, endsAt: number | null): void {
-    this.set('phase', phase);
-    this.set('phaseEndsAt', endsAt);
-    if (phase === 'done' && this.model.doneAt === null) this.set('doneAt', this.clock());
-  }
-
-  private onResults(results: Record<MemberId, MemberResult>): void {
-    const differs = (id: MemberId, result: MemberResult): boolean => {
-      const known = this.model.results[id];
-      return !known || known.count !== result.count || known.checksum !== result.checksum || known.complete !== result.complete;
-    };
-    if (Object.entries(results).some(([id, result]) => differs(id, result))) this.set('results', { ...this.model.results, ...results });
+    const self = this.current.self;
+    if (runId !== this.current.run?.runId || !self) return;
+    this.current.keepTrace(batch.trace.text, batch.trace.records, batch.trace.truncated);
+    this.current.report(self, {
+      figures: { at: batch.at, snapshot: batch.snapshot, counters: batch.counters, runningChecksum: batch.runningChecksum, phaseEndsAt: batch.phaseEndsAt, rttMs: batch.rttMs },
+      flights: batch.flights,
+      marks: batch.marks,
+      log: batch.log,
+      results: batch.results,
+    });
   }
 
   private onLink(peer: MemberId, state: LinkState): void {
-    this.set('ownLinks', { ...this.model.ownLinks, [peer]: state });
-    const running = this.model.run?.members.includes(peer) && this.model.phase !== 'done' && this.model.phase !== 'connecting';
-    if (state === 'lost' && running) {
+    useStore.setState((s) => ({ ownLinks: { ...s.ownLinks, [peer]: state } }));
+    const inRun = this.current.run?.members.includes(peer) && this.running();
+    if (state === 'lost' && inRun) {
       showBanner({ id: `link-${peer}`, tone: 'warning', text: `The data channel to ${peer} was lost; reconnecting. The protocol resends what did not get through.` });
     } else if (state === 'open') {
       dismissBanner(`link-${peer}`);
@@ -229,104 +188,39 @@ export class LiveController {
   }
 
   private onShape(shape: RosterLink): void {
-    const shapes = { ...this.model.shapes };
+    const shapes = { ...useStore.getState().shapes };
     const key = linkKey(shape.link[0], shape.link[1]);
     if (!shape.cut && shape.lossPercent === 0 && shape.delayMs === 0) delete shapes[key];
     else shapes[key] = { cut: shape.cut, lossPercent: shape.lossPercent, delayMs: shape.delayMs };
-    this.set('shapes', shapes);
+    useStore.setState({ shapes });
   }
 
-  /** Snapshots arrive validated by the session (isNodeSnapshotOf); only run members count. */
+  /** Snapshots arrive validated by the session (isNodeSnapshotOf); the history keeps run members' only. */
   private onTelemetry(from: MemberId, snapshot: NodeSnapshot): void {
-    if (!this.model.run?.members.includes(from)) return;
-    this.timeline.recordSnapshot(from, this.clock(), snapshot);
-    this.set('telemetry', { ...this.model.telemetry, [from]: snapshot });
-    if (snapshot.result && !this.model.results[from]) {
-      const result: MemberResult = { count: snapshot.result.count, checksum: snapshot.result.checksum, complete: snapshot.result.complete };
-      this.set('results', { ...this.model.results, [from]: result });
-    }
-    if (!this.node) this.followPhaseFromTelemetry();
+    if (from === this.current.self) return; // this tab's node reports through its feed
+    this.current.telemetry(from, this.clock(), snapshot);
   }
 
-  /** Without a node of its own in the run (an observer), the phase is the least advanced member's (of those still in the room). */
-  private followPhaseFromTelemetry(): void {
-    const run = this.model.run;
-    if (!run) return;
-    const present = this.model.roster ? run.members.filter((id) => this.model.roster!.members.some((m) => m.id === id)) : run.members;
-    const phases = (present.length > 0 ? present : run.members).map((id) => this.model.telemetry[id]?.phase ?? 'sending');
-    const phase = leastAdvancedPhase(phases, 'sending');
-    if (phase === this.model.phase) return;
-    this.set('phase', phase);
-    this.set('phaseEndsAt', endOf(phase, phaseEnds(run.startedAt, run.params)));
-    if (phase === 'done') this.set('doneAt', this.clock());
-  }
-
-  // ---- the animation's view of this node ---------------------------------------------------------
+  // ---- the live edge ---------------------------------------------------------------------------
 
   /** Expected one-way flight to a peer on the timeline (as the node draws its own frames). */
-  private flightTo(peer: MemberId): number {
-    const self = this.model.selfId;
-    const delayMs = self ? (this.model.shapes[linkKey(self, peer)]?.delayMs ?? 0) : 0;
-    return flightUs(this.model.rttMs[peer], delayMs);
+  private flightTo(peer: MemberId, rttMs: Readonly<Record<MemberId, number>>): number {
+    const self = this.current.self;
+    const delayMs = self ? (useStore.getState().shapes[linkKey(self, peer)]?.delayMs ?? 0) : 0;
+    return flightUs(rttMs[peer], delayMs);
   }
 
   private liveLagUs(): number {
-    const peers = this.model.run?.members ?? [];
+    const self = this.current.self;
+    const rttMs = (self ? this.current.track(self)?.latest()?.rttMs : null) ?? {};
     let longest = MIN_VISIBLE_FLIGHT_US;
-    for (const peer of peers) if (peer !== this.model.selfId) longest = Math.max(longest, this.flightTo(peer));
+    for (const peer of this.current.run?.members ?? []) if (peer !== self) longest = Math.max(longest, this.flightTo(peer, rttMs));
     return Math.min(MAX_LIVE_LAG_US, longest + LIVE_LAG_MARGIN_US);
   }
-
-  // ---- throughput ----------------------------------------------------------------------------
-
-  /** Commits so far per run member: this node's own count, the others' from telemetry. */
-  private sampleCounts(): Map<MemberId, number> | null {
-    const run = this.model.run;
-    if (!run) return null;
-    const counts = new Map<MemberId, number>();
-    for (const id of run.members) {
-      const count = id === this.model.selfId && this.lastBatch ? this.lastBatch.snapshot.count : this.model.telemetry[id]?.count;
-      if (count !== undefined) counts.set(id, count);
-    }
-    const self = this.node ? this.model.selfId : null;
-    const everyoneDone = run.members.every((id) => (id === self ? this.model.phase === 'done' : this.model.telemetry[id]?.phase === 'done'));
-    return everyoneDone ? null : counts;
-  }
-
-  // ---- the store -------------------------------------------------------------------------------
-
-  private set<K extends keyof LiveFields>(key: K, value: LiveFields[K]): void {
-    this.model[key] = value;
-    this.dirty.add(key);
-    if (!this.flushTimer) this.flushTimer = setTimeout(this.flush, STORE_FLUSH_MS);
-  }
-
-  private readonly flush = (): void => {
-    this.flushTimer = null;
-    const partial: Partial<LiveFields> = {};
-    for (const key of this.dirty) Object.assign(partial, { [key]: copyOf(this.model[key]) });
-    this.dirty.clear();
-    useStore.setState(partial);
-  };
 
   private warnOffline(action: string): void {
     showBanner({ id: 'offline-action', tone: 'warning', text: `Cannot ${action}: not connected to the signaling server.` });
   }
-}
-
-/** When the send and wait phases of a run started at `startedAt` end by the clock (µs). */
-function phaseEnds(startedAt: number, params: RunParams): { sending: number; waiting: number } {
-  const sending = startedAt + params.sendForMs * 1000;
-  return { sending, waiting: sending + params.waitForMs * 1000 };
-}
-
-function endOf(phase: Phase, ends: { sending: number; waiting: number }): number | null {
-  return phase === 'sending' ? ends.sending : phase === 'waiting' ? ends.waiting : null;
-}
-
-/** Objects the controller mutates in place are copied on their way to the store (React sees a change). */
-function copyOf<T>(value: T): T {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? ({ ...value } as T) : value;
 }
 
 function describeServerError(code: string, message: string, config: PageConfig): string {

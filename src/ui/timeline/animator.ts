@@ -1,50 +1,49 @@
-// The one animation loop: every frame (fewer when the main thread is busy) it reads the playhead,
-// lets each view layer draw directly (SVG or canvas, no React), and publishes the node states at
-// the playhead to the store at most 20 times a second (and only when they changed). With nothing
-// moving it sleeps, and wakes when the timeline records something or the user acts.
+// The one animation loop, RaftScope's: every frame (fewer when the main thread is busy) it reads
+// the playhead, computes `scene(history, playhead)` once, and hands it to each view layer, which
+// draws it directly (canvas, no React). Layers take everything as arguments and write no app state;
+// the loop only tells its listeners (the panels' clock) that the picture moved. With nothing moving
+// it sleeps, and wakes when the history grows or the user acts.
 
-import type { MemberId } from '../../core';
-import type { NodeSnapshot } from '../../runtime/snapshot';
+import type { RunHistory } from '../history/history';
+import { recentSpanUs, scene, type Scene } from '../history/scene';
 import { useStore } from '../store';
 import { FramePacer } from './frame-pacer';
 import { Playhead } from './playhead';
-import type { Timeline } from './timeline';
 
 export interface AnimationFrame {
-  /** The playhead, timeline µs. */
+  /** The playhead, history µs. */
   time: number;
   /** The playhead's speed relative to real time (0 while paused). */
   scale: number;
-  timeline: Timeline;
+  /** The run at the playhead. */
+  scene: Scene;
 }
 
 /** Draws the frame; returns whether it shows something that moves (the loop keeps running). */
 export type Layer = (frame: AnimationFrame) => boolean;
 
-/** Where the animation reads from: a timeline, its playhead, and the members to show. */
+/** Where the animation reads from: a history (the live one changes with each run) and its playhead. */
 export interface AnimationSource {
-  timeline: Timeline;
+  history: () => RunHistory;
   playhead: Playhead;
-  members: () => readonly MemberId[];
 }
 
-/** Node states reach React at most 20 times a second (the packets move every frame). */
-const PUBLISH_EVERY_MS = 50;
-/** The "behind live" readout changes this often at most. */
-const BEHIND_EVERY_MS = 250;
+/** Node states are taken anew at most this often (redrawing them costs more than moving packets). */
+const NODES_EVERY_MS = 50;
 /** With nothing moving for this long, the loop sleeps until woken. */
 const IDLE_AFTER_MS = 1500;
 
 export class Animator {
   private readonly layers = new Set<Layer>();
   private readonly pacer = new FramePacer();
+  private readonly listeners = new Set<() => void>();
   private frameRequest: number | null = null;
   /** Waiting to ask for the next frame (drawing less often than every display frame). */
   private pauseTimer: ReturnType<typeof setTimeout> | null = null;
   private running = false;
   private lastBusyMs = -Infinity;
-  private lastPublishMs = -Infinity;
-  private lastBehindMs = -Infinity;
+  /** The last scene drawn and its history (the next scene shares its unchanged parts). */
+  private drawn: { history: RunHistory; scene: Scene; nodesAt: number; nodesMs: number } | null = null;
 
   constructor(private source: AnimationSource) {}
 
@@ -52,13 +51,13 @@ export class Animator {
     return this.source.playhead;
   }
 
-  get timeline(): Timeline {
-    return this.source.timeline;
+  get history(): RunHistory {
+    return this.source.history();
   }
 
   setSource(source: AnimationSource): void {
     this.source = source;
-    this.lastPublishMs = -Infinity;
+    this.drawn = null;
     useStore.setState({ animation: { scale: source.playhead.scale, paused: source.playhead.paused } });
     this.wake();
   }
@@ -68,6 +67,12 @@ export class Animator {
     this.layers.add(layer);
     this.wake();
     return () => this.layers.delete(layer);
+  }
+
+  /** Listens to frames drawn (the playhead moved or the scene changed); returns the removal. */
+  onFrame(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   start(): void {
@@ -83,7 +88,7 @@ export class Animator {
     this.pauseTimer = null;
   }
 
-  /** Something new was recorded on the timeline: draw it (and count it towards the message rate). */
+  /** Something new was recorded in the history: draw it (and count it towards the message rate). */
   noteActivity(): void {
     const nowMs = performance.now();
     this.pacer.noteActivity(nowMs);
@@ -113,18 +118,16 @@ export class Animator {
 
   seek(time: number): void {
     this.playhead.seek(time);
-    this.lastPublishMs = -Infinity;
     this.wake();
   }
 
   jumpToEnd(): void {
     this.playhead.jumpToEnd();
-    this.lastPublishMs = -Infinity;
     this.wake();
   }
 
   private readonly loop = (): void => {
-    const nowMs = performance.now(); // the same clock as the timeline's, unlike rAF's frame time
+    const nowMs = performance.now(); // the same clock as the playhead's, unlike rAF's frame time
     this.frameRequest = null;
     const waitMs = this.pacer.drawn(nowMs);
     if (this.draw(nowMs)) this.lastBusyMs = nowMs;
@@ -139,11 +142,20 @@ export class Animator {
     }, waitMs);
   };
 
-  /** Draws every layer and publishes; returns whether anything moves. */
+  /** Draws every layer from one scene; returns whether anything moves. */
   private draw(nowMs: number): boolean {
+    const history = this.source.history();
     const time = this.playhead.time(nowMs);
-    const frame: AnimationFrame = { time, scale: this.playhead.paused ? 0 : this.playhead.scale, timeline: this.source.timeline };
-    let busy = false;
+    const scale = this.playhead.paused ? 0 : this.playhead.scale;
+    const last = this.drawn?.history === history ? this.drawn : null;
+    const previous = last?.scene ?? null;
+    const fresh = !last || nowMs - last.nodesMs >= NODES_EVERY_MS || time < last.nodesAt;
+    const nodesAt = fresh ? time : last.nodesAt;
+    const current = scene(history, time, { recentUs: recentSpanUs(this.playhead.scale), nodesAt }, previous);
+    this.drawn = { history, scene: current, nodesAt, nodesMs: fresh ? nowMs : last.nodesMs };
+    const frame: AnimationFrame = { time, scale, scene: current };
+    const nodesChanged = current.nodes !== previous?.nodes;
+    let busy = nodesChanged;
     for (const layer of this.layers) {
       try {
         if (layer(frame)) busy = true;
@@ -151,34 +163,14 @@ export class Animator {
         console.error('animation layer failed', error);
       }
     }
-    if (nowMs - this.lastPublishMs >= PUBLISH_EVERY_MS * this.pacer.stride && this.publish(time, nowMs)) busy = true;
+    if (nodesChanged || current.time !== previous?.time) for (const listener of [...this.listeners]) listener();
     const catchingUp = !this.playhead.paused && this.playhead.behind(nowMs) > 0;
     return busy || catchingUp;
   }
 
-  /** Publishes the node states at the playhead; returns whether they changed. */
-  private publish(time: number, nowMs: number): boolean {
-    this.lastPublishMs = nowMs;
-    const previous = useStore.getState().view;
-    const snapshots: Record<MemberId, NodeSnapshot | null> = {};
-    let changed = false;
-    for (const id of this.source.members()) {
-      snapshots[id] = this.source.timeline.snapshotAt(id, time);
-      if (snapshots[id] !== previous.snapshots[id]) changed = true;
-    }
-    if (Object.keys(previous.snapshots).length !== Object.keys(snapshots).length) changed = true;
-    const behindDue = nowMs - this.lastBehindMs >= BEHIND_EVERY_MS;
-    if (!changed && !behindDue) return false;
-    if (behindDue) this.lastBehindMs = nowMs;
-    const behind = this.playhead.behind(nowMs);
-    if (!changed && behind === previous.behind) return false;
-    useStore.setState({ view: { playhead: time, behind, snapshots: changed ? snapshots : previous.snapshots } });
-    return changed;
-  }
-
+  /** The user's speed and pause choices, for the controls. */
   private publishControls(): void {
     useStore.setState({ animation: { scale: this.playhead.scale, paused: this.playhead.paused } });
-    this.lastPublishMs = -Infinity;
     this.wake();
   }
 }

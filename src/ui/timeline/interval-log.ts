@@ -29,6 +29,11 @@ export class IntervalLog<T extends Interval> {
     if (this.items.length > this.capacity * 1.25) this.items.splice(0, this.items.length - this.capacity);
   }
 
+  /** An item's end moved later (a frame's arrival became known): keeps the search window right. */
+  extended(item: T): void {
+    this.longest = Math.max(this.longest, item.end - item.start);
+  }
+
   clear(): void {
     this.items = [];
     this.longest = 0;

@@ -3,8 +3,9 @@
 
 import { useController } from '../services';
 import { formatCount } from '../format';
-import { usePanelStore } from '../hooks';
-import { useStore, type TrafficCounters as Counters } from '../store';
+import { usePanel } from '../hooks';
+import type { TrafficCounters as Counters } from '../live/feed';
+import { useStore } from '../store';
 
 const LIVE_SPEEDS = [
   { scale: 1, label: '1×' },
@@ -16,7 +17,7 @@ const LIVE_SPEEDS = [
 export function AnimationControls() {
   const controller = useController();
   const { scale, paused } = useStore((s) => s.animation);
-  const behind = usePanelStore((s) => s.view.behind);
+  const behind = usePanel((view) => view.playhead.behind);
   const behindSeconds = behind / 1_000_000;
   return (
     <div className="animation-controls" role="group" aria-label="Animation speed">
@@ -59,19 +60,19 @@ const COUNTER_LABELS: readonly [keyof Counters, string][] = [
 ];
 
 export function TrafficCounters() {
-  const counters = usePanelStore((s) => s.counters);
+  const counters = usePanel((view) => (view.history.self ? (view.scene.nodes[view.history.self]?.counters ?? null) : null));
   const joined = useStore((s) => s.selfId !== null);
-  const runsHere = useStore((s) => s.selfId !== null && (s.run?.members.includes(s.selfId) ?? s.roster?.members.some((m) => m.id === s.selfId) ?? false));
+  const runsHere = usePanel(({ app, history }) => app.selfId !== null && (history.run?.members.includes(app.selfId) ?? app.roster?.members.some((m) => m.id === app.selfId) ?? false));
   if (!joined) return null;
   if (!runsHere) return <p className="muted small-print observer-note">This tab runs no node: it shows each member’s state as reported four times a second. Frames in flight are drawn by member tabs.</p>;
   return (
     <div className="counters-box">
-      <span className="control-label" title="Exact and live: ahead of the animation when it runs behind">This node, live</span>
-      <dl className="counters" aria-label="This node's traffic, live">
+      <span className="control-label" title="Exact, at the animation's playhead (as the node counted them then)">This node</span>
+      <dl className="counters" aria-label="This node's traffic">
         {COUNTER_LABELS.map(([key, label]) => (
           <div key={key}>
             <dt>{label}</dt>
-            <dd>{formatCount(counters[key])}</dd>
+            <dd>{formatCount(counters?.[key] ?? 0)}</dd>
           </div>
         ))}
       </dl>

@@ -60,7 +60,7 @@ export function App({ config, configProblem }: Props) {
           </section>
         </aside>
         <section className="panel" aria-label="Throughput">
-          <h2>Throughput (commits per second, live)</h2>
+          <h2>Throughput (commits per second)</h2>
           <ErrorBoundary area="the throughput chart">
             <ThroughputChart />
           </ErrorBoundary>

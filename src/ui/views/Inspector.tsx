@@ -1,17 +1,16 @@
 // The node panel: one node's outgoing message and who acked it, its receive buffers, its commits
 // and checksum, at the animation's playhead, updated at the panels' pace. Every figure comes from
-// the one snapshot shown (the commit log stops at its count); the running checksum, which is not
-// in the snapshot, says that it is live. Also this tab's measured round trips to each peer.
+// the node's figures in the one scene shown (the commit log stops at its count). Also this tab's
+// measured round trips to each peer.
 
 import type { MemberId } from '../../core';
 import type { BufferSnapshot, NodeSnapshot } from '../../runtime/snapshot';
 import type { ColorOf } from '../colors';
+import type { CommitRows } from './commit-rows';
 import { formatCount, formatRtt } from '../format';
-import { shallow } from 'zustand/shallow';
-import { useColors, useMembers, usePanelStore, useSelfId } from '../hooks';
-import { useController } from '../services';
+import { commitRowsOf } from '../history/scene';
+import { useColors, useMembers, useOwnRtt, usePanel, useSelfId } from '../hooks';
 import { useStore } from '../store';
-import { rowsUpTo, type CommitRows } from './commit-rows';
 import { CommitLogList, MAX_SHOWN } from './CommitLogList';
 
 export function Inspector() {
@@ -19,10 +18,10 @@ export function Inspector() {
   const selfId = useSelfId();
   const chosen = useStore((s) => s.selectedNode);
   const selected = chosen && members.includes(chosen) ? chosen : (selfId && members.includes(selfId) ? selfId : members[0]);
-  const snapshot = usePanelStore((s) => (selected ? (s.view.snapshots[selected] ?? null) : null));
-  const playhead = usePanelStore((s) => (s.mode === 'replay' ? s.view.playhead : 0));
+  const figures = usePanel((view) => (selected ? (view.scene.nodes[selected] ?? null) : null));
+  const snapshot = figures?.snapshot ?? null;
   const colorOf = useColors();
-  const untraced = useStore((s) => s.mode === 'replay' && selected !== undefined && !s.replay?.recorded.includes(selected));
+  const untraced = usePanel((view) => !view.history.realTime && selected !== undefined && !view.history.rebuilt.includes(selected));
   if (!selected) return <p className="muted">No node to inspect yet.</p>;
   return (
     <div className="inspector" aria-label={`Node ${selected}`}>
@@ -33,8 +32,8 @@ export function Inspector() {
         <span className="tag tag-phase">{snapshot?.phase ?? 'no run yet'}</span>
       </h3>
       {snapshot ? <SnapshotDetails snapshot={snapshot} colorOf={colorOf} /> : <p className="muted">{untraced ? `The trace does not record ${selected}’s inputs; only its frames to and from the traced nodes are shown.` : 'This node has not reported a run yet.'}</p>}
-      <Checksum node={selected} snapshot={snapshot} isSelf={selected === selfId} />
-      <CommitLogSection node={selected} isSelf={selected === selfId} colorOf={colorOf} count={snapshot?.count ?? 0} playhead={playhead} />
+      <Checksum node={selected} snapshot={snapshot} running={figures?.runningChecksum ?? null} />
+      <CommitLogSection node={selected} colorOf={colorOf} />
     </div>
   );
 }
@@ -82,8 +81,7 @@ function SnapshotDetails({ snapshot, colorOf }: { snapshot: NodeSnapshot; colorO
   );
 }
 
-function Checksum({ node, snapshot, isSelf }: { node: MemberId; snapshot: NodeSnapshot | null; isSelf: boolean }) {
-  const running = usePanelStore((s) => (isSelf ? s.runningChecksum : null));
+function Checksum({ node, snapshot, running }: { node: MemberId; snapshot: NodeSnapshot | null; running: string | null }) {
   const final = snapshot?.result?.checksum ?? null;
   return (
     <section className="checksum">
@@ -92,18 +90,14 @@ function Checksum({ node, snapshot, isSelf }: { node: MemberId; snapshot: NodeSn
         <span className="big mono">{formatCount(snapshot?.count ?? 0)}</span> messages
       </p>
       <p className="mono checksum-value" aria-label={`checksum of ${node}`}>
-        {final ? `checksum ${final}` : running ? `running checksum ${running} (live, ahead of the animation)` : 'checksum shown at the end (or live for this tab’s node)'}
+        {final ? `checksum ${final}` : running ? `running checksum ${running}` : 'checksum shown at the end (as it runs for nodes whose commits are known here)'}
       </p>
     </section>
   );
 }
 
-function CommitLogSection({ node, isSelf, colorOf, count, playhead }: { node: MemberId; isSelf: boolean; colorOf: ColorOf; count: number; playhead: number }) {
-  const controller = useController();
-  const mode = useStore((s) => s.mode);
-  let rows: CommitRows | null = null;
-  if (mode === 'live' && isSelf && controller.live) rows = rowsUpTo(controller.live.commitLog, count);
-  else if (mode === 'replay' && controller.replayTimeline) rows = controller.replayTimeline.commitRows(node, playhead);
+function CommitLogSection({ node, colorOf }: { node: MemberId; colorOf: ColorOf }) {
+  const rows = usePanel((view) => commitRowsOf(view.history, view.scene, node), sameRows);
   if (!rows) return <p className="muted">The commit log is kept for this tab’s own node; other nodes report their count and checksum.</p>;
   const newest = rows.row(0)?.index ?? 0;
   const shown = Math.min(rows.size, MAX_SHOWN);
@@ -122,7 +116,7 @@ function CommitLogSection({ node, isSelf, colorOf, count, playhead }: { node: Me
 /** This tab's measured round trip to each peer (what the links show), whenever it has any. */
 export function RoundTrips() {
   const selfId = useSelfId();
-  const rttMs = usePanelStore((s) => s.rttMs, shallow);
+  const rttMs = useOwnRtt();
   const peers = Object.keys(rttMs).sort();
   if (!selfId || peers.length === 0) return null;
   return (
@@ -140,6 +134,12 @@ export function RoundTrips() {
       </ul>
     </section>
   );
+}
+
+/** Rows objects are new at each look: they show the same while their size and newest row are the same. */
+function sameRows(a: CommitRows | null, b: CommitRows | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.size === b.size && a.row(0) === b.row(0);
 }
 
 /** A receive buffer's held serials, with how many more a large window holds than the snapshot lists. */

@@ -1,26 +1,24 @@
-// The run's phase with a countdown to the end of the phase. The countdown is written straight into
-// its element ten times a second (no React render); the phase re-renders when it changes.
+// The run's phase at the playhead, with a countdown to the end of the phase while the run is live.
+// The countdown is written straight into its element ten times a second (no React render); the
+// phase re-renders when it changes.
 
 import { useEffect, useRef } from 'react';
-import type { Phase } from '../../core';
+import type { MemberId } from '../../core';
+import { phaseEndsAt, phaseOf } from '../history/scene';
+import type { PanelView } from '../app-controller';
 import { formatSeconds } from '../format';
-import { usePanelStore } from '../hooks';
-import { leastAdvancedPhase } from '../phase';
-import { useStore } from '../store';
+import { usePanel } from '../hooks';
 
 const COUNTDOWN_EVERY_MS = 100;
 
 export function PhaseIndicator() {
-  const livePhase = useStore((s) => s.phase);
-  const endsAt = useStore((s) => s.phaseEndsAt);
-  const mode = useStore((s) => s.mode);
-  const replayPhase = usePanelStore((s) => (s.mode === 'replay' ? replayPhaseOf(s.view.snapshots) : null));
-  const phase = mode === 'replay' && replayPhase ? replayPhase : livePhase;
-  const deadline = mode === 'live' && livePhase !== 'done' ? endsAt : null;
+  const phase = usePanel((view) => phaseOf(view.history, view.scene, presentMembers(view)));
+  const realTime = usePanel((view) => view.history.realTime);
+  const deadline = usePanel((view) => (view.history.realTime ? phaseEndsAt(view.history, view.scene, phase) : null));
   const countdown = useCountdown(deadline);
   return (
     <div className="top-item phase-item">
-      <span className="label">{mode === 'replay' ? 'Replayed phase' : 'Phase'}</span>
+      <span className="label">{realTime ? 'Phase' : 'Replayed phase'}</span>
       <span className={`phase phase-${phase}`} data-testid="phase">
         {phase}
         {deadline !== null && <span className="countdown" ref={countdown} />}
@@ -46,8 +44,9 @@ function useCountdown(endsAt: number | null): React.RefObject<HTMLSpanElement | 
   return element;
 }
 
-/** In a replay, the least advanced phase among the rebuilt nodes at the playhead. */
-function replayPhaseOf(snapshots: Record<string, { phase: Phase } | null>): Phase {
-  const phases = Object.values(snapshots).flatMap((s) => (s ? [s.phase] : []));
-  return leastAdvancedPhase(phases, 'connecting');
+/** Live, the members still in the room (one that left does not hold the phase back); a trace's nodes all count. */
+function presentMembers(view: PanelView): ReadonlySet<MemberId> | undefined {
+  const roster = view.app.roster;
+  if (!view.history.realTime || !roster) return undefined;
+  return new Set(roster.members.map((m) => m.id));
 }

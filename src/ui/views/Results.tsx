@@ -2,76 +2,65 @@
 // and by how many messages.
 
 import { useEffect, useState } from 'react';
+import { shallow } from 'zustand/shallow';
 import type { MemberId } from '../../core';
 import { describeDifference, judgeAgreement, resultLine, type Agreement } from '../../runtime/agreement';
+import type { MemberResult } from '../history/figures';
+import { doneAtOf, replayNotes, resultsOf } from '../history/scene';
 import { formatCount } from '../format';
-import { useColors, usePanelStore, useSelfId } from '../hooks';
-import { useStore, type MemberResult } from '../store';
+import { useColors, useMembers, usePanel, useSelfId } from '../hooks';
 
 /** After this node is done, members that have not reported within this time are left out of the verdict. */
 const REPORT_GRACE_MS = 3000;
 
+/** The results known at the playhead: of a live run (this tab's node first), or of a trace with what replaying it found. */
 export function Results() {
-  const mode = useStore((s) => s.mode);
-  return mode === 'replay' ? <ReplayResults /> : <LiveResults />;
-}
-
-function LiveResults() {
-  const run = useStore((s) => s.run);
-  const results = usePanelStore((s) => s.results);
-  const ownResult = useStore((s) => s.ownResult);
-  const doneAt = useStore((s) => s.doneAt);
+  const members = useMembers();
+  const hasRun = usePanel((view) => view.history.run !== null);
+  const results = usePanel((view) => resultsOf(view.history, view.scene), shallow);
+  const realTime = usePanel((view) => view.history.realTime);
+  const rebuilt = usePanel((view) => view.history.rebuilt, sameIds);
+  const notes = usePanel((view) => (view.history.realTime ? NO_NOTES : replayNotes(view.history)), sameIds);
+  const doneAt = usePanel((view) => (view.history.realTime ? doneAtOf(view.history) : null));
   const selfId = useSelfId();
-  const final = useElapsed(doneAt, REPORT_GRACE_MS);
-  if (!run) return <p className="muted">Start a run: at the end every node’s (count, checksum) appears here.</p>;
-  const members = run.members;
+  const graceOver = useElapsed(doneAt, REPORT_GRACE_MS);
+  if (!hasRun) return <p className="muted">Start a run: at the end every node’s (count, checksum) appears here.</p>;
+  const final = !realTime || graceOver;
   const isMember = selfId !== null && members.includes(selfId);
-  const agreement = judgeAgreement(members, results, final);
-  const firstReporting = members.find((id) => results[id]);
-  const observed = members.every((id) => results[id]) || (final && firstReporting) ? resultLine(results[firstReporting ?? members[0]]) : null;
-  const headline = isMember ? ownResult : observed;
+  const reporting = members.filter((id) => results[id]);
+  // A trace's verdict compares the results it holds; a live run's waits for every member (or the grace period).
+  const judged = realTime ? members : reporting;
+  const agreement = judgeAgreement(judged, results, final);
+  const headlineOf = isMember ? selfId : realTime ? (reporting[0] ?? members[0]) : (rebuilt[0] ?? reporting[0] ?? members[0]);
+  const everyoneReported = reporting.length === members.length;
+  const shown = isMember || !realTime || everyoneReported || (final && reporting.length > 0) ? results[headlineOf] : undefined;
+  const label = isMember ? 'This node’s result' : realTime ? `Result of ${headlineOf}` : `Result of ${headlineOf} at the playhead`;
   return (
     <div className="results">
       <p className="own-result">
-        <span className="label">{isMember ? 'This node’s result' : `Result of ${firstReporting ?? members[0]}`}</span>
+        <span className="label">{label}</span>
         <span className="mono result-line" data-testid="result">
-          {headline ?? ''}
+          {shown ? resultLine(shown) : ''}
         </span>
-        {!headline && <span className="muted">not done yet</span>}
+        {!shown && <span className="muted">not done yet</span>}
       </p>
-      <AgreementBadge agreement={agreement} />
+      {realTime || reporting.length > 1 ? <AgreementBadge agreement={agreement} /> : <p className="agreement agreement-pending">This trace holds one node’s result so far: nothing to compare it with.</p>}
       <ResultTable members={members} results={results} selfId={selfId} />
+      {notes.length > 0 && (
+        <ul className="replay-notes">
+          {notes.map((note) => (
+            <li key={note}>{note}</li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }
 
-function ReplayResults() {
-  const replay = useStore((s) => s.replay);
-  const first = replay?.recorded[0];
-  const replayed = usePanelStore((s) => (first ? (s.view.snapshots[first]?.result ?? null) : null));
-  if (!replay) return null;
-  const compared = replay.members.filter((id) => replay.results[id]);
-  const agreement = judgeAgreement(compared, replay.results, true);
-  return (
-    <div className="results">
-      {first && (
-        <p className="own-result">
-          <span className="label">{`Result of ${first} at the playhead`}</span>
-          <span className="mono result-line" data-testid="result">
-            {replayed ? resultLine(replayed) : ''}
-          </span>
-          {!replayed && <span className="muted">not done yet</span>}
-        </p>
-      )}
-      {compared.length > 1 ? <AgreementBadge agreement={agreement} /> : <p className="agreement agreement-pending">This trace holds one node’s result: nothing to compare it with.</p>}
-      <ResultTable members={replay.members} results={replay.results} selfId={null} />
-      <ul className="replay-notes">
-        {replay.notes.map((note) => (
-          <li key={note}>{note}</li>
-        ))}
-      </ul>
-    </div>
-  );
+const NO_NOTES: string[] = [];
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function AgreementBadge({ agreement }: { agreement: Agreement }) {

@@ -2,6 +2,8 @@
 
 import type { ChangeEvent } from 'react';
 import { paramsError, type RunParams } from '../../core';
+import { phaseOf } from '../history/scene';
+import { usePanel } from '../hooks';
 import { meshStatus } from '../mesh-status';
 import { useController } from '../services';
 import { draftFromParams, linkKey, pairs, useStore, type ParamsDraft } from '../store';
@@ -84,8 +86,7 @@ function useCanStart(): { ok: boolean; reason: string } {
   const role = useStore((s) => s.mode === 'live' && s.selfId !== null && s.roster?.members.some((m) => m.id === s.selfId));
   const signaling = useStore((s) => s.signaling);
   const roster = useStore((s) => s.roster);
-  const phase = useStore((s) => s.phase);
-  const running = useStore((s) => s.run !== null) && phase !== 'done';
+  const running = usePanel((view) => view.history.run !== null && phaseOf(view.history, view.scene) !== 'done');
   const serverRun = roster?.run ?? null;
   if (!role) return { ok: false, reason: 'Only a member of the room can start a run.' };
   if (signaling !== 'open') return { ok: false, reason: 'Waiting for the signaling server.' };

@@ -8,6 +8,7 @@ import { useEffect, useRef } from 'react';
 import { scaleLinear } from 'd3';
 import type { MemberId } from '../../core';
 import { LOST_COLOR, type ColorOf } from '../colors';
+import { recentSpanUs } from '../history/scene';
 import { useColors, useMembers } from '../hooks';
 import { useController } from '../services';
 import type { AnimationFrame } from '../timeline/animator';
@@ -21,9 +22,6 @@ const HEADER = 20;
 const LEFT = 60;
 const RIGHT = 40;
 const BOTTOM = 6;
-/** At full speed the diagram shows the last 2 s; slower animations show proportionally less. */
-const BASE_SPAN_US = 2_000_000;
-const MIN_SPAN_US = 20_000;
 /** The diagram scrolls slowly: 30 redraws a second are plenty (a software-drawn canvas costs the main thread). */
 const REDRAW_EVERY_MS = 32;
 const ACK_DASH = [3, 3];
@@ -66,7 +64,7 @@ export function SpaceTime() {
   const { ref, size } = useSize<HTMLDivElement>({ width: 480, height: 220 });
   const background = useRef<HTMLCanvasElement>(null);
   const foreground = useRef<HTMLCanvasElement>(null);
-  const scene = useRef<Scene>({ members, colorOf, width: size.width, height: size.height, spanUs: BASE_SPAN_US, lastDrawMs: -Infinity, wasEmpty: false, backgroundFor: '', backgroundColors: null, lanes: new Map(), batches: new Map(), dots: new Map() });
+  const scene = useRef<Scene>({ members, colorOf, width: size.width, height: size.height, spanUs: recentSpanUs(1), lastDrawMs: -Infinity, wasEmpty: false, backgroundFor: '', backgroundColors: null, lanes: new Map(), batches: new Map(), dots: new Map() });
   scene.current = { ...scene.current, members, colorOf, width: size.width, height: size.height };
   useEffect(() => controller.animator.wake(), [controller, members, colorOf, size.width, size.height]);
   useEffect(
@@ -86,7 +84,7 @@ export function SpaceTime() {
 function draw(background: HTMLCanvasElement, foreground: HTMLCanvasElement, scene: Scene, frame: AnimationFrame): boolean {
   const nowMs = performance.now();
   if (nowMs - scene.lastDrawMs < REDRAW_EVERY_MS) return !scene.wasEmpty;
-  if (frame.scale > 0) scene.spanUs = Math.max(MIN_SPAN_US, BASE_SPAN_US * Math.min(1, frame.scale));
+  scene.spanUs = frame.scene.recentUs; // the last 2 s at full speed, proportionally less when slower
   const changed = backgroundChanged(scene);
   if (changed) {
     scene.lanes = laneXs(scene);
@@ -95,8 +93,8 @@ function draw(background: HTMLCanvasElement, foreground: HTMLCanvasElement, scen
     drawBackground(background, scene);
   }
   const top = frame.time - scene.spanUs;
-  const flights = frame.timeline.flights(top, frame.time, MAX_ARROWS);
-  const marks = frame.timeline.commits(top, frame.time, MAX_DOTS);
+  const flights = frame.scene.recentFlights.slice(0, MAX_ARROWS);
+  const marks = frame.scene.recentCommits.slice(0, MAX_DOTS);
   const empty = flights.length === 0 && marks.length === 0;
   if (empty && scene.wasEmpty && !changed) return false;
   scene.lastDrawMs = nowMs;

@@ -1,16 +1,14 @@
-// Commits per second per node over the run (d3 scales and lines, rendered by React at most 4 times a second).
+// Commits per second per node over the run up to the playhead (d3 scales and lines, rendered by React at most 4 times a second).
 
 import { extent, line, max, scaleLinear } from 'd3';
 import { formatRate } from '../format';
-import { useColors, usePanelStore } from '../hooks';
-import { type ThroughputPoint, type ThroughputSeries } from '../store';
+import { throughputOf, type ThroughputPoint, type ThroughputSeries } from '../history/scene';
+import { useColors, usePanel } from '../hooks';
 import { useSize } from '../use-size';
 
 const PAD = { top: 10, right: 14, bottom: 24, left: 52 };
-const NO_SERIES: ThroughputSeries[] = [];
-
 export function ThroughputChart() {
-  const series = usePanelStore((s) => (s.mode === 'replay' ? (s.replay?.throughput ?? NO_SERIES) : s.throughput));
+  const series = usePanel((view) => throughputOf(view.history, view.scene), sameSeries);
   const colorOf = useColors();
   const { ref, size } = useSize<HTMLDivElement>({ width: 480, height: 200 });
   const points = series.flatMap((s) => s.points);
@@ -60,4 +58,9 @@ export function ThroughputChart() {
       </ul>
     </div>
   );
+}
+
+/** Series drawn the same: same members, same number of points, same last point. */
+function sameSeries(a: readonly ThroughputSeries[], b: readonly ThroughputSeries[]): boolean {
+  return a.length === b.length && a.every((s, i) => s.id === b[i].id && s.points.length === b[i].points.length && s.points.at(-1)?.rate === b[i].points.at(-1)?.rate && s.points.at(-1)?.t === b[i].points.at(-1)?.t);
 }

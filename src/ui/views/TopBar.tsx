@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import type { PageConfig } from '../config';
 import { roomUrl } from '../config';
-import { useColors } from '../hooks';
+import { useColors, usePanel } from '../hooks';
 import { meshStatus } from '../mesh-status';
 import { useStore } from '../store';
 import { PhaseIndicator } from './PhaseIndicator';
@@ -105,7 +105,7 @@ function SignalingStatusView() {
 
 function MeshStatusView() {
   const roster = useStore((s) => s.roster);
-  const runMembers = useStore((s) => s.run?.members);
+  const runMembers = usePanel((view) => view.history.run?.members);
   const status = meshStatus(roster, runMembers);
   return (
     <div className="top-item">

@@ -3,22 +3,24 @@
 import type { ChangeEvent } from 'react';
 import { formatCount } from '../format';
 import { useController } from '../services';
-import { usePanelStore } from '../hooks';
+import { usePanel } from '../hooks';
 import { useStore } from '../store';
 
 export function TracePanel() {
   const controller = useController();
-  const records = usePanelStore((s) => s.traceRecords);
-  const truncated = usePanelStore((s) => s.traceTruncated);
-  const run = useStore((s) => s.run);
+  // This tab's own run, also while a trace file is shown.
+  const records = usePanel(() => controller.live?.history.ownTrace.size ?? 0);
+  const truncated = usePanel(() => controller.live?.history.ownTrace.truncated ?? false);
+  const runId = usePanel(() => controller.live?.history.run?.runId ?? null);
   const selfId = useStore((s) => s.selfId);
   const download = (): void => {
     const live = controller.live;
-    if (!live || live.trace.size === 0) return;
-    const url = URL.createObjectURL(live.trace.toBlob());
+    const trace = live?.history.ownTrace;
+    if (!live || !trace || trace.size === 0) return;
+    const url = URL.createObjectURL(trace.toBlob());
     const link = document.createElement('a');
     link.href = url;
-    link.download = `chatterbox-${live.config.room}-${selfId ?? 'node'}-${run?.runId.slice(0, 8) ?? 'run'}.jsonl`;
+    link.download = `chatterbox-${live.config.room}-${selfId ?? 'node'}-${runId?.slice(0, 8) ?? 'run'}.jsonl`;
     link.click();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
   };

@@ -47,5 +47,6 @@ function selectedPair(entries: readonly StatsEntry[], byId: Map<string, StatsEnt
 }
 
 function describeCandidate(candidate: StatsEntry): string {
-  return `${candidate.candidateType ?? 'unknown'} ${candidate.address ?? candidate.ip ?? '?'}:${candidate.port ?? '?'}/${candidate.protocol ?? '?'}`;
+  // A remote peer-reflexive candidate's address is hidden by browsers and wrtc: shown as '?'.
+  return `${candidate.candidateType ?? 'unknown'} ${candidate.address || candidate.ip || '?'}:${candidate.port ?? '?'}/${candidate.protocol ?? '?'}`;
 }

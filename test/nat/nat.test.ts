@@ -16,7 +16,11 @@ const TURN_USER = 'chatterbox';
 const TURN_PASSWORD = 'nat-lab-secret';
 const TURN = `turn:${TURN_USER}:${TURN_PASSWORD}@${LAB.server}:3478`;
 const STUN = `stun:${LAB.server}:3478`;
-/** Private ranges coturn must never relay to (the hardening README's recipe recommends). */
+/**
+ * Private ranges coturn must never relay to (the hardening README's recipe recommends). Here they
+ * are also needed: coturn has no route to the homes' private candidates, and trying one closed the
+ * whole allocation, so without these lines (b) and (c) stall with exit 4.
+ */
 const DENIED_PEER_RANGES = ['0.0.0.0-0.255.255.255', '10.0.0.0-10.255.255.255', '100.64.0.0-100.127.255.255', '127.0.0.0-127.255.255.255', '169.254.0.0-169.254.255.255', '172.16.0.0-172.31.255.255', '192.168.0.0-192.168.255.255'];
 /** A candidate pair with a relay candidate (coturn's address) at either end: the traffic goes through coturn. */
 const RELAYED = new RegExp(`(^|-> )relay ${LAB.server.replace(/\./g, '\\.')}:`);

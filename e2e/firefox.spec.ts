@@ -1,16 +1,18 @@
 // Firefox is a supported browser: a Firefox tab joins Chromium tabs in one room and all agree.
 
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { closeAll, expectAgreement, expectDone, expectMesh, openTab, randomRoom, setParam } from './fixtures';
-import { openFirefoxTab, SKIP_FIREFOX, waitForTestIdText, type FirefoxTab } from './firefox';
+import { openFirefoxTab, SKIP_FIREFOX, waitForTestIdText } from './firefox';
 
 test('(f) a Firefox tab (protocol on its main thread) and two Chromium tabs form a mesh and agree', async ({ browser, baseURL }) => {
   test.skip(SKIP_FIREFOX, 'CHATTERBOX_SKIP_FIREFOX=1');
   const room = randomRoom();
-  const chromium = [await openTab(browser, `/?room=${room}`), await openTab(browser, `/?room=${room}`)];
-  let firefox: FirefoxTab | null = null;
+  const launching = openFirefoxTab(`${baseURL}/?room=${room}`); // Firefox takes seconds to start: open the Chromium tabs meanwhile
+  launching.catch(() => undefined); // its failure is reported where it is awaited, below
+  const chromium: Page[] = [];
   try {
-    firefox = await openFirefoxTab(`${baseURL}/?room=${room}`);
+    for (let i = 0; i < 2; i += 1) chromium.push(await openTab(browser, `/?room=${room}`));
+    const firefox = await launching;
     // Firefox cannot transfer data channels to a worker: its protocol runs beside the page, and the page says so.
     expect(await waitForTestIdText(firefox.page, 'node-mode', /^in /, 20_000)).toBe('in main thread');
     await expect(chromium[0].getByTestId('node-mode')).toHaveText('in worker');
@@ -27,7 +29,7 @@ test('(f) a Firefox tab (protocol on its main thread) and two Chromium tabs form
     expect(await waitForTestIdText(firefox.page, 'agreement', /agree/, 20_000)).not.toContain('disagree');
     for (const page of chromium) await expectAgreement(page);
   } finally {
-    await firefox?.close();
+    await launching.then((tab) => tab.close(), () => undefined); // a failed launch cleaned up after itself
     await closeAll(chromium);
   }
 });

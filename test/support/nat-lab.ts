@@ -55,6 +55,8 @@ export class NatLab {
     try {
       for (const ns of Object.values(this.namespaces)) {
         run('ip', ['netns', 'add', ns]);
+        // IPv4 only: no IPv6 link-local addresses the lab did not assign (nor candidates on them).
+        run('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1']);
         run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
       }
       const pub = this.namespaces.server;

@@ -4,6 +4,7 @@
 import type SimplePeer from 'simple-peer';
 import type { IceServer } from '../signaling';
 import { compareIds, type MemberId } from '../core';
+import { describeSelectedPair, statsEntries } from './candidate-pair';
 import { isTcpCandidate } from './candidates';
 import { Emitter } from './emitter';
 import type { FrameChannel } from './frame-plane';
@@ -160,10 +161,23 @@ export class Mesh extends Emitter<MeshEvents> {
       if (!warned) this.options.log?.(`mesh: ignored a message from ${link.peer} on the in-band channel (frames go on '${FRAME_CHANNEL.label}')`);
       warned = true;
     });
+    connection.on('connect', () => this.logSelectedPair(link.peer, connection));
     connection.on('close', () => this.onLost(link, connection, 'closed'));
     connection.on('error', (error: Error) => this.onLost(link, connection, error.message));
     connection.on('iceStateChange', (state: string) => this.onIceState(link, connection, state));
     if (link.initiator) link.attemptTimer = this.timers.set(() => this.onLost(link, connection, `no answer within ${ATTEMPT_TIMEOUT_MS / 1000} s`), ATTEMPT_TIMEOUT_MS);
+  }
+
+  /** Logs the candidate pair ICE chose: whether the link is direct or goes through a TURN relay. */
+  private logSelectedPair(peer: MemberId, connection: SimplePeer.Instance): void {
+    const log = this.options.log;
+    if (!log) return;
+    peerConnectionOf(connection)
+      .getStats()
+      .then(
+        (report) => log(`mesh: link to ${peer} uses ${describeSelectedPair(statsEntries(report)) ?? 'a candidate pair the stats do not name'}`),
+        (error: unknown) => log(`mesh: link to ${peer}: no ICE stats (${String(error)})`),
+      );
   }
 
   /** ICE `failed` loses the link at once; `disconnected` only if it lasts (it often recovers by itself). */
@@ -267,8 +281,12 @@ export class Mesh extends Emitter<MeshEvents> {
 
 /** Creates the connection's frame channel (both ends do, with the same id: no in-band handshake). */
 function openFrameChannel(connection: SimplePeer.Instance): FrameChannel {
-  const pc = (connection as unknown as { _pc: RTCPeerConnection })._pc;
-  return pc.createDataChannel(FRAME_CHANNEL.label, { negotiated: true, id: FRAME_CHANNEL.id, ordered: true }) as unknown as FrameChannel;
+  return peerConnectionOf(connection).createDataChannel(FRAME_CHANNEL.label, { negotiated: true, id: FRAME_CHANNEL.id, ordered: true }) as unknown as FrameChannel;
+}
+
+/** simple-peer's underlying RTCPeerConnection (the browser's, or wrtc's in Node). */
+function peerConnectionOf(connection: SimplePeer.Instance): RTCPeerConnection {
+  return (connection as unknown as { _pc: RTCPeerConnection })._pc;
 }
 
 function randomAttempt(): number {

@@ -48,7 +48,8 @@ ask for; it then declines and says why. Runs last at most ${MAX_RUN_MS / 60_000}
 
 ${describeFlags(NODE_FLAGS)}
 
-Exit codes: ${NODE_EXIT.done} done, ${NODE_EXIT.usage} bad flags, ${NODE_EXIT.noConnection} could not connect (signaling or mesh),
+Exit codes: ${NODE_EXIT.done} done, ${NODE_EXIT.usage} bad flags, ${NODE_EXIT.noConnection} could not connect (signaling or mesh; the id is bound
+to another key; a member declined this node's proposed run),
 ${NODE_EXIT.stalled} stalled (a member stopped acking; named on stderr), ${NODE_EXIT.disagree} finished but the cluster disagrees
 (who differs is named on stderr), ${NODE_EXIT.error} unexpected error.`;
 

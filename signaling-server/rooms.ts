@@ -2,7 +2,7 @@
 // runs (proposed, consented to, in progress), and the budgets that keep one client from making a
 // room or the server work for it.
 
-import { randomInt, randomUUID } from 'node:crypto';
+import { createHash, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import {
   compareIds,
   MAX_RUN_MS,
@@ -88,7 +88,16 @@ export class Room {
     private readonly rosterIntervalMs: number,
     private readonly log: (line: string) => void = () => {},
     private readonly proposalAnswerMs: number = PROPOSAL_ANSWER_MS,
+    /** SHA-256 of the room's secret (set by the join that created it), or null for an open room. */
+    private readonly secretHash: Buffer | null = null,
   ) {}
+
+  /** Why a join with `secret` may not enter this room (null if it may). */
+  secretRefusal(secret: string | undefined): ProtocolError | null {
+    if (this.secretHash === null) return secret === undefined ? null : { code: 'forbidden', message: `room ${this.name} has no secret; join it without one` };
+    if (secret !== undefined && timingSafeEqual(this.secretHash, hashOf(secret))) return null;
+    return { code: 'forbidden', message: `room ${this.name} needs its secret: join.secret is ${secret === undefined ? 'missing' : 'wrong'}` };
+  }
 
   get isEmpty(): boolean {
     return this.participants.size === 0;
@@ -349,7 +358,9 @@ export class RoomRegistry {
       const refused = this.creationRefusal(address);
       if (refused) return refused;
     }
-    const room = existing ?? new Room(join.room, address, 1000 / this.limits.rostersPerSecond, this.log, this.limits.proposalAnswerMs);
+    const room = existing ?? new Room(join.room, address, 1000 / this.limits.rostersPerSecond, this.log, this.limits.proposalAnswerMs, join.secret === undefined ? null : hashOf(join.secret));
+    const secretRefusal = room.secretRefusal(join.secret);
+    if (secretRefusal) return { ok: false, error: secretRefusal };
     const bindingRefusal = join.id === undefined ? null : room.bindingRefusal(join.id, fingerprint);
     if (bindingRefusal) return { ok: false, error: bindingRefusal };
     const holder = join.id === undefined ? undefined : room.get(join.id);
@@ -428,6 +439,10 @@ function describeGaps(gaps: ReadonlyArray<[MemberId, MemberId]>): string {
   const listed = gaps.slice(0, MAX_LISTED_GAPS).map(([a, b]) => `${a} is not connected to ${b}`);
   const more = gaps.length - listed.length;
   return more > 0 ? `${listed.join('; ')}; and ${more} more` : listed.join('; ');
+}
+
+function hashOf(secret: string): Buffer {
+  return createHash('sha256').update(secret, 'utf8').digest();
 }
 
 function assignedId(room: Room): MemberId {

@@ -254,6 +254,26 @@ describe('joining', () => {
     expect((await back.roster((r) => r.members.length === 2)).members.map((m) => m.id)).toEqual(['a', 'b']);
   });
 
+  it('a room created with a secret admits only joins that present it; a secret for an open room is refused too', async () => {
+    const server = await serve();
+    await join(server, 'private', 'a').then((c) => c.socket.close()); // an open room of another name is unaffected
+    const owner = await connect(server);
+    owner.send({ type: 'join', room: 'vault', role: 'member', id: 'a', secret: 's3cret' });
+    await owner.next('welcome');
+    const stranger = await connect(server);
+    stranger.send({ type: 'join', room: 'vault', role: 'member', id: 'b' });
+    expect(await stranger.error()).toEqual({ type: 'error', code: 'forbidden', message: 'room vault needs its secret: join.secret is missing' });
+    stranger.send({ type: 'join', room: 'vault', role: 'observer', secret: 'guess' });
+    expect(await stranger.error()).toMatchObject({ code: 'forbidden', message: 'room vault needs its secret: join.secret is wrong' });
+    stranger.send({ type: 'join', room: 'vault', role: 'member', id: 'b', secret: 's3cret' });
+    expect((await stranger.next('welcome')).id).toBe('b');
+    const open = await join(server, 'lobby', 'x');
+    const late = await connect(server);
+    late.send({ type: 'join', room: 'lobby', role: 'member', secret: 's3cret' });
+    expect(await late.error()).toMatchObject({ code: 'forbidden', message: 'room lobby has no secret; join it without one' });
+    await open.sync();
+  });
+
   it('refuses a taken id, a second join, bad rooms and bad ids', async () => {
     const server = await serve();
     const a = await join(server, 'r', 'a');

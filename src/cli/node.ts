@@ -35,6 +35,7 @@ const NODE_FLAGS: FlagSpecs = {
   help: { type: 'boolean', alias: 'h', help: 'show this help' },
   // issue 9: the node's key (ids belong to the key that proved them)
   key: { type: 'string', value: 'FILE', help: 'this node\'s key pair (a JWK file, created with mode 0600 if missing); default: a new key per process' },
+  'room-secret': { type: 'string', value: 'SECRET', help: 'the room\'s secret (1-128 characters): set by the room\'s first join, required of every later one' },
 };
 
 export const NODE_HELP = `chatterbox node [options]
@@ -63,6 +64,7 @@ interface NodeConfig {
   /** The run flags given on the command line (the others are defaults): a run that contradicts them is declined. */
   givenFlags: string[];
   keyPath?: string;
+  roomSecret?: string;
   iceServers: IceServer[];
   tracePath?: string;
   json: boolean;
@@ -107,6 +109,7 @@ function nodeConfigFromFlags(flags: ParsedFlags): NodeConfig {
     params,
     givenFlags: RUN_PARAM_FLAGS.filter((flag) => flags.has(flag)),
     keyPath: flagString(flags, 'key'),
+    roomSecret: roomSecretFromFlags(flags),
     iceServers,
     tracePath,
     json: flagBoolean(flags, 'json'),
@@ -114,6 +117,13 @@ function nodeConfigFromFlags(flags: ParsedFlags): NodeConfig {
     verbose: flagBoolean(flags, 'verbose'),
     connectTimeoutMs: flagNumber(flags, 'connect-timeout', 60) * 1000,
   };
+}
+
+/** `--room-secret SECRET`: 1 to 128 characters, as the server takes it. */
+function roomSecretFromFlags(flags: ParsedFlags): string | undefined {
+  const secret = flagString(flags, 'room-secret');
+  if (secret !== undefined && secret.length > 128) throw new UsageError('--room-secret must be at most 128 characters');
+  return secret;
 }
 
 /** Reads the original's peers.json: a JSON array of member ids that must include this node. */
@@ -185,6 +195,7 @@ class HeadlessNode {
       id: config.id,
       ...(this.identity ? { identity: Promise.resolve(this.identity) } : {}),
       consent: (proposal) => this.consentTo(proposal),
+      ...(config.roomSecret === undefined ? {} : { secret: config.roomSecret }),
       connect: nodeWebSocket,
       createPeer: nodePeerFactory(),
       iceServers: config.iceServers,
@@ -245,7 +256,8 @@ class HeadlessNode {
       return;
     }
     this.out.stderr(`signaling: ${code}: ${message}`);
-    if (code === 'duplicate-id' || code === 'room-full' || code === 'bad-room' || code === 'bad-id' || code === 'too-many-rooms' || code === 'bad-proof') {
+    const refusedJoin = code === 'forbidden' && this.timeline.joinedMs === undefined;
+    if (refusedJoin || code === 'duplicate-id' || code === 'room-full' || code === 'bad-room' || code === 'bad-id' || code === 'too-many-rooms' || code === 'bad-proof') {
       this.finish(NODE_EXIT.noConnection);
     }
   }

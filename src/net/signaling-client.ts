@@ -53,6 +53,8 @@ export interface SignalingOptions {
   id?: MemberId;
   /** The key this client proves when it joins (docs/SIGNALING.md, "Keys and proofs"). */
   identity: Promise<Identity>;
+  /** The room's secret, if it has one. */
+  secret?: string;
   connect: WebSocketFactory;
   /** Keep reconnecting after the connection drops (default true). */
   reconnect?: boolean;
@@ -117,7 +119,8 @@ export class SignalingClient extends Emitter<SignalingEvents> {
     const identity = await this.options.identity;
     const sig = await signText(identity, joinProofText(nonce, room));
     if (this.socket !== socket || socket.readyState !== OPEN) return;
-    const join: ClientMessage = { type: 'join', room, role, ...(this.id ? { id: this.id } : {}), key: identity.key, sig };
+    const secret = this.options.secret === undefined ? {} : { secret: this.options.secret };
+    const join: ClientMessage = { type: 'join', room, role, ...(this.id ? { id: this.id } : {}), key: identity.key, sig, ...secret };
     socket.send(JSON.stringify(join));
   }
 

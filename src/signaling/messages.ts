@@ -70,6 +70,8 @@ export interface JoinMessage {
   key: string;
   /** The signature of joinProofText(hello's nonce, room) with that key. */
   sig: string;
+  /** The room's secret: set by the join that creates the room, required of every later one. */
+  secret?: string;
 }
 
 export interface SignalMessage {

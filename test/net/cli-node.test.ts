@@ -116,6 +116,17 @@ describe('chatterbox node', () => {
     }
   });
 
+  it('--room-secret: a node with the wrong secret is refused at the door (exit 3, saying why)', async () => {
+    const room = randomRoom();
+    const owner = new WebSocket(server.url);
+    await sendSignedJoin(owner, helloNonce(owner), { room, role: 'member', id: 'a', secret: 's3cret' });
+    await new Promise((resolve) => owner.on('message', (data) => String(data).includes('"welcome"') && resolve(null)));
+    const run = await runNodeProcess(['--signal', server.url, '--room', room, '--room-secret', 'guess', '--connect-timeout', '10']);
+    owner.close();
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain(`signaling: forbidden: room ${room} needs its secret: join.secret is wrong`);
+  });
+
   it('rejects bad flags with exit code 2 and says which', async () => {
     const run = await runNodeProcess(['--expect', '0']);
     expect(run.code).toBe(2);

@@ -104,6 +104,9 @@ const JOINS: Array<[string, unknown, boolean]> = [
   ['a key in base64 (+ and /)', { type: 'join', room: 'j', role: 'member', key: KEY.slice(1) + '+', sig: SIG }, false],
   ['a sig of 88 characters (DER or padded)', { type: 'join', room: 'j', role: 'member', key: KEY, sig: SIG + 'AA' }, false],
   ['a well-formed key and sig that do not verify (bad-proof, not a schema error)', { type: 'join', room: 'j', role: 'member', key: KEY, sig: SIG }, true],
+  ['a room secret', { type: 'join', room: 'j2', role: 'member', secret: 'open sesame' }, true],
+  ['an empty room secret', { type: 'join', room: 'j', role: 'member', secret: '' }, false],
+  ['a 129-character room secret', { type: 'join', room: 'j', role: 'member', secret: 's'.repeat(129) }, false],
   ['a resume token (no longer part of join)', { type: 'join', room: 'j', role: 'member', resume: 'f'.repeat(32) }, false],
 ];
 

@@ -8,6 +8,7 @@ export interface JoinFields {
   room: string;
   role: 'member' | 'observer';
   id?: string;
+  secret?: string;
 }
 
 /** Resolves with the nonce of the socket's hello (attach before the socket opens, or right after). */

@@ -56,6 +56,7 @@ export class LiveController {
       role: config.role,
       ...(config.id ? { id: config.id } : {}),
       identity: tabIdentity(),
+      ...(config.secret ? { secret: config.secret } : {}),
       connect: browserWebSocket,
       createPeer: browserPeerFactory,
       iceServers: config.iceServers,

@@ -1,14 +1,21 @@
-// Signaling rooms: who is in which room, the links they report, link shaping, the run in progress,
-// and the budgets that keep one client from making a room or the server work for it.
+// Signaling rooms: who is in which room and with which key, the links they report, link shaping,
+// runs (proposed, consented to, in progress), and the budgets that keep one client from making a
+// room or the server work for it.
 
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { createHash, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import {
   compareIds,
+  MAX_RUN_MS,
   meshGaps,
+  PROPOSAL_ANSWER_MS,
+  shortFingerprint,
   sortedMembers,
+  type CancelledNotice,
   type JoinMessage,
   type MemberId,
+  type MemberKey,
   type LinkShape,
+  type ProposeNotice,
   type ProtocolError,
   type Role,
   type RosterLink,
@@ -16,7 +23,6 @@ import {
   type RunInfo,
   type ServerMessage,
   type StartMessage,
-  type StartNotice,
 } from '../src/signaling';
 
 /** Grace added to a run's send and wait phases before the server considers it over. */
@@ -32,11 +38,11 @@ export interface Participant {
   readonly role: Role;
   /** Peers this member last reported open data channels with, sorted. */
   connected: MemberId[];
+  /** The fingerprint of the key that proved this id: the id is bound to it. */
+  readonly fingerprint: string;
   send(message: ServerMessage): void;
   /** Sends an already serialised message (a broadcast serialises once for the whole room). */
   sendText(text: string): void;
-  /** The secret a reconnect presents to take this id back (sent in `welcome`). */
-  readonly resume: string;
   /** Closes this participant's socket (when a reconnect took its place). */
   close(): void;
 }
@@ -49,14 +55,25 @@ export interface RoomLimits {
   maxRoomsPerAddress: number;
   /** Roster broadcasts per room per second at most; changes in between are coalesced. */
   rostersPerSecond: number;
+  /** How long the members a proposal names have to accept it. */
+  proposalAnswerMs: number;
 }
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ProtocolError };
+
+/** A run waiting for the consent of the members it names. */
+interface Proposal {
+  notice: ProposeNotice;
+  /** Named members that accepted (the proposer from the start). */
+  accepted: Set<MemberId>;
+  timer: NodeJS.Timeout;
+}
 
 export class Room {
   private readonly participants = new Map<MemberId, Participant>();
   private readonly links = new Map<string, RosterLink>();
   private run: RunInfo | null = null;
+  private proposal: Proposal | null = null;
   /** Members of the current run that reported their node done. */
   private readonly finished = new Set<MemberId>();
   private runTimer: NodeJS.Timeout | undefined;
@@ -69,7 +86,18 @@ export class Room {
     /** The network address that created the room (counted against its per-address cap). */
     readonly creator: string,
     private readonly rosterIntervalMs: number,
+    private readonly log: (line: string) => void = () => {},
+    private readonly proposalAnswerMs: number = PROPOSAL_ANSWER_MS,
+    /** SHA-256 of the room's secret (set by the join that created it), or null for an open room. */
+    private readonly secretHash: Buffer | null = null,
   ) {}
+
+  /** Why a join with `secret` may not enter this room (null if it may). */
+  secretRefusal(secret: string | undefined): ProtocolError | null {
+    if (this.secretHash === null) return secret === undefined ? null : { code: 'forbidden', message: `room ${this.name} has no secret; join it without one` };
+    if (secret !== undefined && timingSafeEqual(this.secretHash, hashOf(secret))) return null;
+    return { code: 'forbidden', message: `room ${this.name} needs its secret: join.secret is ${secret === undefined ? 'missing' : 'wrong'}` };
+  }
 
   get isEmpty(): boolean {
     return this.participants.size === 0;
@@ -91,12 +119,25 @@ export class Room {
     this.participants.set(participant.id, participant);
   }
 
-  /** Removes a participant; the run ends once none of its members is left. */
+  /** Removes a participant; a proposal naming it is cancelled, and the run ends once none of its members is left. */
   remove(id: MemberId): void {
     this.participants.delete(id);
+    if (this.proposal?.notice.members.includes(id)) this.cancelProposal('left', id, `${id} left the room`);
     if (this.run && !this.run.members.some((member) => this.participants.get(member)?.role === 'member')) {
       this.endRun();
     }
+  }
+
+  /**
+   * Why a join proving `fingerprint` may not take `id` (null if it may): the id is held, or owned by
+   * a member of the run in progress, with another key.
+   */
+  bindingRefusal(id: MemberId, fingerprint: string): ProtocolError | null {
+    const holder = this.participants.get(id);
+    const bound = holder?.fingerprint ?? this.run?.keys.find((key) => key.id === id)?.fingerprint;
+    if (bound === undefined || bound === fingerprint) return null;
+    const where = holder ? `in room ${this.name}` : `for run ${this.run!.runId} in room ${this.name}, until the run ends`;
+    return { code: 'duplicate-id', message: `${id} is bound to another key ${where} (fingerprint ${shortFingerprint(bound)}…, this join proved ${shortFingerprint(fingerprint)}…)` };
   }
 
   broadcast(message: ServerMessage, exceptId?: MemberId): void {
@@ -133,7 +174,7 @@ export class Room {
     return {
       type: 'roster',
       room: this.name,
-      members: this.withRole('member').map((p) => ({ id: p.id, connected: p.connected })),
+      members: this.withRole('member').map((p) => ({ id: p.id, connected: p.connected, fingerprint: p.fingerprint })),
       observers: this.withRole('observer').map((p) => p.id),
       links: [...this.links.entries()].sort(([a], [b]) => compareIds(a, b)).map(([, link]) => link),
       run: this.run,
@@ -160,31 +201,84 @@ export class Room {
     return null;
   }
 
-  /** Starts a run if the requester may, no run is in progress, and the members' mesh is complete. */
-  startRun(requester: Participant, request: StartMessage, now: number): Outcome<StartNotice> {
-    if (requester.role !== 'member') return refusal('forbidden', 'only members can start a run');
-    if (this.run) return refusal('run-in-progress', `run ${this.run.runId} is still in progress`);
+  /**
+   * Proposes a run if the requester may, nothing is running or proposed, the run is not too long
+   * and the members' mesh is complete: every named member gets `propose` and the run starts once all
+   * accepted (a lone requester's at once). Returns the refusal, or null.
+   */
+  proposeRun(requester: Participant, request: StartMessage, now: number): ProtocolError | null {
+    if (requester.role !== 'member') return { code: 'forbidden', message: 'only members can start a run' };
+    if (this.run) return { code: 'run-in-progress', message: `run ${this.run.runId} is still in progress` };
+    if (this.proposal) return { code: 'run-in-progress', message: `run ${this.proposal.notice.runId} proposed by ${this.proposal.notice.proposedBy} is waiting for its members' consent` };
+    const lengthMs = request.params.sendForMs + request.params.waitForMs;
+    if (lengthMs > MAX_RUN_MS) return { code: 'run-too-long', message: `a run may last at most ${MAX_RUN_MS / 1000} s (sendForMs + waitForMs), this one asks for ${lengthMs / 1000} s` };
     const members = this.runMembers(requester, request.members);
-    if (!members.ok) return members;
+    if (!members.ok) return members.error;
     const gaps = meshGaps(members.value);
-    if (gaps.length > 0) return refusal('mesh-incomplete', describeGaps(gaps));
-    const run: RunInfo = {
+    if (gaps.length > 0) return { code: 'mesh-incomplete', message: describeGaps(gaps) };
+    const notice: ProposeNotice = {
+      type: 'propose',
       runId: randomUUID(),
-      run: randomInt(1, 2 ** 32),
       members: members.value.map((p) => p.id),
+      keys: members.value.map((p): MemberKey => ({ id: p.id, fingerprint: p.fingerprint })),
       params: request.params,
-      startedAt: now,
+      proposedBy: requester.id,
+      answerWithinMs: this.proposalAnswerMs,
     };
+    const timer = setTimeout(() => this.expireProposal(), this.proposalAnswerMs);
+    timer.unref();
+    this.proposal = { notice, accepted: new Set([requester.id]), timer };
+    this.log(`room ${this.name}: ${requester.id} proposed run ${notice.runId} for ${notice.members.join(', ')}`);
+    this.sendTo(notice.members, notice);
+    this.startIfAllAccepted(now);
+    return null;
+  }
+
+  /** A named member's answer to the pending proposal; anything else is ignored. */
+  answerProposal(member: Participant, runId: string, decline: string | null, now: number): void {
+    const proposal = this.proposal;
+    if (!proposal || proposal.notice.runId !== runId || !proposal.notice.members.includes(member.id)) return;
+    if (decline !== null) {
+      this.cancelProposal('declined', member.id, `${member.id} declined: ${decline}`);
+      return;
+    }
+    proposal.accepted.add(member.id);
+    this.startIfAllAccepted(now);
+  }
+
+  private startIfAllAccepted(now: number): void {
+    const proposal = this.proposal;
+    if (!proposal || !proposal.notice.members.every((id) => proposal.accepted.has(id))) return;
+    clearTimeout(proposal.timer);
+    this.proposal = null;
+    const { runId, members, keys, params, proposedBy } = proposal.notice;
+    const run: RunInfo = { runId, run: randomInt(1, 2 ** 32), members, keys, params, startedAt: now };
     this.beginRun(run);
-    const notice: StartNotice = {
-      type: 'start',
-      runId: run.runId,
-      run: run.run,
-      members: run.members,
-      params: run.params,
-      startedBy: requester.id,
-    };
-    return { ok: true, value: notice };
+    this.log(`room ${this.name}: run ${runId} started (proposed by ${proposedBy}, accepted by every member)`);
+    this.broadcast({ type: 'start', runId, run: run.run, members, keys, params, startedBy: proposedBy });
+    this.announceRoster();
+  }
+
+  private expireProposal(): void {
+    const proposal = this.proposal;
+    if (!proposal) return;
+    const silent = proposal.notice.members.find((id) => !proposal.accepted.has(id))!;
+    this.cancelProposal('no-answer', silent, `${silent} did not answer within ${this.proposalAnswerMs / 1000} s`);
+  }
+
+  private cancelProposal(cause: CancelledNotice['cause'], by: MemberId, reason: string): void {
+    const proposal = this.proposal;
+    if (!proposal) return;
+    clearTimeout(proposal.timer);
+    this.proposal = null;
+    this.log(`room ${this.name}: run ${proposal.notice.runId} cancelled: ${reason}`);
+    this.sendTo(proposal.notice.members, { type: 'cancelled', runId: proposal.notice.runId, cause, by, reason });
+  }
+
+  /** Sends a message to those of `ids` who are still here. */
+  private sendTo(ids: readonly MemberId[], message: ServerMessage): void {
+    const text = JSON.stringify(message);
+    for (const id of ids) this.participants.get(id)?.sendText(text);
   }
 
   /**
@@ -203,6 +297,7 @@ export class Room {
   dispose(): void {
     clearTimeout(this.runTimer);
     clearTimeout(this.rosterTimer);
+    clearTimeout(this.proposal?.timer);
   }
 
   private runMembers(requester: Participant, requested: MemberId[] | undefined): Outcome<Participant[]> {
@@ -244,25 +339,33 @@ export class RoomRegistry {
   /** Rooms that still exist, by the address that created them. */
   private readonly roomsByCreator = new Map<string, number>();
 
-  constructor(private readonly limits: RoomLimits) {}
+  constructor(
+    private readonly limits: RoomLimits,
+    private readonly log: (line: string) => void = () => {},
+  ) {}
 
   get roomCount(): number {
     return this.rooms.size;
   }
 
-  /** Adds a participant from `address` to the requested room (without announcing it) or says why it cannot join. */
-  admit(join: JoinMessage, address: string, sendText: Participant['sendText'], close: Participant['close']): Outcome<{ room: Room; participant: Participant }> {
+  /**
+   * Adds a participant from `address`, whose join proved the key of `fingerprint`, to the requested
+   * room (without announcing it), or says why it cannot join. The same key takes a held id back.
+   */
+  admit(join: JoinMessage, fingerprint: string, address: string, sendText: Participant['sendText'], close: Participant['close']): Outcome<{ room: Room; participant: Participant }> {
     const existing = this.rooms.get(join.room);
     if (!existing) {
       const refused = this.creationRefusal(address);
       if (refused) return refused;
     }
-    const room = existing ?? new Room(join.room, address, 1000 / this.limits.rostersPerSecond);
+    const room = existing ?? new Room(join.room, address, 1000 / this.limits.rostersPerSecond, this.log, this.limits.proposalAnswerMs, join.secret === undefined ? null : hashOf(join.secret));
+    const secretRefusal = room.secretRefusal(join.secret);
+    if (secretRefusal) return { ok: false, error: secretRefusal };
+    const bindingRefusal = join.id === undefined ? null : room.bindingRefusal(join.id, fingerprint);
+    if (bindingRefusal) return { ok: false, error: bindingRefusal };
     const holder = join.id === undefined ? undefined : room.get(join.id);
-    if (holder && join.resume !== undefined && join.resume === holder.resume && join.role === holder.role) {
-      return { ok: true, value: { room, participant: this.takeOver(room, holder, sendText, close) } };
-    }
-    if (holder) return refusal('duplicate-id', `${join.id} is already taken in room ${join.room}`);
+    if (holder && holder.role !== join.role) return refusal('duplicate-id', `${join.id} is held as ${holder.role} in room ${join.room}; join with the same role to take it back`);
+    if (holder) return { ok: true, value: { room, participant: this.takeOver(room, holder, sendText, close) } };
     const capacity = join.role === 'member' ? this.limits.maxMembersPerRoom : this.limits.maxObserversPerRoom;
     if (room.count(join.role) >= capacity) {
       return refusal('room-full', `room ${join.room} already has ${capacity} ${join.role}s`);
@@ -271,9 +374,9 @@ export class RoomRegistry {
       id: join.id ?? assignedId(room),
       role: join.role,
       connected: [],
+      fingerprint,
       send: (message) => sendText(JSON.stringify(message)),
       sendText,
-      resume: randomBytes(16).toString('hex'),
       close,
     };
     room.add(participant);
@@ -282,8 +385,8 @@ export class RoomRegistry {
   }
 
   /**
-   * A reconnect with the right resume token takes the id back: same id, role, token and reported
-   * peers; the old (perhaps half-open) socket is closed, and its leaving no longer counts.
+   * A join that proved the id's key takes the id back: same id, role, key and reported peers; the
+   * old (perhaps half-open) socket is closed, and its leaving no longer counts.
    */
   private takeOver(room: Room, holder: Participant, sendText: Participant['sendText'], close: Participant['close']): Participant {
     const participant: Participant = { ...holder, send: (message) => sendText(JSON.stringify(message)), sendText, close };
@@ -336,6 +439,10 @@ function describeGaps(gaps: ReadonlyArray<[MemberId, MemberId]>): string {
   const listed = gaps.slice(0, MAX_LISTED_GAPS).map(([a, b]) => `${a} is not connected to ${b}`);
   const more = gaps.length - listed.length;
   return more > 0 ? `${listed.join('; ')}; and ${more} more` : listed.join('; ');
+}
+
+function hashOf(secret: string): Buffer {
+  return createHash('sha256').update(secret, 'utf8').digest();
 }
 
 function assignedId(room: Room): MemberId {

@@ -1,11 +1,18 @@
 // The signaling server: one HTTP port serving the built web app, /healthz, and WebSocket signaling rooms.
 
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import {
+  fingerprintOf,
+  joinProofText,
   parseClientMessage,
+  PROPOSAL_ANSWER_MS,
+  verifyText,
+  type AcceptMessage,
+  type DeclineMessage,
   type ClientMessage,
   type ErrorCode,
   type IceServer,
@@ -53,6 +60,8 @@ export interface SignalingServerOptions {
   telemetryPerSecond?: number;
   /** How often the count of dropped telemetry is logged at most. Default 10 s. */
   dropLogIntervalMs?: number;
+  /** How long the members a proposed run names have to accept it. Default 5 s. */
+  proposalAnswerMs?: number;
   /** ICE servers handed to every client in its welcome. */
   iceServers?: IceServer[];
   log?: (line: string) => void;
@@ -81,6 +90,7 @@ interface ServerConfig {
   rostersPerSecond: number;
   telemetryPerSecond: number;
   dropLogIntervalMs: number;
+  proposalAnswerMs: number;
   allowedOrigins: ReadonlySet<string> | null;
   iceServers: IceServer[] | undefined;
   log: (line: string) => void;
@@ -104,6 +114,11 @@ interface Client {
   alive: boolean;
   /** Already told it is rate limited since its last accepted message. */
   toldRateLimited: boolean;
+  /** The challenge of this socket's hello: every join on it signs it. */
+  readonly nonce: string;
+  /** Joins tried on this socket (each costs a signature check); a join is being checked. */
+  joins: number;
+  joining: boolean;
   session: Session | null;
 }
 
@@ -113,6 +128,8 @@ const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 const CLOSE_GRACE_MS = 1000;
 /** Seconds of burst in a member's telemetry budget. */
 const TELEMETRY_BURST_SECONDS = 2;
+/** Joins one socket may try (each checks a signature); the next closes it (1008). */
+const MAX_JOINS_PER_SOCKET = 8;
 
 /** Starts the server and resolves once it is listening. */
 export async function createSignalingServer(options: SignalingServerOptions = {}): Promise<SignalingServer> {
@@ -148,6 +165,7 @@ function configFrom(options: SignalingServerOptions): ServerConfig {
     rostersPerSecond: options.rostersPerSecond ?? 10,
     telemetryPerSecond: options.telemetryPerSecond ?? 5,
     dropLogIntervalMs: options.dropLogIntervalMs ?? 10_000,
+    proposalAnswerMs: options.proposalAnswerMs ?? PROPOSAL_ANSWER_MS,
     allowedOrigins: options.allowedOrigins ? new Set(options.allowedOrigins.map(normalizeOrigin)) : null,
     iceServers: options.iceServers,
     log: options.log ?? (() => {}),
@@ -166,7 +184,7 @@ class SignalingHub {
   private closing = false;
 
   constructor(private readonly config: ServerConfig) {
-    this.registry = new RoomRegistry(config);
+    this.registry = new RoomRegistry(config, config.log);
     this.droppedTelemetry = new DropLog(
       `telemetry messages over the budget of ${config.telemetryPerSecond}/s per member`,
       config.dropLogIntervalMs,
@@ -239,10 +257,14 @@ class SignalingHub {
       joinTimer: setTimeout(() => this.joinTimedOut(client), this.config.joinTimeoutMs),
       alive: true,
       toldRateLimited: false,
+      nonce: randomBytes(32).toString('hex'),
+      joins: 0,
+      joining: false,
       session: null,
     };
     client.joinTimer!.unref();
     this.clients.add(client);
+    sendMessage(socket, { type: 'hello', nonce: client.nonce });
     socket.on('pong', () => (client.alive = true));
     socket.on('message', (data: RawData, isBinary: boolean) => this.receive(client, data, isBinary));
     socket.on('error', (error) => this.config.log(`socket error: ${error.message}`));
@@ -308,7 +330,10 @@ class SignalingHub {
       return;
     }
     if (message.type === 'join') {
-      this.join(client, message);
+      this.join(client, message).catch((error: unknown) => {
+        this.config.log(`internal error handling a join: ${String(error)}`);
+        sendError(client.socket, 'internal-error', 'the server failed to handle this join');
+      });
       return;
     }
     const session = client.session;
@@ -324,7 +349,11 @@ class SignalingHub {
         this.reportPeers(client.socket, session, message);
         break;
       case 'start':
-        this.startRun(client.socket, session, message);
+        this.proposeRun(client.socket, session, message);
+        break;
+      case 'accept':
+      case 'decline':
+        this.answerProposal(session, message);
         break;
       case 'shape':
         this.shapeLink(client.socket, session, message);
@@ -338,12 +367,31 @@ class SignalingHub {
     }
   }
 
-  private join(client: Client, message: JoinMessage): void {
-    if (client.session) {
-      sendError(client.socket, 'already-joined', `already joined room ${client.session.room.name}`);
+  /** Admits a join whose signature proves its key (bad-proof otherwise); the id is then bound to that key. */
+  private async join(client: Client, message: JoinMessage): Promise<void> {
+    if (client.session || client.joining) {
+      sendError(client.socket, 'already-joined', client.session ? `already joined room ${client.session.room.name}` : 'a join is already being checked');
       return;
     }
-    const admitted = this.registry.admit(message, client.address, (text) => sendFrame(client.socket, text), () => client.socket.terminate());
+    client.joins += 1;
+    if (client.joins > MAX_JOINS_PER_SOCKET) {
+      sendError(client.socket, 'bad-message', `at most ${MAX_JOINS_PER_SOCKET} joins per socket`);
+      client.socket.close(1008, 'too many joins');
+      return;
+    }
+    client.joining = true;
+    const fingerprint = await provenFingerprint(client.nonce, message);
+    client.joining = false;
+    if (!this.clients.has(client)) return; // closed meanwhile
+    if (!fingerprint) {
+      sendError(client.socket, 'bad-proof', 'join.sig does not verify: it must be the signature, with join.key, of "chatterbox-join" LF nonce LF room (docs/SIGNALING.md, "Keys and proofs")');
+      return;
+    }
+    this.admitJoin(client, message, fingerprint);
+  }
+
+  private admitJoin(client: Client, message: JoinMessage, fingerprint: string): void {
+    const admitted = this.registry.admit(message, fingerprint, client.address, (text) => sendFrame(client.socket, text), () => client.socket.terminate());
     if (!admitted.ok) {
       sendError(client.socket, admitted.error.code, admitted.error.message);
       return;
@@ -358,7 +406,7 @@ class SignalingHub {
       id: participant.id,
       room: room.name,
       role: participant.role,
-      resume: participant.resume,
+      fingerprint,
       ...(this.config.iceServers ? { iceServers: this.config.iceServers } : {}),
     });
     room.announceRoster();
@@ -384,15 +432,14 @@ class SignalingHub {
     room.announceRoster();
   }
 
-  private startRun(socket: WebSocket, session: Session, message: StartMessage): void {
-    const started = session.room.startRun(session.participant, message, Date.now());
-    if (!started.ok) {
-      sendError(socket, started.error.code, started.error.message);
-      return;
-    }
-    this.config.log(`room ${session.room.name}: ${session.participant.id} started run ${started.value.runId}`);
-    session.room.broadcast(started.value);
-    session.room.announceRoster();
+  private proposeRun(socket: WebSocket, session: Session, message: StartMessage): void {
+    const refused = session.room.proposeRun(session.participant, message, Date.now());
+    if (refused) sendError(socket, refused.code, refused.message);
+  }
+
+  private answerProposal(session: Session, message: AcceptMessage | DeclineMessage): void {
+    const decline = message.type === 'decline' ? message.reason : null;
+    session.room.answerProposal(session.participant, message.runId, decline, Date.now());
   }
 
   private shapeLink(socket: WebSocket, session: Session, message: ShapeMessage): void {
@@ -490,6 +537,12 @@ class DropLog {
     this.log(`dropped ${this.count} ${this.what} in the last ${this.intervalMs / 1000} s (latest: ${this.latest})`);
     this.count = 0;
   }
+}
+
+/** The fingerprint of the join's key if its signature of the socket's challenge verifies, else null. */
+async function provenFingerprint(nonce: string, join: JoinMessage): Promise<string | null> {
+  const verified = await verifyText(join.key, join.sig, joinProofText(nonce, join.room));
+  return verified ? fingerprintOf(join.key) : null;
 }
 
 function sendMessage(socket: WebSocket, message: ServerMessage): void {

@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { type ClientOptions } from 'ws';
-import type { RosterMessage, ServerMessage } from '../src/signaling';
+import { createIdentity, type Identity, type RosterMessage, type ServerMessage } from '../src/signaling';
+import { signedJoin } from './support/signed-join';
 import { createSignalingServer, type SignalingServer, type SignalingServerOptions } from '../signaling-server/server';
 
 type MessageOf<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
@@ -17,22 +18,40 @@ const WAIT_MS = 1000;
 const servers: SignalingServer[] = [];
 const sockets: WebSocket[] = [];
 
-/** A ws client that queues what it receives so tests can wait for specific messages. */
+/**
+ * A ws client that queues what it receives so tests can wait for specific messages. It joins as
+ * a client must: a join without a key gets this client's key and its signature of the hello's nonce.
+ */
 class TestClient {
   private readonly inbox: ServerMessage[] = [];
   private wake: () => void = () => {};
   readonly closeCode: Promise<number>;
+  /** The nonce of the server's hello. */
+  readonly nonce: Promise<string>;
+  /** Messages leave in order, each once its join (if it is one) is signed. */
+  private outbox: Promise<void> = Promise.resolve();
 
-  constructor(readonly socket: WebSocket) {
+  constructor(
+    readonly socket: WebSocket,
+    public identity: Promise<Identity> = createIdentity(),
+  ) {
+    let helloSeen: (nonce: string) => void = () => {};
+    this.nonce = new Promise((resolve) => (helloSeen = resolve));
     socket.on('message', (data) => {
-      this.inbox.push(JSON.parse(String(data)) as ServerMessage);
+      const message = JSON.parse(String(data)) as ServerMessage;
+      if (message.type === 'hello') helloSeen(message.nonce);
+      this.inbox.push(message);
       this.wake();
     });
     this.closeCode = new Promise((resolve) => socket.on('close', (code) => resolve(code)));
   }
 
   send(message: object): void {
-    this.socket.send(JSON.stringify(message));
+    this.outbox = this.outbox.then(async () => {
+      const join = message as { type?: string; key?: string; room: string; role: 'member' | 'observer'; id?: string };
+      const frame = join.type === 'join' && join.key === undefined ? await signedJoin(join, await this.nonce, await this.identity) : message;
+      this.socket.send(JSON.stringify(frame));
+    });
   }
 
   /** Removes and returns the first message (queued or future) that matches. */
@@ -97,8 +116,9 @@ async function connect(server: SignalingServer, options?: ClientOptions): Promis
   return client;
 }
 
-async function join(server: SignalingServer, room: string, id?: string, role = 'member'): Promise<TestClient> {
+async function join(server: SignalingServer, room: string, id?: string, role = 'member', identity?: Promise<Identity>): Promise<TestClient> {
   const client = await connect(server);
+  if (identity) client.identity = identity;
   client.send({ type: 'join', room, role, ...(id === undefined ? {} : { id }) });
   await client.next('welcome');
   return client;
@@ -112,6 +132,19 @@ async function reportMesh(clients: Record<string, TestClient>, watcher: TestClie
   await watcher.roster((r) => ids.every((id) => reported(r, id)));
 }
 
+/** Each of these members accepts the proposal it was sent; returns its run id. */
+async function consent(...members: TestClient[]): Promise<string> {
+  let runId = '';
+  for (const member of members) {
+    runId = (await member.next('propose')).runId;
+    member.send({ type: 'accept', runId });
+  }
+  return runId;
+}
+
+/** Roster members without their fingerprints (for comparisons). */
+const withoutKeys = (members: RosterMessage['members']): Array<{ id: string; connected: string[] }> => members.map(({ id, connected }) => ({ id, connected }));
+
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
   for (const socket of sockets.splice(0)) socket.terminate();
@@ -122,11 +155,12 @@ describe('joining', () => {
     const server = await serve();
     const a = await connect(server);
     a.send({ type: 'join', room: 'lobby', role: 'member', id: 'a' });
-    expect(await a.next('welcome')).toEqual({ type: 'welcome', id: 'a', room: 'lobby', role: 'member', resume: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    const { fingerprint } = await a.identity;
+    expect(await a.next('welcome')).toEqual({ type: 'welcome', id: 'a', room: 'lobby', role: 'member', fingerprint });
     expect(await a.next('roster')).toEqual({
       type: 'roster',
       room: 'lobby',
-      members: [{ id: 'a', connected: [] }],
+      members: [{ id: 'a', connected: [], fingerprint }],
       observers: [],
       links: [],
       run: null,
@@ -157,31 +191,87 @@ describe('joining', () => {
     expect((await client.next('welcome')).iceServers).toEqual(iceServers);
   });
 
-  it('a reconnect with the resume token takes its id back from a half-open socket; a wrong token is duplicate-id', async () => {
+  it('greets every socket with a hello whose nonce a join must sign; a join that does not prove its key is bad-proof', async () => {
     const server = await serve();
-    const first = await connect(server);
-    first.send({ type: 'join', room: 'r', role: 'member', id: 'a' });
-    const welcome = await first.next('welcome');
-    expect(welcome.resume).toMatch(/^[0-9a-f]{32}$/);
+    const client = await connect(server);
+    expect(await client.nonce).toMatch(/^[0-9a-f]{64}$/);
+    const other = await connect(server);
+    expect(await other.nonce).not.toBe(await client.nonce);
+    const key = await createIdentity();
+    const replayed = await signedJoin({ room: 'r', role: 'member', id: 'a' }, await other.nonce, key); // signed for another socket
+    client.send(replayed);
+    expect(await client.error()).toMatchObject({ code: 'bad-proof', message: expect.stringContaining('join.sig does not verify') });
+    client.send({ ...(await signedJoin({ room: 'r', role: 'member', id: 'a' }, await client.nonce, key)), room: 's' }); // signed for another room
+    expect((await client.error()).code).toBe('bad-proof');
+    client.send(await signedJoin({ room: 'r', role: 'member', id: 'a' }, await client.nonce, key));
+    expect(await client.next('welcome')).toMatchObject({ id: 'a', fingerprint: key.fingerprint });
+  });
+
+  it('an id belongs to the key that proved it: another key is refused, the same key takes it back from a half-open socket', async () => {
+    const server = await serve();
+    const first = await join(server, 'r', 'a');
+    const key = await first.identity;
     const b = await join(server, 'r', 'b');
     first.send({ type: 'peers', connected: ['b'] });
     await b.roster((r) => r.members.some((m) => m.id === 'a' && m.connected.includes('b')));
     const firstClosed = new Promise<void>((resolve) => first.socket.once('close', () => resolve()));
     const impostor = await connect(server);
-    impostor.send({ type: 'join', room: 'r', role: 'member', id: 'a', resume: 'f'.repeat(32) });
-    expect(await impostor.error()).toMatchObject({ code: 'duplicate-id' });
+    impostor.send({ type: 'join', room: 'r', role: 'member', id: 'a' });
+    expect(await impostor.error()).toMatchObject({ code: 'duplicate-id', message: expect.stringMatching(/^a is bound to another key in room r \(fingerprint [0-9a-f]{16}…, this join proved [0-9a-f]{16}…\)$/) });
     const asObserver = await connect(server);
-    asObserver.send({ type: 'join', room: 'r', role: 'observer', id: 'a', resume: welcome.resume });
-    expect(await asObserver.error()).toMatchObject({ code: 'duplicate-id' }); // the token resumes the same role only
-    // the same node on a new socket (its old one went half-open): it presents its token
+    asObserver.identity = Promise.resolve(key);
+    asObserver.send({ type: 'join', room: 'r', role: 'observer', id: 'a' });
+    expect(await asObserver.error()).toMatchObject({ code: 'duplicate-id', message: expect.stringContaining('held as member') }); // the key takes back the same role only
+    // the same node on a new socket (its old one went half-open): it proves the same key
     const again = await connect(server);
-    again.send({ type: 'join', room: 'r', role: 'member', id: 'a', resume: welcome.resume });
-    expect(await again.next('welcome')).toMatchObject({ id: 'a', resume: welcome.resume });
+    again.identity = Promise.resolve(key);
+    again.send({ type: 'join', room: 'r', role: 'member', id: 'a' });
+    expect(await again.next('welcome')).toMatchObject({ id: 'a', fingerprint: key.fingerprint });
     await firstClosed; // the server closed the socket that held the id
     const roster = await b.roster((r) => r.members.length === 2);
-    expect(roster.members).toEqual([{ id: 'a', connected: ['b'] }, { id: 'b', connected: [] }]); // a keeps its reported peers
+    expect(roster.members.map(({ id, connected }) => ({ id, connected }))).toEqual([{ id: 'a', connected: ['b'] }, { id: 'b', connected: [] }]); // a keeps its reported peers
+    expect(roster.members[0].fingerprint).toBe(key.fingerprint);
     again.send({ type: 'signal', to: 'b', data: { attempt: 1, signal: { type: 'offer', sdp: 'v=0' } } });
     expect(await b.next('signal')).toMatchObject({ from: 'a' });
+  });
+
+  it('during a run, an id that left stays bound to its key: another key cannot claim it, its own key rejoins', async () => {
+    const server = await serve();
+    const a = await join(server, 'r', 'a');
+    const key = await a.identity;
+    const b = await join(server, 'r', 'b');
+    await reportMesh({ a, b }, a);
+    a.send({ type: 'start', params: { ...PARAMS, sendForMs: 60_000 } });
+    const { runId } = await b.next('propose');
+    b.send({ type: 'accept', runId });
+    expect(await b.next('start')).toMatchObject({ runId, keys: [{ id: 'a', fingerprint: key.fingerprint }, { id: 'b', fingerprint: (await b.identity).fingerprint }] });
+    a.socket.close(); // a's signaling drops (a server restart, a network blip)
+    await b.roster((r) => r.members.length === 1);
+    const impostor = await connect(server);
+    impostor.send({ type: 'join', room: 'r', role: 'member', id: 'a' });
+    expect(await impostor.error()).toMatchObject({ code: 'duplicate-id', message: expect.stringContaining(`a is bound to another key for run ${runId} in room r, until the run ends`) });
+    const back = await join(server, 'r', 'a', 'member', Promise.resolve(key));
+    expect((await back.roster((r) => r.members.length === 2)).members.map((m) => m.id)).toEqual(['a', 'b']);
+  });
+
+  it('a room created with a secret admits only joins that present it; a secret for an open room is refused too', async () => {
+    const server = await serve();
+    await join(server, 'private', 'a').then((c) => c.socket.close()); // an open room of another name is unaffected
+    const owner = await connect(server);
+    owner.send({ type: 'join', room: 'vault', role: 'member', id: 'a', secret: 's3cret' });
+    await owner.next('welcome');
+    const stranger = await connect(server);
+    stranger.send({ type: 'join', room: 'vault', role: 'member', id: 'b' });
+    expect(await stranger.error()).toEqual({ type: 'error', code: 'forbidden', message: 'room vault needs its secret: join.secret is missing' });
+    stranger.send({ type: 'join', room: 'vault', role: 'observer', secret: 'guess' });
+    expect(await stranger.error()).toMatchObject({ code: 'forbidden', message: 'room vault needs its secret: join.secret is wrong' });
+    stranger.send({ type: 'join', room: 'vault', role: 'member', id: 'b', secret: 's3cret' });
+    expect((await stranger.next('welcome')).id).toBe('b');
+    const open = await join(server, 'lobby', 'x');
+    const late = await connect(server);
+    late.send({ type: 'join', room: 'lobby', role: 'member', secret: 's3cret' });
+    expect(await late.error()).toMatchObject({ code: 'forbidden', message: 'room lobby has no secret; join it without one' });
+    await open.sync();
   });
 
   it('refuses a taken id, a second join, bad rooms and bad ids', async () => {
@@ -233,7 +323,7 @@ describe('joining', () => {
     await join(server, 'solo', 's').then((s) => s.socket.close());
     b.socket.close();
     const roster = await a.roster((r) => r.members.length === 1);
-    expect(roster.members).toEqual([{ id: 'a', connected: [] }]);
+    expect(withoutKeys(roster.members)).toEqual([{ id: 'a', connected: [] }]);
     await eventually(async () => expect(await health(server)).toEqual({ ok: true, rooms: 1, clients: 1 }));
   });
 });
@@ -403,7 +493,7 @@ describe('limits against one abusive address', () => {
     const before = watcher.received('roster').length;
     for (let i = 0; i < 20; i++) a.send({ type: 'peers', connected: [`p${i}`] });
     const latest = await watcher.roster((r) => r.members[0].connected[0] === 'p19');
-    expect(latest.members).toEqual([{ id: 'a', connected: ['p19'] }]);
+    expect(withoutKeys(latest.members)).toEqual([{ id: 'a', connected: ['p19'] }]);
     await watcher.sync();
     // One roster at most per half second: the first change (now or at the end of the interval), then the rest together.
     expect(watcher.received('roster').length - before).toBeLessThanOrEqual(1);
@@ -442,6 +532,7 @@ describe('limits against one abusive address', () => {
     expect((await ctor.error()).code).toBe('unknown-peer');
     await reportMesh({ ['__proto__']: proto, constructor: ctor }, proto);
     proto.send({ type: 'start', params: PARAMS, members: ['constructor', '__proto__'] });
+    await consent(ctor);
     expect((await ctor.next('start')).members).toEqual(['__proto__', 'constructor']);
     expect(await health(server)).toMatchObject({ rooms: 2, clients: 3 });
   });
@@ -476,6 +567,7 @@ describe('runs', () => {
     members.b.send({ type: 'start', params: { ...PARAMS, batching: true } });
     expect(await members.b.error()).toMatchObject({ code: 'bad-message', message: 'start.params.batching is not a known field' });
     members.b.send({ type: 'start', params: PARAMS });
+    await consent(members.a, members.c);
     const starts = await Promise.all([...Object.values(members), obs].map((client) => client.next('start')));
     const [first] = starts;
     for (const start of starts) expect(start).toEqual(first);
@@ -493,6 +585,7 @@ describe('runs', () => {
     const b = await join(server, 'r', 'b');
     await reportMesh({ a, b }, a);
     a.send({ type: 'start', params: PARAMS });
+    await consent(b);
     const { runId } = await b.next('start');
     a.send({ type: 'finished', runId: 'some-other-run' });
     a.send({ type: 'finished', runId });
@@ -501,6 +594,7 @@ describe('runs', () => {
     b.send({ type: 'finished', runId });
     await a.roster((r) => r.run === null);
     a.send({ type: 'start', params: PARAMS });
+    await consent(b);
     expect((await b.next('start')).runId).not.toBe(runId);
   });
 
@@ -515,6 +609,7 @@ describe('runs', () => {
     expect((await a.error()).code).toBe('unknown-peer');
     await reportMesh({ a, b }, a);
     a.send({ type: 'start', params: PARAMS, members: ['b', 'a'] });
+    await consent(b);
     expect((await c.next('start')).members).toEqual(['a', 'b']);
   });
 
@@ -529,6 +624,59 @@ describe('runs', () => {
     await obs.roster((r) => r.run !== null);
     solo.socket.close();
     expect((await obs.roster((r) => r.members.length === 0)).run).toBeNull();
+  });
+});
+
+describe('consent', () => {
+  it('a start is a proposal to the members it names; one decline cancels it for all of them, with the reason, and nothing starts', async () => {
+    const server = await serve();
+    const [a, b, c] = [await join(server, 'r', 'a'), await join(server, 'r', 'b'), await join(server, 'r', 'c')];
+    const obs = await join(server, 'r', 'obs', 'observer');
+    await reportMesh({ a, b, c }, obs);
+    a.send({ type: 'start', params: { ...PARAMS, seed: 99 }, members: ['a', 'b'] });
+    const proposal = await b.next('propose');
+    expect(proposal).toEqual({
+      type: 'propose',
+      runId: expect.any(String),
+      members: ['a', 'b'],
+      keys: [{ id: 'a', fingerprint: (await a.identity).fingerprint }, { id: 'b', fingerprint: (await b.identity).fingerprint }],
+      params: { ...PARAMS, seed: 99 },
+      proposedBy: 'a',
+      answerWithinMs: 5000,
+    });
+    expect(await a.next('propose')).toEqual(proposal); // the proposer sees it too
+    c.send({ type: 'accept', runId: proposal.runId }); // not named: ignored
+    b.send({ type: 'decline', runId: proposal.runId, reason: '--with-seed 5 contradicts seed 99' });
+    const cancelled = { type: 'cancelled', runId: proposal.runId, cause: 'declined', by: 'b', reason: 'b declined: --with-seed 5 contradicts seed 99' };
+    expect(await a.next('cancelled')).toEqual(cancelled);
+    expect(await b.next('cancelled')).toEqual(cancelled);
+    for (const client of [a, b, c, obs]) await client.sync();
+    expect([a, b, c, obs].flatMap((client) => client.received('start'))).toEqual([]);
+    expect(c.received('propose')).toEqual([]);
+  });
+
+  it('a proposal waits for its members within a bound: a silent member cancels it (no-answer), one that leaves too (left), and one at a time', async () => {
+    const server = await serve({ proposalAnswerMs: 200 });
+    const [a, b] = [await join(server, 'r', 'a'), await join(server, 'r', 'b')];
+    await reportMesh({ a, b }, a);
+    a.send({ type: 'start', params: PARAMS });
+    const { runId } = await b.next('propose');
+    b.send({ type: 'start', params: PARAMS });
+    expect(await b.error()).toMatchObject({ code: 'run-in-progress', message: `run ${runId} proposed by a is waiting for its members' consent` });
+    expect(await a.next('cancelled')).toMatchObject({ runId, cause: 'no-answer', by: 'b', reason: 'b did not answer within 0.2 s' });
+    a.send({ type: 'start', params: PARAMS });
+    const second = await b.next('propose');
+    b.socket.close();
+    expect(await a.next('cancelled')).toMatchObject({ runId: second.runId, cause: 'left', by: 'b', reason: 'b left the room' });
+  });
+
+  it('runs last at most 10 minutes: a 24 h run is refused with run-too-long, a 10 minute one starts', async () => {
+    const server = await serve();
+    const solo = await join(server, 'r', 'solo');
+    solo.send({ type: 'start', params: { ...PARAMS, sendForMs: 86_400_000, waitForMs: 1000 } });
+    expect(await solo.error()).toEqual({ type: 'error', code: 'run-too-long', message: 'a run may last at most 600 s (sendForMs + waitForMs), this one asks for 86401 s' });
+    solo.send({ type: 'start', params: { ...PARAMS, sendForMs: 599_000, waitForMs: 1000 } });
+    expect((await solo.next('start')).members).toEqual(['solo']);
   });
 });
 

@@ -8,10 +8,11 @@ import { microsecondClock } from '../runtime/clock';
 import type { NodeRuntime, PeerResult } from '../runtime/runtime';
 import { Session } from '../runtime/session';
 import { traceLine } from '../runtime/trace';
-import { meshGaps, type IceServer, type RosterMessage } from '../signaling';
+import { MAX_RUN_MS, meshGaps, shortFingerprint, type CancelledNotice, type IceServer, type Identity, type ProposeNotice, type RosterMessage } from '../signaling';
 import { describeDifference, judgeAgreement, type Agreement } from '../runtime/agreement';
 import { describeFlags, flagBoolean, flagNumber, flagString, parseFlags, UsageError, type FlagSpecs, type ParsedFlags } from './flags';
 import { rejectedFramesLog } from '../runtime/counting-log';
+import { identityFromKeyFile } from './key-file';
 import type { CommandOutput } from './output';
 import { iceServersFromFlags, roomFromFlags, RUN_FLAGS, RUN_PARAM_FLAGS, runParamsFromFlags, runParamsToArgs } from './run-flags';
 
@@ -32,6 +33,9 @@ const NODE_FLAGS: FlagSpecs = {
   'connect-timeout': { type: 'number', value: 'SECONDS', min: 1, max: 3600, help: 'give up if the run has not started by then (default 60)' },
   verbose: { type: 'boolean', alias: 'v', help: 'log protocol details on stderr' },
   help: { type: 'boolean', alias: 'h', help: 'show this help' },
+  // issue 9: the node's key (ids belong to the key that proved them)
+  key: { type: 'string', value: 'FILE', help: 'this node\'s key pair (a JWK file, created with mode 0600 if missing); default: a new key per process' },
+  'room-secret': { type: 'string', value: 'SECRET', help: 'the room\'s secret (1-128 characters): set by the room\'s first join, required of every later one' },
 };
 
 export const NODE_HELP = `chatterbox node [options]
@@ -39,10 +43,14 @@ export const NODE_HELP = `chatterbox node [options]
 Joins a room on the signaling server as a member, connects to every other member over WebRTC,
 runs the protocol when the run starts and prints one line on stdout: (count, checksum).
 Without --expect or --peer-config-file it waits for another member (a tab, say) to start.
+A run is only proposed: this node accepts it unless a run flag given on the command line
+contradicts the run's params, or the run is not the members --expect or --peer-config-file
+ask for; it then declines and says why. Runs last at most ${MAX_RUN_MS / 60_000} minutes (send-for + wait-for).
 
 ${describeFlags(NODE_FLAGS)}
 
-Exit codes: ${NODE_EXIT.done} done, ${NODE_EXIT.usage} bad flags, ${NODE_EXIT.noConnection} could not connect (signaling or mesh),
+Exit codes: ${NODE_EXIT.done} done, ${NODE_EXIT.usage} bad flags, ${NODE_EXIT.noConnection} could not connect (signaling or mesh; the id is bound
+to another key; a member declined this node's proposed run),
 ${NODE_EXIT.stalled} stalled (a member stopped acking; named on stderr), ${NODE_EXIT.disagree} finished but the cluster disagrees
 (who differs is named on stderr), ${NODE_EXIT.error} unexpected error.`;
 
@@ -53,8 +61,10 @@ interface NodeConfig {
   expect?: number;
   peers?: MemberId[];
   params: RunParams;
-  /** The run flags given on the command line (the others are defaults): a run that differs from them is reported. */
+  /** The run flags given on the command line (the others are defaults): a run that contradicts them is declined. */
   givenFlags: string[];
+  keyPath?: string;
+  roomSecret?: string;
   iceServers: IceServer[];
   tracePath?: string;
   json: boolean;
@@ -69,7 +79,9 @@ export async function runNode(args: readonly string[], out: CommandOutput): Prom
     out.stdout(NODE_HELP);
     return 0;
   }
-  return new HeadlessNode(nodeConfigFromFlags(flags), out).run();
+  const config = nodeConfigFromFlags(flags);
+  const identity = config.keyPath === undefined ? undefined : await identityFromKeyFile(config.keyPath);
+  return new HeadlessNode(config, identity, out).run();
 }
 
 function nodeConfigFromFlags(flags: ParsedFlags): NodeConfig {
@@ -86,14 +98,18 @@ function nodeConfigFromFlags(flags: ParsedFlags): NodeConfig {
   if (tracePath !== undefined && !existsSync(dirname(tracePath))) {
     throw new UsageError(`--trace ${tracePath}: the folder ${dirname(tracePath)} does not exist`);
   }
+  const params = runParamsFromFlags(flags);
+  if (params.sendForMs + params.waitForMs > MAX_RUN_MS) throw new UsageError(`--send-for plus --wait-for must be at most ${MAX_RUN_MS / 1000} s (the longest run a signaling server starts)`);
   return {
     signalUrl,
     room,
     id,
     expect: flags.has('expect') ? flagNumber(flags, 'expect', 1) : undefined,
     peers,
-    params: runParamsFromFlags(flags),
+    params,
     givenFlags: RUN_PARAM_FLAGS.filter((flag) => flags.has(flag)),
+    keyPath: flagString(flags, 'key'),
+    roomSecret: roomSecretFromFlags(flags),
     iceServers,
     tracePath,
     json: flagBoolean(flags, 'json'),
@@ -101,6 +117,13 @@ function nodeConfigFromFlags(flags: ParsedFlags): NodeConfig {
     verbose: flagBoolean(flags, 'verbose'),
     connectTimeoutMs: flagNumber(flags, 'connect-timeout', 60) * 1000,
   };
+}
+
+/** `--room-secret SECRET`: 1 to 128 characters, as the server takes it. */
+function roomSecretFromFlags(flags: ParsedFlags): string | undefined {
+  const secret = flagString(flags, 'room-secret');
+  if (secret !== undefined && secret.length > 128) throw new UsageError('--room-secret must be at most 128 characters');
+  return secret;
 }
 
 /** Reads the original's peers.json: a JSON array of member ids that must include this node. */
@@ -136,9 +159,14 @@ class HeadlessNode {
   private connectTimer: ReturnType<typeof setTimeout> | null = null;
   private progressTimer: ReturnType<typeof setInterval> | null = null;
   private readonly rejected = rejectedFramesLog((line) => this.out.stderr(line));
+  /** The run this node proposed and is waiting for consent to. */
+  private proposedRunId: string | null = null;
+  /** Server errors already printed while a run goes on (a retried join repeats them). */
+  private readonly printedErrors = new Set<string>();
 
   constructor(
     private readonly config: NodeConfig,
+    private readonly identity: Identity | undefined,
     private readonly out: CommandOutput,
   ) {}
 
@@ -165,6 +193,9 @@ class HeadlessNode {
       room: config.room,
       role: 'member',
       id: config.id,
+      ...(this.identity ? { identity: Promise.resolve(this.identity) } : {}),
+      consent: (proposal) => this.consentTo(proposal),
+      ...(config.roomSecret === undefined ? {} : { secret: config.roomSecret }),
       connect: nodeWebSocket,
       createPeer: nodePeerFactory(),
       iceServers: config.iceServers,
@@ -175,18 +206,18 @@ class HeadlessNode {
     this.session = session;
     session.on('welcome', ({ id }) => {
       this.timeline.joinedMs ??= Date.now();
-      this.debug(`joined room ${config.room} as ${id}`);
+      void session.identity.then(({ fingerprint }) => this.debug(`joined room ${config.room} as ${id} (key ${shortFingerprint(fingerprint)}…)`));
     });
+    session.on('proposal', ({ notice, declined }) => this.onProposal(notice, declined));
+    session.on('cancelled', (notice) => this.onCancelled(notice));
+    session.on('refused', ({ peer, reason }) => this.out.stderr(`refused a connection from ${peer}: ${reason}`));
     session.on('roster', () => this.maybeRequestStart());
     session.on('link', ({ peer, state }) => {
       this.debug(`link to ${peer}: ${state}`);
       this.maybeRequestStart();
     });
     session.on('error', ({ code, message }) => this.onServerError(code, message));
-    session.on('run', ({ runtime, notice }) => {
-      this.reportParamsDifferingFromFlags(notice.params, notice.startedBy);
-      this.onRun(runtime);
-    });
+    session.on('run', ({ runtime }) => this.onRun(runtime));
     this.connectTimer = setTimeout(() => this.giveUp(), config.connectTimeoutMs);
     this.progressTimer = setInterval(() => this.showProgress(), 200);
   }
@@ -213,27 +244,76 @@ class HeadlessNode {
   }
 
   private onServerError(code: string, message: string): void {
-    if (code === 'mesh-incomplete') {
-      this.debug(`start refused (${message}); will retry`);
+    if (code === 'mesh-incomplete' || code === 'run-in-progress') {
+      this.debug(`start refused (${code}: ${message}); will retry`);
       setTimeout(() => this.maybeRequestStart(), 500);
       return;
     }
+    if (code === 'duplicate-id' && this.session?.runtime) {
+      // Mid-run (after a signaling restart, say): the run's data channels do not need signaling.
+      if (!this.printedErrors.has(message)) this.out.stderr(`signaling: ${code}: ${message}; the run goes on over its data channels, and this node tries to join again`);
+      this.printedErrors.add(message);
+      return;
+    }
     this.out.stderr(`signaling: ${code}: ${message}`);
-    if (code === 'duplicate-id' || code === 'room-full' || code === 'bad-room' || code === 'bad-id' || code === 'too-many-rooms') {
+    const refusedJoin = code === 'forbidden' && this.timeline.joinedMs === undefined;
+    if (refusedJoin || code === 'duplicate-id' || code === 'room-full' || code === 'bad-room' || code === 'bad-id' || code === 'too-many-rooms' || code === 'bad-proof') {
       this.finish(NODE_EXIT.noConnection);
     }
   }
 
-  /** Says on stderr which of this node's own run flags the started run overrides (its starter's params apply). */
-  private reportParamsDifferingFromFlags(params: RunParams, startedBy: string): void {
+  /**
+   * Whether this node consents to a proposed run (null) or why not: a run flag given on the
+   * command line that the params contradict (defaults never do), or members other than those
+   * --peer-config-file lists or --expect N expects.
+   */
+  private consentTo(proposal: ProposeNotice): string | null {
+    const reasons = [...this.contradictedFlags(proposal), ...this.missingMembers(proposal)];
+    return reasons.length === 0 ? null : reasons.join('; ');
+  }
+
+  private contradictedFlags(proposal: ProposeNotice): string[] {
     const own = runParamsToArgs(this.config.params);
-    const run = runParamsToArgs(params);
-    const differing: string[] = [];
+    const run = runParamsToArgs(proposal.params);
+    const contradicted: string[] = [];
     for (let i = 0; i < own.length; i += 2) {
       const flag = own[i].slice(2);
-      if (this.config.givenFlags.includes(flag) && own[i + 1] !== run[i + 1]) differing.push(`${own[i]} ${own[i + 1]} (the run uses ${run[i + 1]})`);
+      if (this.config.givenFlags.includes(flag) && own[i + 1] !== run[i + 1]) contradicted.push(`${own[i]} ${own[i + 1]} (the run asks for ${run[i + 1]})`);
     }
-    if (differing.length > 0) this.out.stderr(`the run started by ${startedBy} overrides this node's flags: ${differing.join(', ')}`);
+    return contradicted.length === 0 ? [] : [`its own flags ${contradicted.join(', ')}`];
+  }
+
+  private missingMembers(proposal: ProposeNotice): string[] {
+    const named = proposal.members;
+    if (this.config.peers) {
+      const same = named.length === this.config.peers.length && this.config.peers.every((id) => named.includes(id));
+      return same ? [] : [`the run names ${named.join(', ')}, but --peer-config-file lists ${[...this.config.peers].sort(compareIds).join(', ')}`];
+    }
+    if (this.config.expect === undefined) return [];
+    if (named.length < this.config.expect) return [`the run names ${named.length} member(s), but --expect asks for ${this.config.expect}`];
+    const left = (this.expectedMembers() ?? []).filter((id) => !named.includes(id));
+    return left.length === 0 ? [] : [`the run leaves out ${left.join(', ')}, reachable members that --expect ${this.config.expect} counts on`];
+  }
+
+  private onProposal(notice: ProposeNotice, declined: string | null): void {
+    const self = this.session?.id;
+    if (notice.proposedBy === self) {
+      this.proposedRunId = notice.runId;
+      this.debug(`proposed run ${notice.runId} to ${notice.members.join(', ')}; waiting for their consent`);
+    } else if (declined === null) {
+      this.out.stderr(`accepted ${notice.proposedBy}'s run ${notice.runId}: members ${notice.members.join(', ')}; ${describeParams(notice.params)}`);
+    } else {
+      this.out.stderr(`declined ${notice.proposedBy}'s run ${notice.runId}: ${declined}`);
+    }
+  }
+
+  /** A proposal naming this node did not start: its proposer gives up on a decline, and asks again otherwise. */
+  private onCancelled(notice: CancelledNotice): void {
+    this.out.stderr(`run ${notice.runId} was not started: ${notice.reason}`);
+    if (notice.runId !== this.proposedRunId) return;
+    this.proposedRunId = null;
+    if (notice.cause === 'declined') this.finish(NODE_EXIT.noConnection);
+    else setTimeout(() => this.maybeRequestStart(), 500);
   }
 
   private onRun(runtime: NodeRuntime): void {
@@ -335,6 +415,11 @@ class HeadlessNode {
     const trace = this.trace;
     if (trace) await new Promise<void>((resolve) => trace.end(resolve));
   }
+}
+
+/** Run params as a person reads them, in the CLI's flag names. */
+function describeParams(params: RunParams): string {
+  return `seed ${params.seed}, window ${params.window}, send-for ${params.sendForMs / 1000} s, wait-for ${params.waitForMs / 1000} s, tick ${params.tickMs} ms`;
 }
 
 /**

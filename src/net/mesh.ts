@@ -1,8 +1,19 @@
 // The WebRTC mesh: one simple-peer connection per pair of members, kept up while the run goes on.
 // Each connection also carries a pre-negotiated frame channel, handed to whoever runs the protocol.
+// Offers and answers are signed by their sender's key and checked against the key we hold for it.
 
 import type SimplePeer from 'simple-peer';
-import type { IceServer } from '../signaling';
+import {
+  checkSignalData,
+  descriptionProofText,
+  fingerprintOf,
+  shortFingerprint,
+  signText,
+  verifyText,
+  type IceServer,
+  type Identity,
+  type SignalData,
+} from '../signaling';
 import { compareIds, type MemberId } from '../core';
 import { describeSelectedPair, statsEntries } from './candidate-pair';
 import { isTcpCandidate } from './candidates';
@@ -23,6 +34,8 @@ export interface MeshEvents extends Record<string, unknown> {
   channel: { peer: MemberId; attempt: number; channel: FrameChannel };
   /** The connection of this attempt is closed: its frame channel is gone with it. */
   closed: { peer: MemberId; attempt: number };
+  /** An offer or answer from `peer` was not signed by the key we hold for it; emitted once per peer and key. */
+  refused: { peer: MemberId; reason: string };
 }
 
 /** The frame channel every connection carries: pre-negotiated, so both ends create it themselves. */
@@ -30,6 +43,15 @@ const FRAME_CHANNEL = { label: 'chatterbox-frames', id: 64 } as const;
 
 export interface MeshOptions {
   self: MemberId;
+  /** The room, part of what a description signs. */
+  room: string;
+  /** This node's key: it signs every offer and answer. */
+  identity: Promise<Identity>;
+  /**
+   * The fingerprint a peer's descriptions must be signed with (its key in the run, else in the
+   * roster), or null if none is known: then its descriptions are refused.
+   */
+  trustedKey: (peer: MemberId) => string | null;
   signaling: SignalingClient;
   createPeer: PeerFactory;
   iceServers: IceServer[];
@@ -53,6 +75,8 @@ interface Link {
   /** The peer left the room's roster while its channel was open: kept until the channel closes. */
   leftRoom: boolean;
   failures: number;
+  /** Outgoing signals wait here in order (descriptions are signed first, and candidates must not overtake them). */
+  outbox: Promise<void>;
 }
 
 const RETRY_MS = 500;
@@ -67,6 +91,10 @@ const ICE_DISCONNECTED_GRACE_MS = 4000;
 
 export class Mesh extends Emitter<MeshEvents> {
   private readonly links = new Map<MemberId, Link>();
+  /** Incoming signals per sender, handled in order (descriptions are verified first). */
+  private readonly inboxes = new Map<MemberId, Promise<void>>();
+  /** "peer key" pairs already reported as refused. */
+  private readonly refusals = new Set<string>();
   private destroyed = false;
   private readonly unsubscribe: () => void;
   private readonly timers: Timers;
@@ -126,6 +154,7 @@ export class Mesh extends Emitter<MeshEvents> {
       graceTimer: null,
       leftRoom: false,
       failures: 0,
+      outbox: Promise.resolve(),
     };
     this.links.set(peer, link);
     this.emit('link', { peer, state: 'connecting' });
@@ -152,8 +181,7 @@ export class Mesh extends Emitter<MeshEvents> {
     link.connection = connection;
     this.emit('channel', { peer: link.peer, attempt, channel: openFrameChannel(connection) });
     connection.on('signal', (signal) => {
-      if (isTcpCandidate(signal)) return;
-      this.options.signaling.send({ type: 'signal', to: link.peer, data: { attempt, signal: signal as unknown as Record<string, unknown> } });
+      if (!isTcpCandidate(signal)) this.sendSignal(link, attempt, signal as unknown as SignalData['signal']);
     });
     let warned = false;
     connection.on('data', () => {
@@ -193,19 +221,80 @@ export class Mesh extends Emitter<MeshEvents> {
     }
   }
 
+  /** Sends one step of an attempt, in order; an offer or answer goes signed (docs/SIGNALING.md, "Keys and proofs"). */
+  private sendSignal(link: Link, attempt: number, signal: SignalData['signal']): void {
+    if (signal.type !== 'offer' && signal.type !== 'answer' && signal.type !== 'candidate') {
+      this.options.log?.(`mesh: did not send a ${JSON.stringify(signal.type)} signal to ${link.peer} (only offers, answers and candidates travel)`);
+      return;
+    }
+    link.outbox = link.outbox
+      .then(async () => {
+        const data: SignalData = signal.type === 'candidate' ? { attempt, signal } : await this.signed(link.peer, attempt, signal);
+        this.options.signaling.send({ type: 'signal', to: link.peer, data: data as unknown as Record<string, unknown> });
+      })
+      .catch((error: unknown) => this.options.log?.(`mesh: could not send a signal to ${link.peer}: ${String(error)}`));
+  }
+
+  private async signed(peer: MemberId, attempt: number, signal: Extract<SignalData['signal'], { sdp: string }>): Promise<SignalData> {
+    const identity = await this.options.identity;
+    const text = descriptionProofText(this.options.room, this.options.self, peer, attempt, signal.type, signal.sdp);
+    return { attempt, signal, key: identity.key, sig: await signText(identity, text) };
+  }
+
+  /** Queues a signal from `from` behind its earlier ones (verifying a description takes a moment). */
   private onSignal(from: MemberId, data: Record<string, unknown>): void {
-    const link = this.links.get(from);
-    const attempt = data.attempt;
-    const signal = data.signal;
+    const previous = this.inboxes.get(from) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.handleSignal(from, data))
+      .catch((error: unknown) => this.options.log?.(`mesh: failed to handle a signal from ${from}: ${String(error)}`));
+    this.inboxes.set(from, next);
+    void next.then(() => {
+      if (this.inboxes.get(from) === next) this.inboxes.delete(from);
+    });
+  }
+
+  private async handleSignal(from: MemberId, raw: Record<string, unknown>): Promise<void> {
     const ignore = (reason: string): void => this.options.log?.(`mesh: ignored a signal from ${from}: ${reason}`);
+    const checked = checkSignalData(raw);
+    if (!checked.ok) return ignore(checked.reason);
+    const data = checked.value;
+    if (!this.links.has(from)) return ignore('not a member of this room (yet)');
+    if (data.signal.type !== 'candidate') {
+      const refusal = await this.descriptionRefusal(from, data);
+      if (refusal) return this.refuse(from, data.key!, refusal);
+    }
+    if (this.destroyed) return;
+    this.applySignal(from, data, ignore);
+  }
+
+  /** Why a signed offer or answer from `from` is not to be trusted, or null if it is signed by the key we hold for it. */
+  private async descriptionRefusal(from: MemberId, data: SignalData): Promise<string | null> {
+    const signal = data.signal as Extract<SignalData['signal'], { sdp: string }>;
+    const trusted = this.options.trustedKey(from);
+    const fingerprint = await fingerprintOf(data.key!);
+    if (trusted === null) return `its ${signal.type} came before we knew ${from}'s key`;
+    if (fingerprint !== trusted) return `its ${signal.type} is signed by key ${shortFingerprint(fingerprint ?? '?')}…, but ${from}'s key is ${shortFingerprint(trusted)}…`;
+    const text = descriptionProofText(this.options.room, from, this.options.self, data.attempt, signal.type, signal.sdp);
+    return (await verifyText(data.key!, data.sig!, text)) ? null : `the signature of its ${signal.type} does not verify`;
+  }
+
+  /** Drops a description that failed its check, telling once per peer and key. */
+  private refuse(from: MemberId, key: string, reason: string): void {
+    this.options.log?.(`mesh: refused a connection from ${from}: ${reason}`);
+    const seen = `${from} ${key}`;
+    if (this.refusals.has(seen)) return;
+    this.refusals.add(seen);
+    this.emit('refused', { peer: from, reason });
+  }
+
+  private applySignal(from: MemberId, data: SignalData, ignore: (reason: string) => void): void {
+    const link = this.links.get(from);
+    const { attempt, signal } = data;
     if (!link) return ignore('not a member of this room (yet)');
-    if (typeof attempt !== 'number' || !Number.isInteger(attempt) || attempt < 0 || attempt > 0xffff_ffff) return ignore('"attempt" must be a u32');
-    if (typeof signal !== 'object' || signal === null || Array.isArray(signal)) return ignore('"signal" must be an object');
     if (attempt !== link.attempt) {
-      const type = (signal as { type?: unknown }).type;
-      if (link.initiator && type === 'offer') return ignore(`an offer, but ${this.options.self} offers on this link (its id sorts first)`);
+      if (link.initiator && signal.type === 'offer') return ignore(`an offer, but ${this.options.self} offers on this link (its id sorts first)`);
       if (link.initiator) return ignore(`attempt ${attempt} is not the current one (${link.attempt})`);
-      if (type !== 'offer') return ignore(`attempt ${attempt} starts with ${JSON.stringify(type)}, not an offer`);
+      if (signal.type !== 'offer') return ignore(`attempt ${attempt} starts with ${JSON.stringify(signal.type)}, not an offer`);
       this.connect(link, attempt); // the initiator started over: follow it
     }
     if (link.initiator && link.attemptTimer) {

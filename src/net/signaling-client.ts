@@ -1,6 +1,21 @@
-// Signaling client: joins a room on the signaling server over WebSocket and reconnects when it drops.
+// Signaling client: joins a room on the signaling server over WebSocket, proving its key, and
+// reconnects when it drops (or when its id is held by another key: it tries again later).
 
-import { parseServerMessage, type IceServer, type Role, type RosterMessage, type ServerMessage, type ClientMessage, type StartNotice, type ShapeNotice } from '../signaling';
+import {
+  joinProofText,
+  parseServerMessage,
+  signText,
+  type CancelledNotice,
+  type ClientMessage,
+  type IceServer,
+  type Identity,
+  type ProposeNotice,
+  type Role,
+  type RosterMessage,
+  type ServerMessage,
+  type ShapeNotice,
+  type StartNotice,
+} from '../signaling';
 import type { MemberId } from '../core';
 import { Emitter } from './emitter';
 
@@ -23,6 +38,8 @@ export interface SignalingEvents extends Record<string, unknown> {
   welcome: { id: MemberId; iceServers: IceServer[] };
   roster: RosterMessage;
   signal: { from: MemberId; data: Record<string, unknown> };
+  propose: ProposeNotice;
+  cancelled: CancelledNotice;
   start: StartNotice;
   shape: ShapeNotice;
   telemetry: { from: MemberId; data: Record<string, unknown> };
@@ -34,6 +51,10 @@ export interface SignalingOptions {
   room: string;
   role: Role;
   id?: MemberId;
+  /** The key this client proves when it joins (docs/SIGNALING.md, "Keys and proofs"). */
+  identity: Promise<Identity>;
+  /** The room's secret, if it has one. */
+  secret?: string;
   connect: WebSocketFactory;
   /** Keep reconnecting after the connection drops (default true). */
   reconnect?: boolean;
@@ -48,8 +69,6 @@ export class SignalingClient extends Emitter<SignalingEvents> {
   id: MemberId | null;
   private socket: WebSocketLike | null = null;
   private attempts = 0;
-  /** The token of the last welcome: a reconnect presents it to take its id back (docs/SIGNALING.md). */
-  private resume: string | null = null;
   private closedByUs = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -83,11 +102,8 @@ export class SignalingClient extends Emitter<SignalingEvents> {
       return;
     }
     this.socket = socket;
-    socket.onopen = () => {
-      const join: ClientMessage = { type: 'join', room: this.options.room, role: this.options.role, ...(this.id ? { id: this.id } : {}), ...(this.id && this.resume ? { resume: this.resume } : {}) };
-      socket.send(JSON.stringify(join));
-    };
-    socket.onmessage = (event) => this.onMessage(event.data);
+    socket.onopen = () => undefined; // the server speaks first: hello
+    socket.onmessage = (event) => this.onMessage(socket, event.data);
     socket.onerror = () => undefined; // the close event follows and carries what we need
     socket.onclose = (event) => {
       if (this.socket !== socket) return;
@@ -97,7 +113,18 @@ export class SignalingClient extends Emitter<SignalingEvents> {
     };
   }
 
-  private onMessage(data: unknown): void {
+  /** Answers the server's hello with a join that signs its nonce; the same key takes our id back. */
+  private async join(socket: WebSocketLike, nonce: string): Promise<void> {
+    const { room, role } = this.options;
+    const identity = await this.options.identity;
+    const sig = await signText(identity, joinProofText(nonce, room));
+    if (this.socket !== socket || socket.readyState !== OPEN) return;
+    const secret = this.options.secret === undefined ? {} : { secret: this.options.secret };
+    const join: ClientMessage = { type: 'join', room, role, ...(this.id ? { id: this.id } : {}), key: identity.key, sig, ...secret };
+    socket.send(JSON.stringify(join));
+  }
+
+  private onMessage(socket: WebSocketLike, data: unknown): void {
     if (typeof data !== 'string') {
       this.options.log?.('signaling: ignored a binary message from the server (messages are JSON text)');
       return;
@@ -107,14 +134,16 @@ export class SignalingClient extends Emitter<SignalingEvents> {
       this.options.log?.(`signaling: ignored a message from the server: ${parsed.reason}`);
       return;
     }
-    this.dispatch(parsed.value);
+    this.dispatch(socket, parsed.value);
   }
 
-  private dispatch(message: ServerMessage): void {
+  private dispatch(socket: WebSocketLike, message: ServerMessage): void {
     switch (message.type) {
+      case 'hello':
+        this.join(socket, message.nonce).catch((error: unknown) => this.options.log?.(`signaling: cannot sign the join: ${String(error)}`));
+        break;
       case 'welcome':
         this.id = message.id;
-        this.resume = message.resume;
         this.attempts = 0;
         this.setStatus('open');
         this.emit('welcome', { id: message.id, iceServers: message.iceServers ?? [] });
@@ -124,6 +153,12 @@ export class SignalingClient extends Emitter<SignalingEvents> {
         break;
       case 'signal':
         this.emit('signal', { from: message.from, data: message.data });
+        break;
+      case 'propose':
+        this.emit('propose', message);
+        break;
+      case 'cancelled':
+        this.emit('cancelled', message);
         break;
       case 'start':
         this.emit('start', message);
@@ -136,10 +171,19 @@ export class SignalingClient extends Emitter<SignalingEvents> {
         break;
       case 'error':
         this.emit('error', { code: message.code, message: message.message });
+        if (message.code === 'duplicate-id' && this.status !== 'open') this.retryLater(socket);
         break;
       case 'pong':
         break;
     }
+  }
+
+  /** Our id is held by another key (an impostor, or our own old key): close and try again later. */
+  private retryLater(socket: WebSocketLike): void {
+    if (this.socket !== socket) return;
+    this.socket = null;
+    socket.close(1000, 'id held by another key');
+    this.scheduleReconnect();
   }
 
   private scheduleReconnect(): void {

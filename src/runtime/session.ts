@@ -1,7 +1,7 @@
 // A node's session in a room: signaling, the WebRTC mesh, and the host where its protocol runs,
 // wired together. The CLI's headless nodes and the browser tabs both run exactly this.
 
-import type { IceServer, RosterMessage, Role, StartNotice, ShapeNotice, RosterLink } from '../signaling';
+import { createIdentity, shortFingerprint, type CancelledNotice, type IceServer, type Identity, type ProposeNotice, type RosterMessage, type Role, type StartNotice, type ShapeNotice, type RosterLink } from '../signaling';
 import { compareIds, type MemberId, type RunParams } from '../core';
 import { Emitter } from '../net/emitter';
 import { Mesh, type LinkState, type PeerFactory } from '../net/mesh';
@@ -16,6 +16,15 @@ export interface SessionOptions {
   room: string;
   role: Role;
   id?: MemberId;
+  /** This node's key (a tab's for its session, a CLI node's --key file); default: a fresh one. */
+  identity?: Promise<Identity>;
+  /** The room's secret (`--room-secret`, `?secret=`), if it has one. */
+  secret?: string;
+  /**
+   * Whether this node consents to a proposed run: null accepts, a reason declines. Default: accept.
+   * Checked after the session's own check that the proposal lists this node's key.
+   */
+  consent?: (proposal: ProposeNotice) => string | null;
   connect: WebSocketFactory;
   createPeer: PeerFactory;
   /** ICE servers of this node, used with those the server announces. */
@@ -42,6 +51,12 @@ export interface SessionEvents extends Record<string, unknown> {
   run: { runtime: NodeRuntime; notice: StartNotice };
   /** A run started in the room (also for observers and non-members). */
   start: StartNotice;
+  /** A run was proposed to this node, and its answer: null accepted, else why it declined. */
+  proposal: { notice: ProposeNotice; declined: string | null };
+  /** A proposal naming this node did not become a run. */
+  cancelled: CancelledNotice;
+  /** A peer's offer or answer was not signed by the key we hold for it (once per peer and key). */
+  refused: { peer: MemberId; reason: string };
   link: { peer: MemberId; state: LinkState };
   shape: RosterLink;
   telemetry: { from: MemberId; snapshot: NodeSnapshot };
@@ -56,7 +71,12 @@ export class Session extends Emitter<SessionEvents> {
   /** The host when the protocol runs in this process (its runtime can be watched directly). */
   private readonly localHost: NodeHost | null;
   private readonly timers: Timers;
+  readonly identity: Promise<Identity>;
   private runId: string | null = null;
+  /** The proposal this node consented to (or made): the only run it will start. */
+  private consented: ProposeNotice | null = null;
+  /** The keys of this node's run, pinned from its start until it is done: they outrank the roster's. */
+  private runKeys: Map<MemberId, string> | null = null;
   private peersTimer: unknown = null;
   /** The last `peers` report the server got (ids joined by spaces); null: none since (re)joining. */
   private reportedPeers: string | null = null;
@@ -64,17 +84,23 @@ export class Session extends Emitter<SessionEvents> {
   constructor(private readonly options: SessionOptions) {
     super();
     this.timers = options.timers ?? systemTimers;
+    this.identity = options.identity ?? createIdentity();
     this.localHost = options.host ? null : new NodeHost({ clock: options.clock, timers: this.timers, batching: options.batching, telemetryMs: options.telemetryMs });
     this.host = options.host ?? this.localHost!;
     this.localHost?.on('run', (run) => this.emit('run', run));
     this.host.on('telemetry', ({ snapshot }) => this.signaling.send({ type: 'telemetry', data: { snapshot: snapshot as unknown as Record<string, unknown> } }));
-    this.host.on('finished', ({ runId }) => this.signaling.send({ type: 'finished', runId }));
+    this.host.on('finished', ({ runId }) => {
+      this.runKeys = null;
+      this.signaling.send({ type: 'finished', runId });
+    });
     this.host.on('open', ({ peer, attempt }) => this.mesh?.channelOpen(peer, attempt));
     this.host.on('lost', ({ peer, attempt, reason }) => this.mesh?.channelLost(peer, attempt, reason));
-    this.signaling = new SignalingClient({ url: options.signalUrl, room: options.room, role: options.role, id: options.id, connect: options.connect, log: options.log });
+    this.signaling = new SignalingClient({ url: options.signalUrl, room: options.room, role: options.role, id: options.id, identity: this.identity, secret: options.secret, connect: options.connect, log: options.log });
     this.signaling.on('status', (status) => this.emit('status', status));
     this.signaling.on('welcome', ({ id, iceServers }) => this.onWelcome(id, iceServers));
     this.signaling.on('roster', (roster) => this.onRoster(roster));
+    this.signaling.on('propose', (notice) => void this.onPropose(notice));
+    this.signaling.on('cancelled', (notice) => this.emit('cancelled', notice));
     this.signaling.on('start', (notice) => this.onStart(notice));
     this.signaling.on('shape', (notice) => this.onShape(notice));
     this.signaling.on('telemetry', ({ from, data }) => this.onTelemetry(from, data));
@@ -132,7 +158,18 @@ export class Session extends Emitter<SessionEvents> {
   }
 
   private createMesh(self: MemberId, iceServers: IceServer[]): void {
-    const mesh = new Mesh({ self, signaling: this.signaling, createPeer: this.options.createPeer, iceServers, timers: this.timers, log: this.options.log });
+    const mesh = new Mesh({
+      self,
+      room: this.options.room,
+      identity: this.identity,
+      trustedKey: (peer) => this.trustedKey(peer),
+      signaling: this.signaling,
+      createPeer: this.options.createPeer,
+      iceServers,
+      timers: this.timers,
+      log: this.options.log,
+    });
+    mesh.on('refused', (refusal) => this.emit('refused', refusal));
     mesh.on('channel', ({ peer, attempt, channel }) => this.host.attach(peer, attempt, channel));
     mesh.on('closed', ({ peer, attempt }) => this.host.detach(peer, attempt));
     mesh.on('link', (change) => {
@@ -168,12 +205,41 @@ export class Session extends Emitter<SessionEvents> {
     }, PEERS_REPORT_MS);
   }
 
+  /** A peer's key: pinned by this node's run while it goes on, else the roster's (the server's binding). */
+  private trustedKey(peer: MemberId): string | null {
+    return this.runKeys?.get(peer) ?? this.roster?.members.find((m) => m.id === peer)?.fingerprint ?? null;
+  }
+
+  /** Answers a proposal naming this node: declined if it lists another key for us, or if `consent` says so. */
+  private async onPropose(notice: ProposeNotice): Promise<void> {
+    const self = this.id;
+    if (this.options.role !== 'member' || !self || !notice.members.includes(self)) return;
+    const { fingerprint } = await this.identity;
+    const listed = notice.keys.find((key) => key.id === self)?.fingerprint;
+    const declined =
+      listed !== fingerprint
+        ? `the proposal lists key ${shortFingerprint(listed ?? '?')}… for ${self}, but its key is ${shortFingerprint(fingerprint)}…`
+        : notice.proposedBy === self
+          ? null
+          : (this.options.consent?.(notice) ?? null);
+    if (declined === null) this.consented = notice;
+    if (notice.proposedBy !== self) {
+      this.signaling.send(declined === null ? { type: 'accept', runId: notice.runId } : { type: 'decline', runId: notice.runId, reason: declined.slice(0, 500) });
+    }
+    this.emit('proposal', { notice, declined });
+  }
+
   private onStart(notice: StartNotice): void {
     this.emit('start', notice);
     const self = this.id;
     if (this.options.role !== 'member' || !self || !this.mesh || !notice.members.includes(self)) return;
     if (this.runId === notice.runId) return;
+    if (!consentedTo(this.consented, notice)) {
+      this.options.log?.(`ignored the start of run ${notice.runId}: this node did not consent to it with these members, keys and params`);
+      return;
+    }
     this.runId = notice.runId;
+    this.runKeys = new Map(notice.keys.map((key) => [key.id, key.fingerprint]));
     this.host.start(self, notice);
   }
 
@@ -197,4 +263,11 @@ export class Session extends Emitter<SessionEvents> {
     }
     this.emit('telemetry', { from, snapshot });
   }
+}
+
+/** The start is the run this node consented to: same id, members, keys and params. */
+function consentedTo(proposal: ProposeNotice | null, start: StartNotice): boolean {
+  if (!proposal || proposal.runId !== start.runId) return false;
+  const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+  return same(proposal.members, start.members) && same(proposal.keys, start.keys) && same(proposal.params, start.params);
 }

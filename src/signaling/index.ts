@@ -3,5 +3,6 @@
 export * from './ids';
 export * from './messages';
 export * from './validate';
+export * from './proof';
 export { SCHEMAS, SCHEMA_IDS } from './schemas';
 export { describeSchemaError, type SchemaError } from './json-schema';

@@ -17,6 +17,10 @@ export const MAX_FRAME_BYTES: Readonly<Partial<Record<ClientMessage['type'], num
   signal: MAX_SIGNAL_DATA_BYTES + ENVELOPE_BYTES,
   telemetry: MAX_TELEMETRY_DATA_BYTES + ENVELOPE_BYTES,
 };
+/** The longest run a server starts: sendForMs + waitForMs at most 10 minutes (run-too-long). */
+export const MAX_RUN_MS = 10 * 60 * 1000;
+/** How long the members named in a proposal have to accept it. */
+export const PROPOSAL_ANSWER_MS = 5000;
 export const MAX_LOSS_PERCENT = LIMITS.maxLossPercent;
 export const MAX_DELAY_MS = LIMITS.maxDelayMs;
 
@@ -38,11 +42,19 @@ export interface LinkShape {
   delayMs: number;
 }
 
+/** A member and the fingerprint of the key that proved its id (docs/schemas/common.json#/$defs/memberKey). */
+export interface MemberKey {
+  id: MemberId;
+  fingerprint: string;
+}
+
 /** A run as the server remembers it while it is in progress. */
 export interface RunInfo {
   runId: string;
   run: number;
   members: MemberId[];
+  /** keys[i] is the key of members[i]. */
+  keys: MemberKey[];
   params: RunParams;
   startedAt: number;
 }
@@ -54,8 +66,12 @@ export interface JoinMessage {
   room: string;
   role: Role;
   id?: MemberId;
-  /** The `resume` token of an earlier welcome: takes that id's place back (a reconnect). */
-  resume?: string;
+  /** The public key (base64url of the raw P-256 point) this join proves possession of. */
+  key: string;
+  /** The signature of joinProofText(hello's nonce, room) with that key. */
+  sig: string;
+  /** The room's secret: set by the join that creates the room, required of every later one. */
+  secret?: string;
 }
 
 export interface SignalMessage {
@@ -73,6 +89,19 @@ export interface StartMessage {
   type: 'start';
   params: RunParams;
   members?: MemberId[];
+}
+
+/** A named member consents to the pending proposal `runId`. */
+export interface AcceptMessage {
+  type: 'accept';
+  runId: string;
+}
+
+/** A named member refuses the pending proposal `runId`. */
+export interface DeclineMessage {
+  type: 'decline';
+  runId: string;
+  reason: string;
 }
 
 export interface ShapeMessage extends LinkShape {
@@ -99,6 +128,8 @@ export type ClientMessage =
   | SignalMessage
   | PeersMessage
   | StartMessage
+  | AcceptMessage
+  | DeclineMessage
   | ShapeMessage
   | TelemetryMessage
   | FinishedMessage
@@ -106,19 +137,26 @@ export type ClientMessage =
 
 // ---- server → client ----
 
+/** The server's first message on a socket: the challenge a join signs. */
+export interface HelloMessage {
+  type: 'hello';
+  nonce: string;
+}
+
 export interface WelcomeMessage {
   type: 'welcome';
   id: MemberId;
   room: string;
   role: Role;
   iceServers?: IceServer[];
-  /** A secret for this id in this room: a reconnect that presents it takes the id back. */
-  resume: string;
+  /** The fingerprint of the key the join proved: the id is bound to it. */
+  fingerprint: string;
 }
 
 export interface RosterMember {
   id: MemberId;
   connected: MemberId[];
+  fingerprint: string;
 }
 
 /** A link's latest shape and who set it. */
@@ -141,11 +179,32 @@ export interface SignalRelay {
   data: JsonObject;
 }
 
+/** A proposed run, sent to the members it names: each answers accept or decline. */
+export interface ProposeNotice {
+  type: 'propose';
+  runId: string;
+  members: MemberId[];
+  keys: MemberKey[];
+  params: RunParams;
+  proposedBy: MemberId;
+  answerWithinMs: number;
+}
+
+/** A proposal that did not become a run, and why. */
+export interface CancelledNotice {
+  type: 'cancelled';
+  runId: string;
+  cause: 'declined' | 'no-answer' | 'left';
+  by: MemberId;
+  reason: string;
+}
+
 export interface StartNotice {
   type: 'start';
   runId: string;
   run: number;
   members: MemberId[];
+  keys: MemberKey[];
   params: RunParams;
   startedBy: MemberId;
 }
@@ -180,6 +239,8 @@ export type ErrorCode =
   | 'rate-limited'
   | 'mesh-incomplete'
   | 'run-in-progress'
+  | 'run-too-long'
+  | 'bad-proof'
   | 'forbidden'
   | 'join-timeout'
   | 'internal-error';
@@ -191,9 +252,12 @@ export interface ErrorMessage {
 }
 
 export type ServerMessage =
+  | HelloMessage
   | WelcomeMessage
   | RosterMessage
   | SignalRelay
+  | ProposeNotice
+  | CancelledNotice
   | StartNotice
   | ShapeNotice
   | TelemetryRelay
@@ -204,7 +268,7 @@ export type ServerMessage =
  * The missing directions of a mesh: [a, b] when member a has not reported an open channel to b.
  * The server refuses to start a run while there are any; nodes check the roster the same way.
  */
-export function meshGaps(members: readonly RosterMember[]): Array<[MemberId, MemberId]> {
+export function meshGaps(members: ReadonlyArray<Pick<RosterMember, 'id' | 'connected'>>): Array<[MemberId, MemberId]> {
   const gaps: Array<[MemberId, MemberId]> = [];
   for (const a of members) {
     for (const b of members) {
@@ -232,4 +296,7 @@ export interface CandidateSignal {
 export interface SignalData {
   attempt: number;
   signal: DescriptionSignal | CandidateSignal;
+  /** The sender's public key and its signature of descriptionProofText(...): offers and answers only. */
+  key?: string;
+  sig?: string;
 }

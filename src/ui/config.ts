@@ -12,6 +12,8 @@ export interface PageConfig {
   iceServers: IceServer[];
   /** A member id asked for with `id=`; otherwise the server assigns one. */
   id?: MemberId;
+  /** The room's secret (`secret=`), if it has one; share links keep it. */
+  secret?: string;
   /** The room was made up because the URL named none. */
   generatedRoom: boolean;
   /** `node=main` keeps the protocol on the main thread; otherwise a worker is used where possible. */
@@ -43,6 +45,10 @@ export function readPageConfig(location: Location, devServer: boolean): ConfigRe
   if (idParam !== null && !MEMBER_ID_PATTERN.test(idParam)) {
     return { ok: false, problem: `The id ${JSON.stringify(idParam.slice(0, 80))} is not valid: use 1 to 32 letters, digits, "_" or "-".` };
   }
+  const secretParam = params.get('secret');
+  if (secretParam !== null && (secretParam.length < 1 || secretParam.length > 128)) {
+    return { ok: false, problem: 'The secret parameter must be 1 to 128 characters.' };
+  }
   const nodeParam = params.get('node');
   if (nodeParam !== null && nodeParam !== 'main' && nodeParam !== 'worker') {
     return { ok: false, problem: `The node parameter ${JSON.stringify(nodeParam.slice(0, 40))} is not valid: use node=worker (the default where the browser allows it) or node=main.` };
@@ -56,6 +62,7 @@ export function readPageConfig(location: Location, devServer: boolean): ConfigRe
     nodeMode: nodeParam === 'main' ? 'main-thread' : nodeParam === 'worker' ? 'worker' : null,
   };
   if (idParam !== null) config.id = idParam;
+  if (secretParam !== null) config.secret = secretParam;
   return { ok: true, config };
 }
 

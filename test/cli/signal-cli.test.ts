@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { readSettings } from '../../signaling-server/settings';
+import { helloNonce, sendSignedJoin } from '../support/signed-join';
 
 const children: ChildProcess[] = [];
 const staticDir = mkdtempSync(path.join(os.tmpdir(), 'signal-cli-'));
@@ -78,7 +79,7 @@ function tryConnect(url: string, origin?: string): Promise<string> {
 function welcome(url: string): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url);
-    socket.once('open', () => socket.send(JSON.stringify({ type: 'join', room: 'r', role: 'member' })));
+    void sendSignedJoin(socket, helloNonce(socket), { room: 'r', role: 'member' });
     socket.on('message', (data) => {
       const message = JSON.parse(String(data));
       if (message.type !== 'welcome') return;

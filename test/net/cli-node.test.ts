@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { SignalingServer } from '../../signaling-server/server';
 import { randomRoom, runNodeProcess } from '../support/cli-process';
+import { helloNonce, sendSignedJoin } from '../support/signed-join';
 import { startServer } from './helpers';
 
 let server: SignalingServer;
@@ -34,9 +35,8 @@ describe('chatterbox node', () => {
   it('--expect 2 means two members reachable over WebRTC: a stranger that joins first as "a" and never connects is not waited for', async () => {
     const room = randomRoom();
     const stranger = new WebSocket(server.url);
-    await new Promise((resolve) => stranger.once('open', resolve));
-    stranger.send(JSON.stringify({ type: 'join', room, role: 'member', id: 'a' }));
-    await new Promise((resolve) => stranger.once('message', resolve));
+    await sendSignedJoin(stranger, helloNonce(stranger), { room, role: 'member', id: 'a' });
+    await new Promise((resolve) => stranger.on('message', (data) => String(data).includes('"welcome"') && resolve(null)));
     const args = ['--signal', server.url, '--room', room, '--expect', '2', '--send-for', '0.5', '--wait-for', '1', '--connect-timeout', '20'];
     const [one, two] = await Promise.all([runNodeProcess([...args, '--id', 'n1']), runNodeProcess([...args, '--id', 'n2'])]);
     stranger.close();
@@ -45,18 +45,31 @@ describe('chatterbox node', () => {
     expect(two.stdout).toBe(one.stdout);
   });
 
-  it('a node whose own flags differ from the run it joins says which ones the run overrides', async () => {
+  it('a node whose own run flags contradict a proposed run declines it, both sides say why, and nothing runs', async () => {
     const room = randomRoom();
     const common = ['--signal', server.url, '--room', room, '--send-for', '0.5', '--wait-for', '1'];
-    // a1 sorts first, so it starts the run with its params; b2 asked for another seed and window
-    const [starter, joiner] = await Promise.all([
+    // a1 sorts first, so it proposes the run with its params; b2 asked for another seed and window
+    const [proposer, decliner] = await Promise.all([
       runNodeProcess([...common, '--id', 'a1', '--expect', '2', '--with-seed', '6']),
-      runNodeProcess([...common, '--id', 'b2', '--expect', '2', '--with-seed', '5', '--window', '4']),
+      runNodeProcess([...common, '--id', 'b2', '--expect', '2', '--with-seed', '5', '--window', '4', '--connect-timeout', '6']),
+    ]);
+    expect(decliner.stderr).toMatch(/declined a1's run \S+: its own flags --with-seed 5 \(the run asks for 6\), --window 4 \(the run asks for 1\)/);
+    expect(proposer.stderr).toMatch(/run \S+ was not started: b2 declined: its own flags --with-seed 5/);
+    expect(proposer.code, proposer.stderr).toBe(3);
+    expect(decliner.code, decliner.stderr).toBe(3);
+    expect(proposer.stdout + decliner.stdout).toBe(''); // nothing ran
+  });
+
+  it('defaults are not contradictions: a node without run flags accepts the proposed run and says what it accepted', async () => {
+    const room = randomRoom();
+    const common = ['--signal', server.url, '--room', room, '--expect', '2'];
+    const [proposer, joiner] = await Promise.all([
+      runNodeProcess([...common, '--id', 'a1', '--with-seed', '6', '--send-for', '0.5', '--wait-for', '1']),
+      runNodeProcess([...common, '--id', 'b2']),
     ]);
     expect(joiner.code, joiner.stderr).toBe(0);
-    expect(joiner.stdout).toBe(starter.stdout);
-    expect(joiner.stderr).toContain("the run started by a1 overrides this node's flags: --with-seed 5 (the run uses 6), --window 4 (the run uses 1)");
-    expect(starter.stderr).not.toContain('overrides');
+    expect(joiner.stdout).toBe(proposer.stdout);
+    expect(joiner.stderr).toMatch(/accepted a1's run \S+: members a1, b2; seed 6, window 1, send-for 0.5 s, wait-for 1 s, tick 100 ms/);
   });
 
   it('--peer-config-file starts exactly the listed members, and --trace records the run', async () => {
@@ -101,6 +114,17 @@ describe('chatterbox node', () => {
       expect(run.stdout).toMatch(RESULT_LINE);
       expect(run.stderr).toMatch(/stalled: no ack from n3/);
     }
+  });
+
+  it('--room-secret: a node with the wrong secret is refused at the door (exit 3, saying why)', async () => {
+    const room = randomRoom();
+    const owner = new WebSocket(server.url);
+    await sendSignedJoin(owner, helloNonce(owner), { room, role: 'member', id: 'a', secret: 's3cret' });
+    await new Promise((resolve) => owner.on('message', (data) => String(data).includes('"welcome"') && resolve(null)));
+    const run = await runNodeProcess(['--signal', server.url, '--room', room, '--room-secret', 'guess', '--connect-timeout', '10']);
+    owner.close();
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain(`signaling: forbidden: room ${room} needs its secret: join.secret is wrong`);
   });
 
   it('rejects bad flags with exit code 2 and says which', async () => {

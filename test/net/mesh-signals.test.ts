@@ -1,10 +1,12 @@
-// The mesh says why it ignores a signal: glare, a stale attempt, a stranger, a malformed payload.
+// The mesh says why it ignores a signal (glare, a stale attempt, a stranger, a malformed payload),
+// and takes an offer or answer only when it is signed by the key it holds for the sender.
 
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type SimplePeer from 'simple-peer';
 import { Emitter } from '../../src/net/emitter';
 import { Mesh } from '../../src/net/mesh';
 import type { SignalingClient } from '../../src/net/signaling-client';
+import { createIdentity, descriptionProofText, signText, type Identity } from '../../src/signaling';
 
 class FakeSignaling extends Emitter<{ signal: { from: string; data: Record<string, unknown> } }> {
   readonly sent: unknown[] = [];
@@ -29,43 +31,108 @@ function fakePeer(signals: unknown[]): SimplePeer.Instance {
   } as unknown as SimplePeer.Instance;
 }
 
-function mesh(self: string): { signaling: FakeSignaling; logs: string[]; signals: unknown[]; attempt: () => number } {
+const ROOM = 'r';
+const keys: Record<string, Identity> = {};
+beforeAll(async () => {
+  for (const id of ['a', 'b', 'impostor']) keys[id] = await createIdentity();
+});
+
+interface TestMesh {
+  signaling: FakeSignaling;
+  logs: string[];
+  signals: unknown[];
+  refusals: string[];
+  attempt: () => number;
+}
+
+/** A mesh of members a and b, as `self`, that trusts each member's key from `keys`. */
+function mesh(self: string): TestMesh {
   const signaling = new FakeSignaling();
   const logs: string[] = [];
   const signals: unknown[] = [];
-  const m = new Mesh({ self, signaling: signaling as unknown as SignalingClient, createPeer: () => fakePeer(signals), iceServers: [], log: (line) => logs.push(line) });
+  const refusals: string[] = [];
+  const m = new Mesh({
+    self,
+    room: ROOM,
+    identity: Promise.resolve(keys[self]),
+    trustedKey: (peer) => (peer === 'a' || peer === 'b' ? keys[peer].fingerprint : null),
+    signaling: signaling as unknown as SignalingClient,
+    createPeer: () => fakePeer(signals),
+    iceServers: [],
+    log: (line) => logs.push(line),
+  });
+  m.on('refused', ({ peer, reason }) => refusals.push(`${peer}: ${reason}`));
   let attempt = 0;
   m.on('channel', (c) => (attempt = c.attempt));
   m.setMembers(['a', 'b']);
-  return { signaling, logs, signals, attempt: () => attempt };
+  return { signaling, logs, signals, refusals, attempt: () => attempt };
 }
 
+/** A description from `from` to `to`, signed with `signer`'s key. */
+async function signed(signer: Identity, from: string, to: string, attempt: number, type: 'offer' | 'answer', sdp = 'v=0'): Promise<Record<string, unknown>> {
+  const sig = await signText(signer, descriptionProofText(ROOM, from, to, attempt, type, sdp));
+  return { attempt, signal: { type, sdp }, key: signer.key, sig };
+}
+
+/** Lets the mesh verify what it was given (signatures are checked asynchronously, in order). */
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 50));
+
 describe('mesh signals', () => {
-  it('the higher id follows a new offer; the lower id logs an offer it did not ask for (glare)', () => {
+  it('the higher id follows a new signed offer; the lower id logs an offer it did not ask for (glare)', async () => {
     const b = mesh('b');
-    b.signaling.deliver('a', { attempt: 7, signal: { type: 'offer', sdp: 'v=0' } });
+    b.signaling.deliver('a', await signed(keys.a, 'a', 'b', 7, 'offer'));
+    await settle();
     expect(b.signals).toEqual([{ type: 'offer', sdp: 'v=0' }]);
     expect(b.attempt()).toBe(7);
     const a = mesh('a');
-    a.signaling.deliver('b', { attempt: 9, signal: { type: 'offer', sdp: 'v=0' } });
+    a.signaling.deliver('b', await signed(keys.b, 'b', 'a', 9, 'offer'));
+    await settle();
     expect(a.signals).toEqual([]);
     expect(a.logs).toEqual(['mesh: ignored a signal from b: an offer, but a offers on this link (its id sorts first)']);
   });
 
-  it('logs a stale attempt, a stranger, a bad attempt and a signal that is not an object', () => {
+  it('logs a stale attempt, a stranger, a bad attempt and a signal that is not an object', async () => {
     const a = mesh('a');
-    a.signaling.deliver('b', { attempt: a.attempt() + 1, signal: { type: 'answer', sdp: 'v=0' } });
-    a.signaling.deliver('zed', { attempt: 1, signal: { type: 'offer', sdp: 'v=0' } });
-    a.signaling.deliver('b', { attempt: 'one', signal: { type: 'answer', sdp: 'v=0' } });
+    a.signaling.deliver('b', await signed(keys.b, 'b', 'a', a.attempt() + 1, 'answer'));
+    a.signaling.deliver('zed', { attempt: 1, signal: { type: 'candidate', candidate: { candidate: '' } } });
+    a.signaling.deliver('b', { attempt: 'one', signal: { type: 'candidate', candidate: { candidate: '' } } });
     a.signaling.deliver('b', { attempt: a.attempt(), signal: 'answer' });
+    await settle();
     expect(a.signals).toEqual([]);
-    expect(a.logs).toEqual([
+    // in order per sender (b's answer is verified before its next signals are looked at)
+    expect(a.logs.filter((line) => !line.includes('from zed'))).toEqual([
       `mesh: ignored a signal from b: attempt ${a.attempt() + 1} is not the current one (${a.attempt()})`,
-      'mesh: ignored a signal from zed: not a member of this room (yet)',
-      'mesh: ignored a signal from b: "attempt" must be a u32',
-      'mesh: ignored a signal from b: "signal" must be an object',
+      'mesh: ignored a signal from b: signal.data.attempt must be an integer',
+      'mesh: ignored a signal from b: signal.data.signal must be an object',
     ]);
-    a.signaling.deliver('b', { attempt: a.attempt(), signal: { type: 'answer', sdp: 'v=0' } });
+    expect(a.logs.filter((line) => line.includes('from zed'))).toEqual(['mesh: ignored a signal from zed: not a member of this room (yet)']);
+    a.signaling.deliver('b', await signed(keys.b, 'b', 'a', a.attempt(), 'answer'));
+    await settle();
     expect(a.signals).toEqual([{ type: 'answer', sdp: 'v=0' }]);
+  });
+
+  it('refuses an offer signed by another key than the sender\'s, or unsigned, or signed for another receiver, and says so once per key', async () => {
+    const b = mesh('b');
+    b.signaling.deliver('a', await signed(keys.impostor, 'a', 'b', 5, 'offer'));
+    b.signaling.deliver('a', await signed(keys.impostor, 'a', 'b', 6, 'offer'));
+    b.signaling.deliver('a', { attempt: 7, signal: { type: 'offer', sdp: 'v=0' } });
+    const forSomeoneElse = await signed(keys.a, 'a', 'c', 8, 'offer');
+    b.signaling.deliver('a', forSomeoneElse);
+    await settle();
+    expect(b.signals).toEqual([]); // no connection follows any of them
+    expect(b.attempt()).toBe(0);
+    expect(b.refusals).toEqual([
+      `a: its offer is signed by key ${keys.impostor.fingerprint.slice(0, 16)}…, but a's key is ${keys.a.fingerprint.slice(0, 16)}…`,
+      'a: the signature of its offer does not verify',
+    ]);
+    expect(b.logs.filter((line) => line.startsWith('mesh: refused a connection from a'))).toHaveLength(3);
+  });
+
+  it('a candidate that arrives while its offer is being verified is applied after the offer', async () => {
+    const b = mesh('b');
+    b.signaling.deliver('a', await signed(keys.a, 'a', 'b', 11, 'offer', 'v=0 real'));
+    b.signaling.deliver('a', { attempt: 11, signal: { type: 'candidate', candidate: { candidate: 'candidate:1 1 udp 1 192.0.2.1 9 typ host' } } });
+    await settle();
+    expect(b.signals).toEqual([{ type: 'offer', sdp: 'v=0 real' }, { type: 'candidate', candidate: { candidate: 'candidate:1 1 udp 1 192.0.2.1 9 typ host' } }]);
   });
 });

@@ -4,13 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { createSignalingServer } from '../../signaling-server/server';
 import { nodeWebSocket } from '../../src/net/node-transport';
 import { SignalingClient } from '../../src/net/signaling-client';
+import { createIdentity } from '../../src/signaling';
 import { waitFor } from './helpers';
 
 describe('signaling client', () => {
   it('reconnects after the server restarts and rejoins the room with the same id', async () => {
     const first = await createSignalingServer({ port: 0, host: '127.0.0.1' });
     const port = first.port;
-    const client = new SignalingClient({ url: first.url, room: 'r', role: 'member', id: 'n1', connect: nodeWebSocket });
+    const client = new SignalingClient({ url: first.url, room: 'r', role: 'member', id: 'n1', identity: createIdentity(), connect: nodeWebSocket });
     const statuses: string[] = [];
     client.on('status', (s) => statuses.push(s));
     await waitFor(() => client.status === 'open', 5000, 'the first join');

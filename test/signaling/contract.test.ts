@@ -7,9 +7,10 @@ import common from '../../docs/schemas/common.json';
 import { createSignalingServer, type SignalingServer } from '../../signaling-server/server';
 import { MEMBER_ID_PATTERN } from '../../src/core/ids';
 import { paramsError } from '../../src/core/params';
-import { MAX_FRAME_BYTES, ROOM_NAME_PATTERN, SCHEMA_IDS, SCHEMAS } from '../../src/signaling';
+import { createIdentity, MAX_FRAME_BYTES, ROOM_NAME_PATTERN, SCHEMA_IDS, SCHEMAS, type Identity } from '../../src/signaling';
+import { helloNonce, signedJoin } from '../support/signed-join';
 
-/** Error codes that mean "this message does not match the schema" (others are about the room's state). */
+/** Error codes that mean "this message does not match the schema" (others are about the room's state or a proof). */
 const VALIDATION_CODES = new Set(['bad-json', 'bad-message', 'unknown-type', 'bad-room', 'bad-id']);
 
 const PARAMS = { sendForMs: 1000, waitForMs: 500, seed: 7, tickMs: 50, window: 1 };
@@ -72,8 +73,18 @@ const EXAMPLES: Array<[string, unknown, boolean]> = [
   ['finished', { type: 'finished', runId: 'r1' }, true],
   ['finished, empty run id', { type: 'finished', runId: '' }, false],
   ['finished, 65-character run id', { type: 'finished', runId: 'x'.repeat(65) }, false],
+  ['accept', { type: 'accept', runId: 'r1' }, true],
+  ['accept without a run id', { type: 'accept' }, false],
+  ['decline', { type: 'decline', runId: 'r1', reason: '--with-seed 5 contradicts seed 6' }, true],
+  ['decline without a reason', { type: 'decline', runId: 'r1' }, false],
+  ['decline with an empty reason', { type: 'decline', runId: 'r1', reason: '' }, false],
+  ['decline with a 500-character reason', { type: 'decline', runId: 'r1', reason: 'x'.repeat(500) }, true],
+  ['decline with a 501-character reason', { type: 'decline', runId: 'r1', reason: 'x'.repeat(501) }, false],
   ['join once joined', { type: 'join', room: 'r', role: 'member' }, true],
 ];
+
+const KEY = 'B' + 'A'.repeat(86);
+const SIG = 'A'.repeat(86);
 
 /** [what, join message, whether the contract accepts it], each sent as the first message of a new socket. */
 const JOINS: Array<[string, unknown, boolean]> = [
@@ -87,7 +98,24 @@ const JOINS: Array<[string, unknown, boolean]> = [
   ['id with a dot', { type: 'join', room: 'j', role: 'member', id: 'a.b' }, false],
   ['no role', { type: 'join', room: 'j' }, false],
   ['role "admin"', { type: 'join', room: 'j', role: 'admin' }, false],
+  // with key and sig as given (not signed by the test): the schema checks their form only
+  ['no key and no sig', { type: 'join', room: 'j', role: 'member', key: undefined, sig: undefined }, false],
+  ['a key of 86 characters', { type: 'join', room: 'j', role: 'member', key: KEY.slice(1), sig: SIG }, false],
+  ['a key in base64 (+ and /)', { type: 'join', room: 'j', role: 'member', key: KEY.slice(1) + '+', sig: SIG }, false],
+  ['a sig of 88 characters (DER or padded)', { type: 'join', room: 'j', role: 'member', key: KEY, sig: SIG + 'AA' }, false],
+  ['a well-formed key and sig that do not verify (bad-proof, not a schema error)', { type: 'join', room: 'j', role: 'member', key: KEY, sig: SIG }, true],
+  ['a room secret', { type: 'join', room: 'j2', role: 'member', secret: 'open sesame' }, true],
+  ['an empty room secret', { type: 'join', room: 'j', role: 'member', secret: '' }, false],
+  ['a 129-character room secret', { type: 'join', room: 'j', role: 'member', secret: 's'.repeat(129) }, false],
+  ['a resume token (no longer part of join)', { type: 'join', room: 'j', role: 'member', resume: 'f'.repeat(32) }, false],
 ];
+
+/** A join without a `key` field gets the client's key and its signature of the socket's nonce; others go as written. */
+async function signedIfJoin(message: unknown, nonce: string, identity: Identity): Promise<unknown> {
+  const join = message as { type?: unknown; room: string; role: 'member' | 'observer' } | null;
+  if (join?.type !== 'join' || 'key' in join) return message;
+  return signedJoin(join, nonce, identity);
+}
 
 let server: SignalingServer;
 beforeAll(async () => {
@@ -98,12 +126,13 @@ afterAll(async () => {
 });
 
 /** A socket that collects what the server sends. */
-async function open(): Promise<{ socket: WebSocket; inbox: Array<{ type: string; code?: string }> }> {
+async function open(): Promise<{ socket: WebSocket; inbox: Array<{ type: string; code?: string }>; nonce: string; identity: Identity }> {
   const socket = new WebSocket(server.url);
   const inbox: Array<{ type: string; code?: string }> = [];
+  const nonce = helloNonce(socket);
   socket.on('message', (data) => inbox.push(JSON.parse(String(data))));
   await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-  return { socket, inbox };
+  return { socket, inbox, nonce: await nonce, identity: await createIdentity() };
 }
 
 /** Sends one message, then a ping; returns the validation error code it drew before the pong, if any. */
@@ -128,13 +157,17 @@ const acceptedBySchema = (message: unknown): boolean => SCHEMAS.validate(SCHEMA_
 describe('the client-message schema and the server', () => {
   it('agree on every example, and both accept exactly what the docs say', async () => {
     const a = await open();
-    a.socket.send(JSON.stringify({ type: 'join', room: 'contract', role: 'member', id: 'a' }));
+    a.socket.send(JSON.stringify(await signedJoin({ room: 'contract', role: 'member', id: 'a' }, a.nonce, a.identity)));
     const b = await open();
-    b.socket.send(JSON.stringify({ type: 'join', room: 'contract', role: 'member', id: 'b' }));
+    b.socket.send(JSON.stringify(await signedJoin({ room: 'contract', role: 'member', id: 'b' }, b.nonce, b.identity)));
     const verdicts: Array<[string, boolean, boolean]> = [];
-    for (const [what, message] of EXAMPLES) verdicts.push([what, acceptedBySchema(message), (await validationErrorOf(a, message)) === null]);
-    for (const [what, message] of JOINS) {
+    for (const [what, example] of EXAMPLES) {
+      const message = await signedIfJoin(example, a.nonce, a.identity);
+      verdicts.push([what, acceptedBySchema(message), (await validationErrorOf(a, message)) === null]);
+    }
+    for (const [what, example] of JOINS) {
       const fresh = await open();
+      const message = await signedIfJoin(example, fresh.nonce, fresh.identity);
       verdicts.push([what, acceptedBySchema(message), (await validationErrorOf(fresh, message)) === null]);
       fresh.socket.close();
     }
@@ -146,9 +179,9 @@ describe('the client-message schema and the server', () => {
 
   it('says which code a refused join gets: bad-room, bad-id, else bad-message', async () => {
     const codes: Array<string | null> = [];
-    for (const message of [JOINS[3][1], JOINS[6][1], JOINS[8][1]]) {
+    for (const example of [JOINS[3][1], JOINS[6][1], JOINS[8][1]]) {
       const fresh = await open();
-      codes.push(await validationErrorOf(fresh, message));
+      codes.push(await validationErrorOf(fresh, await signedIfJoin(example, fresh.nonce, fresh.identity)));
       fresh.socket.close();
     }
     expect(codes).toEqual(['bad-room', 'bad-id', 'bad-message']);

@@ -7,7 +7,7 @@ import { nodePeerFactory, nodeWebSocket } from '../../src/net/node-transport';
 import type { WebSocketFactory, WebSocketLike } from '../../src/net/signaling-client';
 import { microsecondClock } from '../../src/runtime/clock';
 import { Session } from '../../src/runtime/session';
-import { checkSignalData, checkTelemetryData, describeSchemaError, SCHEMA_IDS, SCHEMAS } from '../../src/signaling';
+import { checkSignalData, checkTelemetryData, descriptionProofText, describeSchemaError, fingerprintOf, SCHEMA_IDS, SCHEMAS, verifyText } from '../../src/signaling';
 import { randomRoom } from '../support/cli-process';
 import { PARAMS, results, startServer, waitFor, waitForMesh } from '../net/helpers';
 
@@ -56,11 +56,12 @@ function verdict(schemaId: string, text: string): string {
 }
 
 let server: SignalingServer;
+let room = '';
 const wires: Record<string, Wire> = { a: { sent: [], received: [] }, b: { sent: [], received: [] }, watcher: { sent: [], received: [] } };
 
 beforeAll(async () => {
   server = await startServer();
-  const room = randomRoom();
+  room = randomRoom();
   const watcher = session(server.url, room, 'watcher', 'observer', wires.watcher);
   const members = [session(server.url, room, 'a', 'member', wires.a), session(server.url, room, 'b', 'member', wires.b)];
   await waitForMesh(members);
@@ -85,10 +86,10 @@ describe('a recorded session', () => {
     const sent = Object.values(wires).flatMap((wire) => wire.sent);
     expect(sent.map((text) => verdict(SCHEMA_IDS.clientMessage, text)).filter((v) => v !== 'ok')).toEqual([]);
     const types = new Set(sent.map((text) => JSON.parse(text).type));
-    expect([...types].sort()).toEqual(['finished', 'join', 'peers', 'shape', 'signal', 'start', 'telemetry']);
+    expect([...types].sort()).toEqual(['accept', 'finished', 'join', 'peers', 'shape', 'signal', 'start', 'telemetry']);
   });
 
-  it('signal data is {attempt, signal} as signal-data.json says: offers, answers and trickled candidates', () => {
+  it('signal data is {attempt, signal} as signal-data.json says, offers and answers signed by their sender\'s key', async () => {
     const signals = Object.values(wires).flatMap((wire) => wire.sent.map((text) => JSON.parse(text)).filter((m) => m.type === 'signal'));
     const checks = signals.map((m) => checkSignalData(m.data));
     expect(checks.filter((check) => !check.ok)).toEqual([]);
@@ -99,6 +100,10 @@ describe('a recorded session', () => {
     expect(offer.to).toBe('b'); // the lower id offers
     expect(answer.to).toBe('a');
     expect(answer.data.attempt).toBe(offer.data.attempt); // the answer echoes the attempt
+    const text = descriptionProofText(room, 'a', 'b', offer.data.attempt, 'offer', offer.data.signal.sdp);
+    expect(await verifyText(offer.data.key, offer.data.sig, text)).toBe(true); // exactly the bytes docs/SIGNALING.md names
+    const joins = wires.a.sent.map((m) => JSON.parse(m)).filter((m) => m.type === 'join');
+    expect(await fingerprintOf(offer.data.key)).toBe(await fingerprintOf(joins[0].key)); // the key that proved a's id
   });
 
   it('telemetry data is a snapshot of its sender, as telemetry-data.json says', () => {
@@ -111,6 +116,6 @@ describe('a recorded session', () => {
     const received = Object.values(wires).flatMap((wire) => wire.received);
     expect(received.map((text) => verdict(SCHEMA_IDS.serverMessage, text)).filter((v) => v !== 'ok')).toEqual([]);
     const types = new Set(received.map((text) => JSON.parse(text).type));
-    expect([...types].sort()).toEqual(['roster', 'shape', 'signal', 'start', 'telemetry', 'welcome']);
+    expect([...types].sort()).toEqual(['hello', 'propose', 'roster', 'shape', 'signal', 'start', 'telemetry', 'welcome']);
   });
 });

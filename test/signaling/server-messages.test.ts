@@ -3,8 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseServerMessage } from '../../src/signaling';
 
-const roster = { type: 'roster', room: 'r', members: [{ id: 'a', connected: ['b'] }], observers: [], links: [{ link: ['a', 'b'], cut: true, lossPercent: 0, delayMs: 0, from: 'a' }], run: null };
-const start = { type: 'start', runId: 'x', run: 1, members: ['a'], params: { sendForMs: 1000, waitForMs: 500, seed: 5, tickMs: 100, window: 1 }, startedBy: 'a' };
+const FINGERPRINT = 'f'.repeat(64);
+const roster = { type: 'roster', room: 'r', members: [{ id: 'a', connected: ['b'], fingerprint: FINGERPRINT }], observers: [], links: [{ link: ['a', 'b'], cut: true, lossPercent: 0, delayMs: 0, from: 'a' }], run: null };
+const start = { type: 'start', runId: 'x', run: 1, members: ['a'], keys: [{ id: 'a', fingerprint: FINGERPRINT }], params: { sendForMs: 1000, waitForMs: 500, seed: 5, tickMs: 100, window: 1 }, startedBy: 'a' };
 
 describe('server messages', () => {
   it('accepts a well-formed roster and start', () => {
@@ -22,6 +23,11 @@ describe('server messages', () => {
     ['a start with a seed as a string', JSON.stringify({ ...start, params: { ...start.params, seed: '5' } }), 'start.params.seed must be an integer'],
     ['a start with an unknown param', JSON.stringify({ ...start, params: { ...start.params, batching: true } }), 'start.params.batching is not a known field'],
     ['a run tag of 0', JSON.stringify({ ...start, run: 0 }), 'start.run must be at least 1'],
+    ['a start without keys', JSON.stringify({ ...start, keys: undefined }), 'start.keys is missing'],
+    ['a start with an upper-case fingerprint', JSON.stringify({ ...start, keys: [{ id: 'a', fingerprint: 'F'.repeat(64) }] }), 'start.keys[0].fingerprint must match ^[0-9a-f]{64}$'],
+    ['a roster member without a fingerprint', JSON.stringify({ ...roster, members: [{ id: 'a', connected: [] }] }), 'roster.members[0].fingerprint is missing'],
+    ['a hello with a short nonce', JSON.stringify({ type: 'hello', nonce: 'ab' }), 'hello.nonce must match ^[0-9a-f]{64}$'],
+    ['a cancelled of an unknown cause', JSON.stringify({ type: 'cancelled', runId: 'x', cause: 'bored', by: 'a', reason: 'r' }), 'cancelled.cause must be one of "declined", "no-answer", "left"'],
   ])('refuses %s, saying why', (_name, text, reason) => {
     expect(parseServerMessage(text)).toEqual({ ok: false, reason });
   });

@@ -6,7 +6,7 @@ import type { RosterMessage } from '../../src/signaling';
 import { meshStatus } from '../../src/ui/mesh-status';
 
 function roster(members: Record<string, string[]>): RosterMessage {
-  return { type: 'roster', room: 'r', members: Object.entries(members).map(([id, connected]) => ({ id, connected })), observers: ['obs'], links: [], run: null };
+  return { type: 'roster', room: 'r', members: Object.entries(members).map(([id, connected]) => ({ id, connected, fingerprint: 'f'.repeat(64) })), observers: ['obs'], links: [], run: null };
 }
 
 describe('meshStatus', () => {

@@ -13,13 +13,14 @@ import type { RunStart } from '../../runtime/runtime';
 import { Session } from '../../runtime/session';
 import type { NodeSnapshot } from '../../runtime/snapshot';
 import { createWorkerTimers } from '../../runtime/worker-timers';
-import type { RosterLink, RosterMessage, StartNotice } from '../../signaling';
+import type { CancelledNotice, ProposeNotice, RosterLink, RosterMessage, StartNotice } from '../../signaling';
 import type { PageConfig } from '../config';
 import { RunHistory } from '../history/history';
 import { dismissBanner, linkKey, pairs, showBanner, useStore } from '../store';
 import type { PlayheadBounds } from '../timeline/playhead';
 import { flightUs, MIN_VISIBLE_FLIGHT_US, type FeedBatch } from './feed';
 import { NodePort } from './node-port';
+import { tabIdentity } from './tab-identity';
 
 const LIVE_LAG_MARGIN_US = 30_000;
 const MAX_LIVE_LAG_US = 3_000_000;
@@ -41,6 +42,8 @@ export class LiveController {
       room: config.room,
       role: config.role,
       ...(config.id ? { id: config.id } : {}),
+      identity: tabIdentity(),
+      ...(config.secret ? { secret: config.secret } : {}),
       connect: browserWebSocket,
       createPeer: browserPeerFactory,
       iceServers: config.iceServers,
@@ -94,6 +97,9 @@ export class LiveController {
     session.on('welcome', ({ id }) => useStore.setState({ selfId: id }));
     session.on('roster', (roster) => this.onRoster(roster));
     session.on('start', (notice) => this.onStart(notice));
+    session.on('proposal', ({ notice, declined }) => this.onProposal(notice, declined));
+    session.on('cancelled', (notice) => this.onCancelled(notice));
+    session.on('refused', ({ peer, reason }) => showBanner({ id: `refused-${peer}`, tone: 'warning', text: `Refused a connection from ${peer}: ${reason}` }));
     this.node?.on('feed', ({ runId, batch }) => this.onFeed(runId, batch));
     this.node?.on('log', (message) => console.debug(message));
     this.node?.on('failed', (reason) => showBanner({ id: 'node-failed', tone: 'error', text: `This tab's node stopped: ${reason}. Reload the page, or add ?node=main to run it on the page's main thread.` }));
@@ -146,6 +152,19 @@ export class LiveController {
         text: `${id} left the room during the run. The others cannot get its acks or its FIN: they finish at the wait deadline, and their results may differ.`,
       });
     }
+  }
+
+  /** A tab accepts every proposal that lists its key (the session checks that) and says what it accepted. */
+  private onProposal(notice: ProposeNotice, declined: string | null): void {
+    const { seed, window, sendForMs, waitForMs, tickMs } = notice.params;
+    const what = `seed ${seed}, W ${window}, send ${sendForMs / 1000} s, wait ${waitForMs / 1000} s, tick ${tickMs} ms, members ${notice.members.join(', ')}`;
+    const whose = notice.proposedBy === useStore.getState().selfId ? 'your' : `${notice.proposedBy}'s`;
+    if (declined === null) showBanner({ id: 'consent', tone: 'info', text: `Accepted ${whose} run: ${what}.` });
+    else showBanner({ id: 'consent', tone: 'warning', text: `Declined ${whose} run (${what}): ${declined}` });
+  }
+
+  private onCancelled(notice: CancelledNotice): void {
+    showBanner({ id: 'consent', tone: 'warning', text: `The run did not start: ${notice.reason}.` });
   }
 
   private onStart(notice: StartNotice): void {
@@ -230,11 +249,13 @@ function describeServerError(code: string, message: string, config: PageConfig):
     case 'bad-room':
       return `The server rejected the room name "${config.room}": ${message}`;
     case 'duplicate-id':
-      return `Another node in this room already uses the id ${config.id ?? ''}. Reload without the id parameter.`;
+      return `The id ${config.id ?? ''} belongs to another key in this room (${message}). This tab keeps trying; or reload without the id parameter.`;
     case 'mesh-incomplete':
       return `The run did not start: the mesh is not complete yet (${message}).`;
     case 'run-in-progress':
-      return 'A run is already in progress in this room; wait until it is over.';
+      return `A run is already in progress or proposed in this room; wait until it is over (${message}).`;
+    case 'run-too-long':
+      return `The run was refused: ${message}.`;
     case 'rate-limited':
       return 'The signaling server is rate-limiting this tab; slow down.';
     case 'forbidden':

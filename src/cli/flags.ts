@@ -112,13 +112,16 @@ function absentValue(spec: FlagSpec): unknown {
  * Checks and converts one value of a flag (or of an environment variable standing for one):
  * `label` names it in the message, e.g. "--port" or "PORT".
  */
-export function convertValue(label: string, raw: string, spec: FlagSpec): number | string {
-  if (spec.type === 'integer') return convertInteger(label, raw, spec);
-  if (spec.type === 'number') return convertNumber(label, raw, spec);
+export function convertValue<S extends FlagSpec>(label: string, raw: string, spec: S): OneValue<S> {
+  if (spec.type === 'integer') return convertInteger(label, raw, spec) as OneValue<S>;
+  if (spec.type === 'number') return convertNumber(label, raw, spec) as OneValue<S>;
   if (spec.choices && !spec.choices.includes(raw)) throw new UsageError(`${label} must be one of ${spec.choices.join(', ')}`);
   if (raw.trim().length === 0) throw new UsageError(`${label} must not be empty`);
-  return raw;
+  return raw as OneValue<S>;
 }
+
+/** One value of a flag: a number for number flags, else a string (one of a repeatable flag's values). */
+type OneValue<S extends FlagSpec> = S['type'] extends 'number' | 'integer' ? number : string;
 
 /** Plain decimal digits with an optional minus sign: no hex, exponent, blanks or fraction. */
 const DECIMAL_INTEGER = /^-?[0-9]+$/;

@@ -8,86 +8,10 @@ import { createSignalingServer, type SignalingServer } from '../../signaling-ser
 import { MEMBER_ID_PATTERN } from '../../src/core/ids';
 import { paramsError } from '../../src/core/params';
 import { MAX_FRAME_BYTES, ROOM_NAME_PATTERN, SCHEMA_IDS, SCHEMAS } from '../../src/signaling';
+import { EXAMPLES, JOINS } from '../support/contract-examples';
 
 /** Error codes that mean "this message does not match the schema" (others are about the room's state). */
 const VALIDATION_CODES = new Set(['bad-json', 'bad-message', 'unknown-type', 'bad-room', 'bad-id']);
-
-const PARAMS = { sendForMs: 1000, waitForMs: 500, seed: 7, tickMs: 50, window: 1 };
-const withParams = (change: Record<string, unknown>): object => ({ type: 'start', params: { ...PARAMS, ...change }, members: ['a', 'b'] });
-const shape = (change: Record<string, unknown>): object => ({ type: 'shape', link: ['a', 'b'], cut: false, lossPercent: 0, delayMs: 0, ...change });
-
-/** [what, message, whether the contract accepts it] for a member `a` of a room that also holds `b`. */
-const EXAMPLES: Array<[string, unknown, boolean]> = [
-  ['ping', { type: 'ping' }, true],
-  ['ping with a field', { type: 'ping', at: 1 }, false],
-  ['no type', { to: 'b' }, false],
-  ['an array', [1, 2], false],
-  ['unknown type', { type: 'teleport' }, false],
-  ['signal', { type: 'signal', to: 'b', data: { attempt: 1, signal: { type: 'offer', sdp: 'v=0' } } }, true],
-  ['signal with any data object', { type: 'signal', to: 'b', data: {} }, true],
-  ['signal with data as an array', { type: 'signal', to: 'b', data: [] }, false],
-  ['signal with a from', { type: 'signal', to: 'b', from: 'a', data: {} }, false],
-  ['signal to a bad id', { type: 'signal', to: 'b c', data: {} }, false],
-  ['peers', { type: 'peers', connected: ['b'] }, true],
-  ['peers, none', { type: 'peers', connected: [] }, true],
-  ['peers repeating an id', { type: 'peers', connected: ['b', 'b'] }, false],
-  ['peers as a boolean', { type: 'peers', connected: true }, false],
-  ['peers, 256 ids', { type: 'peers', connected: Array.from({ length: 256 }, (_, i) => `p${i}`) }, true],
-  ['peers, 257 ids', { type: 'peers', connected: Array.from({ length: 257 }, (_, i) => `p${i}`) }, false],
-  ['start', withParams({}), true],
-  ['start without members', { type: 'start', params: PARAMS }, true],
-  ['start with no members', { type: 'start', params: PARAMS, members: [] }, false],
-  ['start with a repeated member', { type: 'start', params: PARAMS, members: ['a', 'a'] }, false],
-  ['start, window 1024', withParams({ window: 1024 }), true],
-  ['start, window 1025', withParams({ window: 1025 }), false],
-  ['start, window 0', withParams({ window: 0 }), false],
-  ['start, window 1.5', withParams({ window: 1.5 }), false],
-  ['start, tick 1', withParams({ tickMs: 1 }), true],
-  ['start, tick 0.5', withParams({ tickMs: 0.5 }), false],
-  ['start, tick 60000', withParams({ tickMs: 60_000 }), true],
-  ['start, tick 60001', withParams({ tickMs: 60_001 }), false],
-  ['start, tick 2.5', withParams({ tickMs: 2.5 }), true],
-  ['start, seed 0', withParams({ seed: 0 }), true],
-  ['start, seed 2^53 - 1', withParams({ seed: 2 ** 53 - 1 }), true],
-  ['start, seed 2^53', withParams({ seed: 2 ** 53 }), false],
-  ['start, seed -1', withParams({ seed: -1 }), false],
-  ['start, seed 1.5', withParams({ seed: 1.5 }), false],
-  ['start, seed "5"', withParams({ seed: '5' }), false],
-  ['start, send-for 0', withParams({ sendForMs: 0 }), true],
-  ['start, send-for 1.5 ms', withParams({ sendForMs: 1.5 }), true],
-  ['start, send-for 24 h', withParams({ sendForMs: 86_400_000 }), true],
-  ['start, send-for 24 h + 1 ms', withParams({ sendForMs: 86_400_001 }), false],
-  ['start, wait-for -1', withParams({ waitForMs: -1 }), false],
-  ['start, wait-for missing', { type: 'start', params: { sendForMs: 1, seed: 1, tickMs: 1, window: 1 } }, false],
-  ['start, an unknown param', withParams({ batching: true }), false],
-  ['shape', shape({ cut: true }), true],
-  ['shape, loss 100 %, delay 10 s', shape({ lossPercent: 100, delayMs: 10_000 }), true],
-  ['shape, loss 100.5 %', shape({ lossPercent: 100.5 }), false],
-  ['shape, delay 10001 ms', shape({ delayMs: 10_001 }), false],
-  ['shape, cut as 1', shape({ cut: 1 }), false],
-  ['shape of a link to itself', shape({ link: ['a', 'a'] }), false],
-  ['shape of three ids', shape({ link: ['a', 'b', 'c'] }), false],
-  ['telemetry', { type: 'telemetry', data: { snapshot: {} } }, true],
-  ['telemetry with data as a string', { type: 'telemetry', data: 'x' }, false],
-  ['finished', { type: 'finished', runId: 'r1' }, true],
-  ['finished, empty run id', { type: 'finished', runId: '' }, false],
-  ['finished, 65-character run id', { type: 'finished', runId: 'x'.repeat(65) }, false],
-  ['join once joined', { type: 'join', room: 'r', role: 'member' }, true],
-];
-
-/** [what, join message, whether the contract accepts it], each sent as the first message of a new socket. */
-const JOINS: Array<[string, unknown, boolean]> = [
-  ['member with an id', { type: 'join', room: 'j', role: 'member', id: 'x1' }, true],
-  ['observer without an id', { type: 'join', room: 'j', role: 'observer' }, true],
-  ['64-character room', { type: 'join', room: 'r'.repeat(64), role: 'member' }, true],
-  ['65-character room', { type: 'join', room: 'r'.repeat(65), role: 'member' }, false],
-  ['room with a space', { type: 'join', room: 'a b', role: 'member' }, false],
-  ['32-character id', { type: 'join', room: 'j', role: 'member', id: 'i'.repeat(32) }, true],
-  ['33-character id', { type: 'join', room: 'j', role: 'member', id: 'i'.repeat(33) }, false],
-  ['id with a dot', { type: 'join', room: 'j', role: 'member', id: 'a.b' }, false],
-  ['no role', { type: 'join', room: 'j' }, false],
-  ['role "admin"', { type: 'join', room: 'j', role: 'admin' }, false],
-];
 
 let server: SignalingServer;
 beforeAll(async () => {

@@ -2,6 +2,7 @@
 // is docs/schemas/*.json (validated in ./validate); these types say the same for TypeScript.
 
 import type { MemberId } from '../core/ids';
+import type { Phase } from '../core/protocol';
 import type { RunParams } from '../core/params';
 import { LIMITS } from './schemas';
 
@@ -82,6 +83,39 @@ export interface ShapeMessage extends LinkShape {
 export interface TelemetryMessage {
   type: 'telemetry';
   data: JsonObject;
+}
+
+/** The `data` of telemetry (docs/schemas/telemetry-data.json): a picture of its sender's protocol state. */
+export interface TelemetryData {
+  snapshot: NodeSnapshot;
+}
+
+export interface NodeSnapshot {
+  id: MemberId;
+  phase: Phase;
+  count: number;
+  /** Highest serial this node has sent (its current message, or its FIN). */
+  seq: number;
+  fin: boolean;
+  /** Members (self included) that acked the current message / FIN. */
+  acked: MemberId[];
+  buffers: BufferSnapshot[];
+  /** The final result once done. */
+  result: { count: number; checksum: string; complete: boolean } | null;
+  /** Measured round trips to peers in milliseconds (absent when unknown). */
+  rttMs?: Record<MemberId, number>;
+}
+
+export interface BufferSnapshot {
+  from: MemberId;
+  /** Highest serial received contiguously. */
+  contiguous: number;
+  committed: number;
+  /** Serials received and not yet committed: the lowest few of them (16 in our nodes). */
+  buffered: number[];
+  /** How many serials are held in all (more than listed at large windows). */
+  bufferedCount?: number;
+  finished: boolean;
 }
 
 /** A member's run ended (its node is done); once every member of the run says so, the run is over. */

@@ -2,7 +2,7 @@
 
 import { describeSchemaError, type SchemaError } from './json-schema';
 import { compareIds } from './ids';
-import { ENVELOPE_BYTES, MAX_FRAME_BYTES, type ClientMessage, type ErrorCode, type ServerMessage, type SignalData } from './messages';
+import { ENVELOPE_BYTES, MAX_FRAME_BYTES, type ClientMessage, type ErrorCode, type ServerMessage, type SignalData, type TelemetryData } from './messages';
 import { CLIENT_MESSAGE_TYPES, commonDefinition, SCHEMA_IDS, SCHEMAS, SERVER_MESSAGE_TYPES } from './schemas';
 
 export interface ProtocolError {
@@ -63,10 +63,17 @@ export function checkSignalData(data: unknown): Checked<SignalData> {
   return checked<SignalData>(SCHEMA_IDS.signalData, 'signal.data', data);
 }
 
-/** Checks the `data` of relayed telemetry (docs/schemas/telemetry-data.json); `snapshot.id` must be the sender. */
-export function checkTelemetryData(data: unknown, from: string): Checked<{ snapshot: { id: string } & Record<string, unknown> }> {
-  const result = checked<{ snapshot: { id: string } & Record<string, unknown> }>(SCHEMA_IDS.telemetryData, 'telemetry.data', data);
-  if (result.ok && result.value.snapshot.id !== from) return { ok: false, reason: `telemetry.data.snapshot.id ${result.value.snapshot.id} is not the sender ${from}` };
+/**
+ * Checks the `data` of relayed telemetry (docs/schemas/telemetry-data.json), and the two rules the schema
+ * states in words: `snapshot.id` is the sender, and a `bufferedCount` is at least the serials listed.
+ */
+export function checkTelemetryData(data: unknown, from: string): Checked<TelemetryData> {
+  const result = checked<TelemetryData>(SCHEMA_IDS.telemetryData, 'telemetry.data', data);
+  if (!result.ok) return result;
+  const { snapshot } = result.value;
+  if (snapshot.id !== from) return { ok: false, reason: `telemetry.data.snapshot.id ${snapshot.id} is not the sender ${from}` };
+  const short = snapshot.buffers.findIndex((buffer) => buffer.bufferedCount !== undefined && buffer.bufferedCount < buffer.buffered.length);
+  if (short >= 0) return { ok: false, reason: `telemetry.data.snapshot.buffers[${short}].bufferedCount is less than the serials listed` };
   return result;
 }
 

@@ -2,7 +2,7 @@
 // Each connection also carries a pre-negotiated frame channel, handed to whoever runs the protocol.
 
 import type SimplePeer from 'simple-peer';
-import type { IceServer } from '../signaling';
+import { checkSignalData, type IceServer } from '../signaling';
 import { compareIds, type MemberId } from '../core';
 import { Emitter } from './emitter';
 import type { FrameChannel } from './frame-plane';
@@ -179,14 +179,13 @@ export class Mesh extends Emitter<MeshEvents> {
 
   private onSignal(from: MemberId, data: Record<string, unknown>): void {
     const link = this.links.get(from);
-    const attempt = data.attempt;
-    const signal = data.signal;
     const ignore = (reason: string): void => this.options.log?.(`mesh: ignored a signal from ${from}: ${reason}`);
     if (!link) return ignore('not a member of this room (yet)');
-    if (typeof attempt !== 'number' || !Number.isInteger(attempt) || attempt < 0 || attempt > 0xffff_ffff) return ignore('"attempt" must be a u32');
-    if (typeof signal !== 'object' || signal === null || Array.isArray(signal)) return ignore('"signal" must be an object');
+    const checked = checkSignalData(data);
+    if (!checked.ok) return ignore(checked.reason);
+    const { attempt, signal } = checked.value;
     if (attempt !== link.attempt) {
-      const type = (signal as { type?: unknown }).type;
+      const type = signal.type;
       if (link.initiator && type === 'offer') return ignore(`an offer, but ${this.options.self} offers on this link (its id sorts first)`);
       if (link.initiator) return ignore(`attempt ${attempt} is not the current one (${link.attempt})`);
       if (type !== 'offer') return ignore(`attempt ${attempt} starts with ${JSON.stringify(type)}, not an offer`);

@@ -52,18 +52,20 @@ describe('mesh signals', () => {
     expect(a.logs).toEqual(['mesh: ignored a signal from b: an offer, but a offers on this link (its id sorts first)']);
   });
 
-  it('logs a stale attempt, a stranger, a bad attempt and a signal that is not an object', () => {
+  it('logs a stale attempt, a stranger, and data that signal-data.json refuses, saying why', () => {
     const a = mesh('a');
     a.signaling.deliver('b', { attempt: a.attempt() + 1, signal: { type: 'answer', sdp: 'v=0' } });
     a.signaling.deliver('zed', { attempt: 1, signal: { type: 'offer', sdp: 'v=0' } });
     a.signaling.deliver('b', { attempt: 'one', signal: { type: 'answer', sdp: 'v=0' } });
     a.signaling.deliver('b', { attempt: a.attempt(), signal: 'answer' });
+    a.signaling.deliver('b', { type: 'answer', sdp: 'v=0' }); // the signal without its {attempt, signal} envelope
     expect(a.signals).toEqual([]);
     expect(a.logs).toEqual([
       `mesh: ignored a signal from b: attempt ${a.attempt() + 1} is not the current one (${a.attempt()})`,
       'mesh: ignored a signal from zed: not a member of this room (yet)',
-      'mesh: ignored a signal from b: "attempt" must be a u32',
-      'mesh: ignored a signal from b: "signal" must be an object',
+      'mesh: ignored a signal from b: signal.data.attempt must be an integer',
+      'mesh: ignored a signal from b: signal.data.signal must be an object',
+      'mesh: ignored a signal from b: signal.data.attempt is missing',
     ]);
     a.signaling.deliver('b', { attempt: a.attempt(), signal: { type: 'answer', sdp: 'v=0' } });
     expect(a.signals).toEqual([{ type: 'answer', sdp: 'v=0' }]);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { createSignalingServer, type SignalingServer } from '../../signaling-server/server';
-import { round } from './cluster-run';
+import { round } from '../sim/stats';
 import { chromiumPath } from './machine';
 import { failed, isFigure, type Outcome } from './outcome';
 import { collect, ROOT, spawnNode, spawnTracked } from './processes';

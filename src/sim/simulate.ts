@@ -16,6 +16,7 @@ import {
   type RunParams,
   type TimerName,
 } from '../core';
+import { percentile, round } from './stats';
 import type { TraceRecord } from '../runtime/trace';
 import { InvariantChecker, type Violation } from './checker';
 import { drawDelay, isPartitioned, planFaults, type FaultPlan, type NetworkConfig } from './network';
@@ -389,17 +390,11 @@ class LatencyRecorder {
         if (commits === survivors) latencies.push((entry.lastCommit[seq] - entry.firstSent[seq]) / 1000);
       });
     }
-    latencies.sort((a, b) => a - b);
-    const at = (q: number): number => (latencies.length === 0 ? 0 : round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))], 3));
-    return { p0: at(0), p50: at(0.5), p95: at(0.95), p99: at(0.99), p100: at(1) };
+    const at = (p: number): number => round(percentile(latencies, p) ?? 0, 3);
+    return { p0: at(0), p50: at(50), p95: at(95), p99: at(99), p100: at(100) };
   }
 }
 
 function isCommit(effect: Effect): boolean {
   return effect.type === 'commit';
-}
-
-function round(value: number, digits: number): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
 }

@@ -11,7 +11,8 @@ import { bestWindow, FULL_PLAN, type BenchSummary, type ClusterFigures, type Mem
 import { niceMax, windowPlotSvg } from '../../src/bench/svg';
 import { evaluateTargets, UI_GOALS } from '../../src/bench/targets';
 import type { UiCase, UiResult } from '../../src/bench/ui';
-import { frameIntervals, nodeModeOf, percentile, rttByPeer, sendPhases, summarizeTabs, tabFigures, visibleAt, type ProbeData, type TabReading } from '../../src/bench/ui-figures';
+import { percentile } from '../../src/sim/stats';
+import { frameIntervals, nodeModeOf, rttByPeer, sendPhases, summarizeTabs, tabFigures, visibleAt, type ProbeData, type TabReading } from '../../src/bench/ui-figures';
 import { rttFigures } from '../../src/bench/ui-raw-rtt';
 import { windowPlot } from '../../src/cli/bench';
 import { main } from '../../src/cli/main';

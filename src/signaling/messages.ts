@@ -6,8 +6,8 @@ import type { Phase } from '../core/protocol';
 import type { RunParams } from '../core/params';
 import { LIMITS } from './schemas';
 
-export const MAX_SIGNAL_DATA_BYTES = 16 * 1024;
-export const MAX_TELEMETRY_DATA_BYTES = 8 * 1024;
+const MAX_SIGNAL_DATA_BYTES = 16 * 1024;
+const MAX_TELEMETRY_DATA_BYTES = 8 * 1024;
 /** Bytes a frame may spend beyond its data on the envelope ({"type":"signal","to":…,"data":…}). */
 export const ENVELOPE_BYTES = 512;
 /**
@@ -22,7 +22,7 @@ export const MAX_LOSS_PERCENT = LIMITS.maxLossPercent;
 export const MAX_DELAY_MS = LIMITS.maxDelayMs;
 
 export type Role = 'member' | 'observer';
-export type JsonObject = { [key: string]: unknown };
+type JsonObject = { [key: string]: unknown };
 
 /** An RTCIceServer as the browser and node-webrtc accept it. */
 export interface IceServer {
@@ -124,7 +124,7 @@ export interface FinishedMessage {
   runId: string;
 }
 
-export interface PingMessage {
+interface PingMessage {
   type: 'ping';
 }
 
@@ -150,7 +150,7 @@ export interface WelcomeMessage {
   resume: string;
 }
 
-export interface RosterMember {
+interface RosterMember {
   id: MemberId;
   connected: MemberId[];
 }
@@ -169,7 +169,7 @@ export interface RosterMessage {
   run: RunInfo | null;
 }
 
-export interface SignalRelay {
+interface SignalRelay {
   type: 'signal';
   from: MemberId;
   data: JsonObject;
@@ -188,13 +188,13 @@ export interface ShapeNotice extends RosterLink {
   type: 'shape';
 }
 
-export interface TelemetryRelay {
+interface TelemetryRelay {
   type: 'telemetry';
   from: MemberId;
   data: JsonObject;
 }
 
-export interface PongMessage {
+interface PongMessage {
   type: 'pong';
 }
 
@@ -218,7 +218,7 @@ export type ErrorCode =
   | 'join-timeout'
   | 'internal-error';
 
-export interface ErrorMessage {
+interface ErrorMessage {
   type: 'error';
   code: ErrorCode;
   message: string;
@@ -251,13 +251,13 @@ export function meshGaps(members: readonly RosterMember[]): Array<[MemberId, Mem
 // ---- what peers put in the relayed `data` (docs/schemas/signal-data.json) ----
 
 /** An offer or answer (RTCSessionDescriptionInit). */
-export interface DescriptionSignal {
+interface DescriptionSignal {
   type: 'offer' | 'answer';
   sdp: string;
 }
 
 /** One trickled ICE candidate (RTCIceCandidateInit). */
-export interface CandidateSignal {
+interface CandidateSignal {
   type: 'candidate';
   candidate: { candidate: string; sdpMLineIndex?: number | null; sdpMid?: string | null; usernameFragment?: string | null };
 }

@@ -10,8 +10,8 @@ export interface ProtocolError {
   message: string;
 }
 
-export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; error: ProtocolError };
-export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
+type ParseResult = { ok: true; message: ClientMessage } | { ok: false; error: ProtocolError };
+type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 /**
  * Parses one text frame of `frameBytes` bytes into a validated client message. Relayed types
@@ -34,7 +34,7 @@ export function parseClientMessage(text: string, frameBytes: number = utf8Length
  * Validates an already parsed value as a client message (docs/schemas/client-message.json).
  * Lists come back in the order the server keeps them: `peers.connected` and `shape.link` sorted.
  */
-export function validateClientMessage(value: unknown): ParseResult {
+function validateClientMessage(value: unknown): ParseResult {
   const type = messageType(value);
   if (type === null) return failure('bad-message', 'a message must be a JSON object with a string type');
   if (!CLIENT_MESSAGE_TYPES.includes(type)) return failure('unknown-type', `unknown message type ${JSON.stringify(type.slice(0, 32))}`);

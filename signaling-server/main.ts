@@ -7,11 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { createSignalingServer, type SignalingServer } from './server';
 import { describeSettings, listenFailure, readSettings, SettingsError, type ServerSettings } from './settings';
 
-/** The settings a server process starts with (settings.ts reads them from flags and environment). */
-export type RunSignalingOptions = ServerSettings;
-
-export const DEFAULT_PORT = 8787;
-export const DEFAULT_HOST = '0.0.0.0';
+const DEFAULT_PORT = 8787;
+const DEFAULT_HOST = '0.0.0.0';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -19,7 +16,7 @@ const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
  * Starts the server, prints where to open it, and closes it gracefully on SIGINT/SIGTERM.
  * A port in use (or a host that is not this machine's) is a SettingsError with one line to print.
  */
-export async function runSignalingServer(settings: RunSignalingOptions = {}): Promise<SignalingServer> {
+export async function runSignalingServer(settings: ServerSettings = {}): Promise<SignalingServer> {
   const host = settings.host ?? DEFAULT_HOST;
   const port = settings.port ?? DEFAULT_PORT;
   const staticDir = settings.staticDir ?? defaultStaticDir();
@@ -40,7 +37,7 @@ export async function runSignalingServer(settings: RunSignalingOptions = {}): Pr
 }
 
 /** Help for the scripts that start a server (`npm start`, `signaling-server/main.ts`). */
-export function scriptHelp(command: string): string {
+function scriptHelp(command: string): string {
   return `${command} [options]
 
 Runs the signaling server and serves the built UI on the same port. Every option can also be set
@@ -67,7 +64,7 @@ export function scriptSettings(command: string, args: readonly string[], env: No
 }
 
 /** Runs the server for a script; a port in use and the like print one line and set exit code 2. */
-export async function runScriptServer(command: string, options: RunSignalingOptions): Promise<void> {
+export async function runScriptServer(command: string, options: ServerSettings): Promise<void> {
   try {
     await runSignalingServer(options);
   } catch (error) {

@@ -2,8 +2,8 @@
 // `npm start`, `chatterbox signal` and `signaling-server/main.ts`.
 
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { parseIceUrl } from '../src/net/ice';
+import { convertValue, defineFlags, readFlags, UsageError, type FlagValues } from '../src/cli/flags';
+import { iceServersFromFlag } from '../src/cli/run-flags';
 import { checkIceServer, type IceServer } from '../src/signaling';
 
 /** A setting that cannot be used: a bad flag or variable, or a port that is taken. One line, for exit code 2. */
@@ -18,67 +18,66 @@ export interface ServerSettings {
   iceServers?: IceServer[];
 }
 
+const PORT_NOTE = '0 picks a free one';
+
+/** The server's flags, declared and checked as the CLI's are (src/cli/flags.ts). */
+const SETTING_FLAGS = defineFlags({
+  port: { type: 'integer', value: 'PORT', min: 0, max: 65535, help: `port for signaling and the UI (default 8787; ${PORT_NOTE})` },
+  host: { type: 'string', value: 'HOST', help: 'interface to listen on (default 0.0.0.0, every interface)' },
+  'static-dir': { type: 'string', value: 'DIR', help: 'built UI to serve (default dist/ when it exists)' },
+  origin: { type: 'strings', value: 'ORIGIN', help: 'browser Origin allowed to connect, repeatable (default: any);\nALLOWED_ORIGINS is a comma list' },
+  ice: {
+    type: 'strings',
+    value: 'URL',
+    help: 'STUN/TURN server announced to clients, repeatable (turn:USER:PASS@host:port for credentials);\n' +
+      'ICE_SERVERS is a JSON array of {"urls", "username"?, "credential"?}',
+  },
+  help: { type: 'boolean', short: 'h', help: 'show this help' },
+});
+
+type SettingFlags = FlagValues<typeof SETTING_FLAGS>;
+type SettingName = Exclude<keyof typeof SETTING_FLAGS, 'help'>;
+
 interface Setting {
-  /** The flag without its dashes. */
-  flag: string;
+  flag: SettingName;
   /** The environment variable read when the flag is absent. */
   env: string;
-  /** Placeholder for the value in the help. */
-  value: string;
-  help: string;
-  /** The flag may be repeated; the variable then holds the whole list in its own format. */
-  repeatable?: boolean;
-  /** Reads the flag's values (one unless repeatable) into the settings. */
-  fromFlag(values: string[], into: ServerSettings): void;
-  /** Reads the variable's text into the settings. */
-  fromEnv(text: string, into: ServerSettings): void;
+  /** The settings the flag gives; asked only when the command line names the flag. */
+  fromFlag(flags: SettingFlags): ServerSettings;
+  /** The settings the variable's text gives. */
+  fromEnv(text: string): ServerSettings;
 }
-
-const PORT_NOTE = '0 picks a free one';
 
 const SETTINGS: readonly Setting[] = [
   {
     flag: 'port',
     env: 'PORT',
-    value: 'PORT',
-    help: `port for signaling and the UI (default 8787; ${PORT_NOTE})`,
-    fromFlag: ([text], into) => (into.port = parsePort(text, '--port')),
-    fromEnv: (text, into) => (into.port = parsePort(text, 'PORT')),
+    fromFlag: (flags) => ({ port: flags.port }),
+    fromEnv: (text) => ({ port: convertValue('PORT', text, SETTING_FLAGS.port) }),
   },
   {
     flag: 'host',
     env: 'HOST',
-    value: 'HOST',
-    help: 'interface to listen on (default 0.0.0.0, every interface)',
-    fromFlag: ([text], into) => (into.host = nonEmpty(text, '--host')),
-    fromEnv: (text, into) => (into.host = nonEmpty(text, 'HOST')),
+    fromFlag: (flags) => ({ host: flags.host }),
+    fromEnv: (text) => ({ host: convertValue('HOST', text, SETTING_FLAGS.host) }),
   },
   {
     flag: 'static-dir',
     env: 'STATIC_DIR',
-    value: 'DIR',
-    help: 'built UI to serve (default dist/ when it exists)',
-    fromFlag: ([text], into) => (into.staticDir = path.resolve(nonEmpty(text, '--static-dir'))),
-    fromEnv: (text, into) => (into.staticDir = path.resolve(nonEmpty(text, 'STATIC_DIR'))),
+    fromFlag: (flags) => ({ staticDir: flags['static-dir'] && path.resolve(flags['static-dir']) }),
+    fromEnv: (text) => ({ staticDir: path.resolve(convertValue('STATIC_DIR', text, SETTING_FLAGS['static-dir'])) }),
   },
   {
     flag: 'origin',
     env: 'ALLOWED_ORIGINS',
-    value: 'ORIGIN',
-    repeatable: true,
-    help: 'browser Origin allowed to connect, repeatable (default: any);\nALLOWED_ORIGINS is a comma list',
-    fromFlag: (values, into) => (into.allowedOrigins = values.map((origin) => parseOrigin(origin, '--origin'))),
-    fromEnv: (text, into) => (into.allowedOrigins = parseOriginList(text)),
+    fromFlag: (flags) => ({ allowedOrigins: flags.origin.map((origin) => parseOrigin(origin, '--origin')) }),
+    fromEnv: (text) => ({ allowedOrigins: parseOriginList(text) }),
   },
   {
     flag: 'ice',
     env: 'ICE_SERVERS',
-    value: 'URL',
-    repeatable: true,
-    help: 'STUN/TURN server announced to clients, repeatable (turn:USER:PASS@host:port for credentials);\n' +
-      'ICE_SERVERS is a JSON array of {"urls", "username"?, "credential"?}',
-    fromFlag: (values, into) => (into.iceServers = values.map(parseIceFlag)),
-    fromEnv: (text, into) => (into.iceServers = parseIceServers(text)),
+    fromFlag: (flags) => ({ iceServers: iceServersFromFlag(flags.ice) }),
+    fromEnv: (text) => ({ iceServers: parseIceServers(text) }),
   },
 ];
 
@@ -87,23 +86,28 @@ const SETTINGS: readonly Setting[] = [
  * `--help` (or -h) asks for the help instead. Throws SettingsError naming the bad flag or variable.
  */
 export function readSettings(args: readonly string[], env: NodeJS.ProcessEnv): { help: boolean; settings: ServerSettings } {
-  const flags = parseSettingFlags(args);
-  const settings: ServerSettings = {};
-  for (const setting of SETTINGS) {
-    const values = flags[setting.flag];
-    if (Array.isArray(values)) setting.fromFlag(values, settings);
-    else if (env[setting.env] !== undefined && env[setting.env] !== '') setting.fromEnv(env[setting.env]!, settings);
+  try {
+    const { values: flags, given } = readFlags(args, SETTING_FLAGS);
+    const settings: ServerSettings = {};
+    for (const setting of SETTINGS) {
+      const text = env[setting.env];
+      if (given.has(setting.flag)) Object.assign(settings, setting.fromFlag(flags));
+      else if (text !== undefined && text !== '') Object.assign(settings, setting.fromEnv(text));
+    }
+    return { help: flags.help, settings };
+  } catch (error) {
+    if (error instanceof UsageError) throw new SettingsError(error.message);
+    throw error;
   }
-  return { help: flags.help === true, settings };
 }
 
 /** The options part of a help text: each flag with its variable. */
 export function describeSettings(): string {
-  const rows: Array<[string, string]> = SETTINGS.map((setting) => [`  --${setting.flag} ${setting.value}`, `$${setting.env}`]);
+  const rows: Array<[string, string]> = SETTINGS.map((setting) => [`  --${setting.flag} ${SETTING_FLAGS[setting.flag].value}`, `$${setting.env}`]);
   rows.push(['  -h, --help', '']);
   const flagWidth = Math.max(...rows.map(([flag]) => flag.length)) + 2;
   const envWidth = Math.max(...rows.map(([, env]) => env.length)) + 2;
-  const helps = [...SETTINGS.map((setting) => setting.help), 'show this help'];
+  const helps = [...SETTINGS.map((setting) => SETTING_FLAGS[setting.flag].help), SETTING_FLAGS.help.help];
   return rows
     .map(([flag, env], index) => {
       const [first, ...rest] = helps[index].split('\n');
@@ -128,40 +132,6 @@ export function listenFailure(error: unknown, port: number, host: string): Setti
   return null;
 }
 
-function parseSettingFlags(args: readonly string[]): Record<string, string[] | boolean | undefined> {
-  const options = Object.fromEntries(SETTINGS.map((setting) => [setting.flag, { type: 'string' as const, multiple: true }]));
-  try {
-    const { values } = parseArgs({
-      args: [...args],
-      options: { ...options, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-      allowPositionals: false,
-    });
-    const flags = values as Record<string, string[] | boolean | undefined>;
-    for (const setting of SETTINGS) {
-      const given = flags[setting.flag];
-      if (!setting.repeatable && Array.isArray(given) && given.length > 1) throw new SettingsError(`--${setting.flag} is given more than once`);
-    }
-    return flags;
-  } catch (error) {
-    if (error instanceof SettingsError) throw error;
-    throw new SettingsError(firstSentence(error instanceof Error ? error.message : String(error)));
-  }
-}
-
-/** A port as decimal digits, 0 to 65535 (the same rule as the CLI's integer flags). */
-function parsePort(text: string, name: string): number {
-  if (!/^[0-9]+$/.test(text)) throw new SettingsError(`${name} must be a decimal integer from 0 to 65535, got ${JSON.stringify(text)}`);
-  const port = Number(text);
-  if (port > 65535) throw new SettingsError(`${name} ${text} is out of range: must be from 0 to 65535`);
-  return port;
-}
-
-function nonEmpty(text: string, name: string): string {
-  if (text.trim() === '') throw new SettingsError(`${name} must not be empty`);
-  return text;
-}
-
 function parseOriginList(text: string): string[] {
   const origins = text.split(',').map((origin) => origin.trim()).filter(Boolean);
   if (origins.length === 0) throw new SettingsError('ALLOWED_ORIGINS must list at least one origin, e.g. http://localhost:8787');
@@ -176,12 +146,6 @@ function parseOrigin(text: string, name: string): string {
   return text.trim();
 }
 
-function parseIceFlag(url: string): IceServer {
-  const server = parseIceUrl(url);
-  if (!server) throw new SettingsError(`--ice must be a stun:, turn: or turns: URL, got ${JSON.stringify(url)}`);
-  return server;
-}
-
 function parseIceServers(text: string): IceServer[] {
   const shape = 'ICE_SERVERS must be a JSON array of {"urls", "username"?, "credential"?} objects';
   let value: unknown;
@@ -194,9 +158,4 @@ function parseIceServers(text: string): IceServer[] {
   const problem = value.map((server, index) => checkIceServer(server, `ICE_SERVERS[${index}]`)).find((reason) => reason !== null);
   if (problem) throw new SettingsError(`${shape}: ${problem}`);
   return value as IceServer[];
-}
-
-function firstSentence(message: string): string {
-  const end = message.indexOf('. ');
-  return end === -1 ? message : message.slice(0, end);
 }

@@ -6,6 +6,7 @@ import type { NodeTimeline } from '../cli/node';
 import { runParamsToArgs } from '../cli/run-flags';
 import { DEFAULT_PARAMS } from '../core';
 import { simMemberIds } from '../sim/simulate';
+import { mean, round } from '../sim/stats';
 import { collect, lastJsonLine, spawnChatterbox } from './processes';
 
 export interface ClusterOptions {
@@ -114,9 +115,3 @@ export function meshFormation(run: ClusterRun): MeshFormation {
   };
 }
 
-const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
-
-export function round(value: number, digits: number): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
-}

@@ -3,7 +3,7 @@
 import { DEFAULT_PARAMS } from '../core';
 import type { NetworkConfig } from '../sim/network';
 import { simulate, type LatencyQuantiles } from '../sim/simulate';
-import { round } from './cluster-run';
+import { round } from '../sim/stats';
 
 export interface SimRun {
   nodes: number;

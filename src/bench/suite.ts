@@ -2,7 +2,8 @@
 
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { commitsPerSenderPerSec, meshFormation, round, runLocalCluster, type ClusterRun, type MeshFormation } from './cluster-run';
+import { round } from '../sim/stats';
+import { commitsPerSenderPerSec, meshFormation, runLocalCluster, type ClusterRun, type MeshFormation } from './cluster-run';
 import { describeMachine, type Machine } from './machine';
 import { runPingPong, type PingPongResult } from './pingpong';
 import { collect, lastJsonLine, spawnScript } from './processes';

@@ -1,8 +1,7 @@
 // The browser's raw data-channel round trip: two pages, one RTCPeerConnection each, ping-pong in page JavaScript.
 
 import type { Browser, Page } from '@playwright/test';
-import { round } from './cluster-run';
-import { percentile } from './ui-figures';
+import { mean, percentile, round } from '../sim/stats';
 
 export interface BrowserRtt {
   /** Each page in its own browser context; nothing else runs in the browser meanwhile. */
@@ -85,7 +84,7 @@ export function rttFigures(durations: readonly number[], seconds: number): Brows
     roundTrips: durations.length,
     seconds: round(seconds, 2),
     roundTripsPerSec: round(durations.length / seconds, 0),
-    meanMs: round(durations.reduce((a, b) => a + b, 0) / durations.length, 3),
+    meanMs: round(mean(durations), 3),
     p95Ms: round(percentile(durations, 95) as number, 3),
   };
 }

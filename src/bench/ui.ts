@@ -6,11 +6,10 @@ import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { createSignalingServer, type SignalingServer } from '../../signaling-server/server';
-import { round } from './cluster-run';
 import { chromiumPath } from './machine';
 import { failed, isFigure, type Outcome } from './outcome';
 import { collect, ROOT, spawnNode, spawnTracked } from './processes';
-import { nodeModeOf, sendPhases, summarizeTabs, tabFigures, type ProbeData, type TabFigures, type TabReading, type TabsSummary } from './ui-figures';
+import { nodeModeOf, rttVsRaw, sendPhases, summarizeTabs, tabFigures, type ProbeData, type TabFigures, type TabReading, type TabsSummary } from './ui-figures';
 import { measureBrowserRtt, type BrowserRtt } from './ui-raw-rtt';
 
 export interface UiOptions {
@@ -189,7 +188,7 @@ async function runFourTabs(base: string, options: UiOptions): Promise<Omit<UiRes
       chromium: browser.version(),
       ...run,
       rawBrowserRtt,
-      rttVsRaw: run.rttMs !== null && raw ? round(run.rttMs / raw, 1) : null,
+      rttVsRaw: run.rttMs !== null && raw ? rttVsRaw(run.rttMs, raw) : null,
     };
   } finally {
     await browser.close();

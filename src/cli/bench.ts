@@ -2,21 +2,21 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { isFigure, PART_NAMES, type PartName } from '../bench/outcome';
+import { isFigure, PART_NAMES } from '../bench/outcome';
 import { killRunning, ROOT } from '../bench/processes';
 import type { BenchSummary } from '../bench/suite';
 import { windowPlotSvg, type WindowPlot } from '../bench/svg';
-import { describeFlags, flagBoolean, flagString, flagStrings, parseFlags, type FlagSpecs } from './flags';
+import { defineFlags, describeFlags, parseFlags } from './flags';
 import type { CommandOutput } from './output';
 
-export const BENCH_FLAGS: FlagSpecs = {
+export const BENCH_FLAGS = defineFlags({
   quick: { type: 'boolean', help: 'a reduced set that finishes in under 3 minutes (same JSON keys)' },
-  out: { type: 'string', value: 'DIR', help: 'write bench.json, bench.md and bench-window.svg here (default bench-results)' },
+  out: { type: 'string', value: 'DIR', default: 'bench-results', help: 'write bench.json, bench.md and bench-window.svg here' },
   skip: { type: 'strings', value: 'PART', choices: PART_NAMES, help: `leave a part out, repeatable: ${PART_NAMES.join(', ')}` },
   'cpu-prof': { type: 'boolean', help: 'profile the node processes (node --cpu-prof into DIR/profiles) and list their hot functions' },
   json: { type: 'boolean', help: 'print only the JSON summary' },
-  help: { type: 'boolean', alias: 'h', help: 'show this help' },
-};
+  help: { type: 'boolean', short: 'h', help: 'show this help' },
+});
 
 export const BENCH_HELP = `chatterbox bench [options]
 
@@ -33,12 +33,12 @@ Exit codes: 0 done, 2 bad flags.`;
 
 export async function runBenchCommand(args: readonly string[], out: CommandOutput): Promise<number> {
   const flags = parseFlags(args, BENCH_FLAGS);
-  if (flagBoolean(flags, 'help')) {
+  if (flags.help) {
     out.stdout(BENCH_HELP);
     return 0;
   }
-  const quick = flagBoolean(flags, 'quick');
-  const outDir = resolve(flagString(flags, 'out') ?? 'bench-results');
+  const quick = flags.quick;
+  const outDir = resolve(flags.out);
   mkdirSync(outDir, { recursive: true });
   const interrupt = (): void => {
     killRunning();
@@ -52,13 +52,13 @@ export async function runBenchCommand(args: readonly string[], out: CommandOutpu
     const summary = await runBench({
       quick,
       outDir,
-      skip: new Set(flagStrings(flags, 'skip') as PartName[]),
-      cpuProf: flagBoolean(flags, 'cpu-prof'),
+      skip: new Set(flags.skip),
+      cpuProf: flags['cpu-prof'],
       progress: (line) => out.stderr(line),
     });
     const markdown = markdownReport(summary);
     writeOutputs(summary, markdown, outDir, !quick);
-    if (!flagBoolean(flags, 'json')) out.stdout(markdown);
+    if (!flags.json) out.stdout(markdown);
     out.stdout(JSON.stringify(summary));
     return 0;
   } finally {

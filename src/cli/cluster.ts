@@ -7,23 +7,25 @@ import { writeClusterTrace } from './cluster-trace-file';
 import { fileURLToPath } from 'node:url';
 import { createSignalingServer } from '../../signaling-server/server';
 import { simMemberIds } from '../sim/simulate';
-import { describeFlags, flagBoolean, flagNumber, flagString, parseFlags, UsageError, type FlagSpecs, type ParsedFlags } from './flags';
+import { defineFlags, describeFlags, parseFlags, UsageError, type FlagValues } from './flags';
 import type { CommandOutput } from './output';
-import { roomFromFlags, RUN_FLAGS, runParamsFromFlags, runParamsToArgs } from './run-flags';
+import { checkedRoom, RUN_FLAGS, runParamsFromFlags, runParamsToArgs } from './run-flags';
 
 const BIN = fileURLToPath(new URL('../../bin/chatterbox.js', import.meta.url));
 
-const CLUSTER_FLAGS: FlagSpecs = {
-  nodes: { type: 'integer', value: 'N', min: 1, max: 32, help: 'number of node processes (default 3)' },
+const CLUSTER_FLAGS = defineFlags({
+  nodes: { type: 'integer', value: 'N', min: 1, max: 32, default: 3, help: 'number of node processes' },
   ...RUN_FLAGS,
   signal: { type: 'string', value: 'URL', help: 'use this signaling server instead of starting one' },
   room: { type: 'string', value: 'NAME', help: 'room name (default: a random one)' },
   'trace-dir': { type: 'string', value: 'DIR', help: 'write each node\'s trace to DIR/<id>.jsonl, and all of them merged to DIR/cluster.jsonl (DIR is created)' },
   json: { type: 'boolean', help: 'print { nodes: [{ id, count, checksum }], agree } as JSON' },
   'no-batching': { type: 'boolean', help: 'nodes send every frame on its own (the plain protocol)' },
-  verbose: { type: 'boolean', alias: 'v', help: 'pass the nodes\' logs through to stderr' },
-  help: { type: 'boolean', alias: 'h', help: 'show this help' },
-};
+  verbose: { type: 'boolean', short: 'v', help: 'pass the nodes\' logs through to stderr' },
+  help: { type: 'boolean', short: 'h', help: 'show this help' },
+});
+
+type ClusterFlags = FlagValues<typeof CLUSTER_FLAGS>;
 
 export const CLUSTER_HELP = `chatterbox cluster [options]
 
@@ -44,20 +46,20 @@ interface NodeOutcome {
 
 export async function runCluster(args: readonly string[], out: CommandOutput): Promise<number> {
   const flags = parseFlags(args, CLUSTER_FLAGS);
-  if (flagBoolean(flags, 'help')) {
+  if (flags.help) {
     out.stdout(CLUSTER_HELP);
     return 0;
   }
-  const room = roomFromFlags(flags, `cluster-${randomBytes(4).toString('hex')}`);
-  const traceDir = flagString(flags, 'trace-dir');
+  const room = checkedRoom(flags.room ?? `cluster-${randomBytes(4).toString('hex')}`);
+  const traceDir = flags['trace-dir'];
   if (traceDir) createTraceDir(traceDir);
-  const given = flagString(flags, 'signal');
+  const given = flags.signal;
   const server = given ? null : await createSignalingServer({ port: 0, host: '127.0.0.1' });
   try {
     const url = given ?? server!.url;
     const outcomes = await runNodes(flags, url, room, out);
     if (traceDir) writeClusterTrace(traceDir, outcomes.map((o) => o.id), out);
-    return printOutcomes(outcomes, flagBoolean(flags, 'json'), out);
+    return printOutcomes(outcomes, flags.json, out);
   } finally {
     await server?.close();
   }
@@ -72,19 +74,19 @@ function createTraceDir(dir: string): void {
   }
 }
 
-async function runNodes(flags: ParsedFlags, url: string, room: string, out: CommandOutput): Promise<NodeOutcome[]> {
-  const count = flagNumber(flags, 'nodes', 3);
+async function runNodes(flags: ClusterFlags, url: string, room: string, out: CommandOutput): Promise<NodeOutcome[]> {
+  const count = flags.nodes;
   const ids = simMemberIds(count);
   const params = runParamsFromFlags(flags);
-  const traceDir = flagString(flags, 'trace-dir');
-  const verbose = flagBoolean(flags, 'verbose');
+  const traceDir = flags['trace-dir'];
+  const verbose = flags.verbose;
   const done = new Set<string>();
   out.progress(`starting ${count} nodes in room ${room}`);
   const runs = ids.map((id) => {
     const nodeArgs = [BIN, 'node', '--signal', url, '--room', room, '--id', id, '--expect', String(count), '--json', ...runParamsToArgs(params)];
     if (traceDir) nodeArgs.push('--trace', `${traceDir}/${id}.jsonl`);
     if (verbose) nodeArgs.push('--verbose');
-    if (flagBoolean(flags, 'no-batching')) nodeArgs.push('--no-batching');
+    if (flags['no-batching']) nodeArgs.push('--no-batching');
     return runChild(id, spawn(process.execPath, nodeArgs, { stdio: ['ignore', 'pipe', 'pipe'] }), verbose, out).then((outcome) => {
       done.add(id);
       out.progress(`${done.size}/${count} nodes finished`);

@@ -10,18 +10,18 @@ import { Session } from '../runtime/session';
 import { traceLine } from '../runtime/trace';
 import { MAX_RUN_MS, meshGaps, shortFingerprint, type CancelledNotice, type IceServer, type Identity, type ProposeNotice, type RosterMessage } from '../signaling';
 import { describeDifference, judgeAgreement, type Agreement } from '../runtime/agreement';
-import { describeFlags, flagBoolean, flagNumber, flagString, parseFlags, UsageError, type FlagSpecs, type ParsedFlags } from './flags';
+import { defineFlags, describeFlags, readFlags, UsageError, type FlagValues } from './flags';
 import { rejectedFramesLog } from '../runtime/counting-log';
 import { identityFromKeyFile } from './key-file';
 import type { CommandOutput } from './output';
-import { iceServersFromFlags, roomFromFlags, RUN_FLAGS, RUN_PARAM_FLAGS, runParamsFromFlags, runParamsToArgs } from './run-flags';
+import { checkedRoom, iceServersFromFlag, RUN_FLAGS, RUN_PARAM_FLAGS, runParamsFromFlags, runParamsToArgs } from './run-flags';
 
 export const NODE_EXIT = { done: 0, error: 1, usage: 2, noConnection: 3, stalled: 4, disagree: 5, interrupted: 130 } as const;
 export const DEFAULT_SIGNAL_URL = 'ws://127.0.0.1:8787';
 
-const NODE_FLAGS: FlagSpecs = {
+const NODE_FLAGS = defineFlags({
   ...RUN_FLAGS,
-  signal: { type: 'string', value: 'URL', help: `signaling server (default ${DEFAULT_SIGNAL_URL})` },
+  signal: { type: 'string', value: 'URL', default: DEFAULT_SIGNAL_URL, help: 'signaling server' },
   room: { type: 'string', value: 'NAME', help: 'room to join (default "chatterbox")' },
   id: { type: 'string', value: 'ID', help: 'this node\'s member id (default: assigned by the server)' },
   expect: { type: 'integer', value: 'N', min: 1, max: 32, help: 'start the run once N members are connected to each other over WebRTC' },
@@ -30,13 +30,14 @@ const NODE_FLAGS: FlagSpecs = {
   trace: { type: 'string', value: 'FILE', help: 'write this node\'s run as JSON Lines (docs/TRACE.md)' },
   json: { type: 'boolean', help: 'print the result as one JSON object' },
   'no-batching': { type: 'boolean', help: 'send every frame on its own (the plain protocol, byte for byte)' },
-  'connect-timeout': { type: 'number', value: 'SECONDS', min: 1, max: 3600, help: 'give up if the run has not started by then (default 60)' },
-  verbose: { type: 'boolean', alias: 'v', help: 'log protocol details on stderr' },
-  help: { type: 'boolean', alias: 'h', help: 'show this help' },
-  // issue 9: the node's key (ids belong to the key that proved them)
+  'connect-timeout': { type: 'number', value: 'SECONDS', min: 1, max: 3600, default: 60, help: 'give up if the run has not started by then' },
+  verbose: { type: 'boolean', short: 'v', help: 'log protocol details on stderr' },
+  help: { type: 'boolean', short: 'h', help: 'show this help' },
   key: { type: 'string', value: 'FILE', help: 'this node\'s key pair (a JWK file, created with mode 0600 if missing); default: a new key per process' },
   'room-secret': { type: 'string', value: 'SECRET', help: 'the room\'s secret (1-128 characters): set by the room\'s first join, required of every later one' },
-};
+});
+
+type NodeFlags = FlagValues<typeof NODE_FLAGS>;
 
 export const NODE_HELP = `chatterbox node [options]
 
@@ -74,27 +75,28 @@ interface NodeConfig {
 }
 
 export async function runNode(args: readonly string[], out: CommandOutput): Promise<number> {
-  const flags = parseFlags(args, NODE_FLAGS);
-  if (flagBoolean(flags, 'help')) {
+  const { values: flags, given } = readFlags(args, NODE_FLAGS);
+  if (flags.help) {
     out.stdout(NODE_HELP);
     return 0;
   }
-  const config = nodeConfigFromFlags(flags);
+  const givenRunFlags = RUN_PARAM_FLAGS.filter((flag) => given.has(flag));
+  const config = nodeConfigFromFlags(flags, givenRunFlags);
   const identity = config.keyPath === undefined ? undefined : await identityFromKeyFile(config.keyPath);
   return new HeadlessNode(config, identity, out).run();
 }
 
-function nodeConfigFromFlags(flags: ParsedFlags): NodeConfig {
-  const signalUrl = flagString(flags, 'signal') ?? DEFAULT_SIGNAL_URL;
+function nodeConfigFromFlags(flags: NodeFlags, givenRunFlags: string[]): NodeConfig {
+  const signalUrl = flags.signal;
   if (!/^wss?:\/\/[^\s]+$/.test(signalUrl)) throw new UsageError(`--signal must be a ws:// or wss:// URL, got ${JSON.stringify(signalUrl)}`);
-  const room = roomFromFlags(flags, 'chatterbox');
-  const id = flagString(flags, 'id');
+  const room = checkedRoom(flags.room ?? 'chatterbox');
+  const id = flags.id;
   if (id !== undefined && !isMemberId(id)) throw new UsageError('--id must be 1-32 letters, digits, _ or -');
-  const peersFile = flagString(flags, 'peer-config-file');
+  const peersFile = flags['peer-config-file'];
   const peers = peersFile ? readPeerConfig(peersFile, id) : undefined;
-  if (peers && flags.has('expect')) throw new UsageError('use either --expect or --peer-config-file, not both');
-  const iceServers = iceServersFromFlags(flags);
-  const tracePath = flagString(flags, 'trace');
+  if (peers && flags.expect !== undefined) throw new UsageError('use either --expect or --peer-config-file, not both');
+  const iceServers = iceServersFromFlag(flags.ice);
+  const tracePath = flags.trace;
   if (tracePath !== undefined && !existsSync(dirname(tracePath))) {
     throw new UsageError(`--trace ${tracePath}: the folder ${dirname(tracePath)} does not exist`);
   }
@@ -104,24 +106,23 @@ function nodeConfigFromFlags(flags: ParsedFlags): NodeConfig {
     signalUrl,
     room,
     id,
-    expect: flags.has('expect') ? flagNumber(flags, 'expect', 1) : undefined,
+    expect: flags.expect,
     peers,
     params,
-    givenFlags: RUN_PARAM_FLAGS.filter((flag) => flags.has(flag)),
-    keyPath: flagString(flags, 'key'),
-    roomSecret: roomSecretFromFlags(flags),
+    givenFlags: givenRunFlags,
+    keyPath: flags.key,
+    roomSecret: checkedRoomSecret(flags['room-secret']),
     iceServers,
     tracePath,
-    json: flagBoolean(flags, 'json'),
-    batching: !flagBoolean(flags, 'no-batching'),
-    verbose: flagBoolean(flags, 'verbose'),
-    connectTimeoutMs: flagNumber(flags, 'connect-timeout', 60) * 1000,
+    json: flags.json,
+    batching: !flags['no-batching'],
+    verbose: flags.verbose,
+    connectTimeoutMs: flags['connect-timeout'] * 1000,
   };
 }
 
 /** `--room-secret SECRET`: 1 to 128 characters, as the server takes it. */
-function roomSecretFromFlags(flags: ParsedFlags): string | undefined {
-  const secret = flagString(flags, 'room-secret');
+function checkedRoomSecret(secret: string | undefined): string | undefined {
   if (secret !== undefined && secret.length > 128) throw new UsageError('--room-secret must be at most 128 characters');
   return secret;
 }

@@ -3,28 +3,30 @@
 import { isRoomName, type IceServer } from '../signaling';
 import { DEFAULT_PARAMS, LIMITS, MAX_SEED, type RunParams } from '../core';
 import { parseIceUrl } from '../net/ice';
-import { flagNumber, flagString, flagStrings, UsageError, type FlagSpecs, type ParsedFlags } from './flags';
+import { defineFlags, UsageError, type FlagValues } from './flags';
 
 const MAX_SECONDS = LIMITS.maxDurationMs / 1000;
 
-export const RUN_FLAGS: FlagSpecs = {
-  'send-for': { type: 'number', value: 'SECONDS', min: 0, max: MAX_SECONDS, help: `length of the send phase (default ${DEFAULT_PARAMS.sendForMs / 1000})` },
-  'wait-for': { type: 'number', value: 'SECONDS', min: 0, max: MAX_SECONDS, help: `length of the wait phase (default ${DEFAULT_PARAMS.waitForMs / 1000})` },
-  'with-seed': { type: 'integer', value: 'SEED', min: 0, max: MAX_SEED, help: `seed of the random values (default ${DEFAULT_PARAMS.seed})` },
-  'tick-duration': { type: 'number', value: 'MS', min: LIMITS.minTickMs, max: LIMITS.maxTickMs, help: `resend period in milliseconds (default ${DEFAULT_PARAMS.tickMs})` },
-  window: { type: 'integer', value: 'W', min: 1, max: LIMITS.maxWindow, help: 'messages in flight per sender; 1 = the original protocol (default 1)' },
-};
+export const RUN_FLAGS = defineFlags({
+  'send-for': { type: 'number', value: 'SECONDS', min: 0, max: MAX_SECONDS, default: DEFAULT_PARAMS.sendForMs / 1000, help: 'length of the send phase' },
+  'wait-for': { type: 'number', value: 'SECONDS', min: 0, max: MAX_SECONDS, default: DEFAULT_PARAMS.waitForMs / 1000, help: 'length of the wait phase' },
+  'with-seed': { type: 'integer', value: 'SEED', min: 0, max: MAX_SEED, default: DEFAULT_PARAMS.seed, help: 'seed of the random values' },
+  'tick-duration': { type: 'number', value: 'MS', min: LIMITS.minTickMs, max: LIMITS.maxTickMs, default: DEFAULT_PARAMS.tickMs, help: 'resend period in milliseconds' },
+  window: { type: 'integer', value: 'W', min: 1, max: LIMITS.maxWindow, default: DEFAULT_PARAMS.window, help: 'messages in flight per sender; 1 = the original protocol' },
+});
 
-/** The flags that set run params, as `runParamsToArgs` writes them. */
-export const RUN_PARAM_FLAGS = ['send-for', 'wait-for', 'with-seed', 'tick-duration', 'window'] as const;
+type RunFlagValues = FlagValues<typeof RUN_FLAGS>;
 
-export function runParamsFromFlags(flags: ParsedFlags): RunParams {
+/** The run flags, in the order `runParamsToArgs` writes them. */
+export const RUN_PARAM_FLAGS = ['send-for', 'wait-for', 'with-seed', 'tick-duration', 'window'] as const satisfies ReadonlyArray<keyof typeof RUN_FLAGS>;
+
+export function runParamsFromFlags(flags: RunFlagValues): RunParams {
   return {
-    sendForMs: Math.round(flagNumber(flags, 'send-for', DEFAULT_PARAMS.sendForMs / 1000) * 1000),
-    waitForMs: Math.round(flagNumber(flags, 'wait-for', DEFAULT_PARAMS.waitForMs / 1000) * 1000),
-    seed: flagNumber(flags, 'with-seed', DEFAULT_PARAMS.seed),
-    tickMs: flagNumber(flags, 'tick-duration', DEFAULT_PARAMS.tickMs),
-    window: flagNumber(flags, 'window', DEFAULT_PARAMS.window),
+    sendForMs: Math.round(flags['send-for'] * 1000),
+    waitForMs: Math.round(flags['wait-for'] * 1000),
+    seed: flags['with-seed'],
+    tickMs: flags['tick-duration'],
+    window: flags.window,
   };
 }
 
@@ -40,15 +42,14 @@ export function runParamsToArgs(params: RunParams): string[] {
 }
 
 /** `--room NAME`, checked with the signaling server's own rule. */
-export function roomFromFlags(flags: ParsedFlags, fallback: string): string {
-  const room = flagString(flags, 'room') ?? fallback;
+export function checkedRoom(room: string): string {
   if (!isRoomName(room)) throw new UsageError('--room must be 1-64 letters, digits, _ or -');
   return room;
 }
 
 /** The repeatable `--ice URL` flag as ICE servers (docs: README, "Nodes on different machines"). */
-export function iceServersFromFlags(flags: ParsedFlags): IceServer[] {
-  return flagStrings(flags, 'ice').map((url) => {
+export function iceServersFromFlag(urls: readonly string[]): IceServer[] {
+  return urls.map((url) => {
     const server = parseIceUrl(url);
     if (!server) throw new UsageError(`--ice must be a stun:, turn: or turns: URL, got ${JSON.stringify(url)}`);
     return server;

@@ -5,31 +5,33 @@ import { runScenarios } from '../sim/scenarios';
 import { simulate, type SimConfig, type SimReport } from '../sim/simulate';
 import type { TraceRecord } from '../runtime/trace';
 import { traceLine } from '../runtime/trace';
-import { describeFlags, flagBoolean, flagNumber, flagString, parseFlags, UsageError, type FlagSpecs, type ParsedFlags } from './flags';
+import { defineFlags, describeFlags, parseFlags, UsageError, type FlagValues } from './flags';
 import { RUN_FLAGS, runParamsFromFlags, runParamsToArgs } from './run-flags';
 import type { CommandOutput } from './output';
 
 /** One microsecond, the virtual clock's unit. */
 const MIN_LATENCY_MS = 0.001;
 
-const SIM_FLAGS: FlagSpecs = {
-  nodes: { type: 'integer', value: 'N', min: 1, max: 256, help: 'number of nodes (default 5)' },
+const SIM_FLAGS = defineFlags({
+  nodes: { type: 'integer', value: 'N', min: 1, max: 256, default: 5, help: 'number of nodes' },
   ...RUN_FLAGS,
-  latency: { type: 'number', value: 'MS', min: 0, max: 60_000, help: `mean one-way link delay, at least ${MIN_LATENCY_MS} (default 10)` },
-  delay: { type: 'string', value: 'DIST', choices: ['constant', 'uniform', 'exponential'], help: 'delay distribution: constant, uniform (0.5x-1.5x), exponential (default uniform)' },
-  loss: { type: 'number', value: 'P', min: 0, max: 1, help: 'probability a frame is lost (default 0)' },
-  dup: { type: 'number', value: 'P', min: 0, max: 1, help: 'probability a frame is delivered twice (default 0)' },
+  latency: { type: 'number', value: 'MS', min: 0, max: 60_000, default: 10, help: `mean one-way link delay, at least ${MIN_LATENCY_MS}` },
+  delay: { type: 'string', value: 'DIST', choices: ['constant', 'uniform', 'exponential'], default: 'uniform', help: 'delay distribution: constant, uniform (0.5x-1.5x), exponential' },
+  loss: { type: 'number', value: 'P', min: 0, max: 1, default: 0, help: 'probability a frame is lost' },
+  dup: { type: 'number', value: 'P', min: 0, max: 1, default: 0, help: 'probability a frame is delivered twice' },
   partitions: { type: 'boolean', help: 'random partitions that heal, some only after the run, some never' },
   crash: { type: 'boolean', help: 'one random node crashes at a random time' },
   batching: { type: 'boolean', help: 'frames a node sends one peer in one instant travel as one message (acks coalesced), as the mesh batches' },
-  skew: { type: 'number', value: 'MS', min: 0, max: 60_000, help: 'maximum per-node clock offset (default 0)' },
+  skew: { type: 'number', value: 'MS', min: 0, max: 60_000, default: 0, help: 'maximum per-node clock offset' },
   'net-seed': { type: 'integer', value: 'SEED', min: 0, max: Number.MAX_SAFE_INTEGER, help: 'seed of the network randomness (default: --with-seed)' },
   scenarios: { type: 'integer', value: 'K', min: 1, max: 10_000_000, help: 'run K random scenarios, each with its own derived seed' },
   trace: { type: 'string', value: 'FILE', help: 'write the run as JSON Lines (docs/TRACE.md)' },
   json: { type: 'boolean', help: 'print one JSON object' },
   measure: { type: 'boolean', help: 'add wall-clock speed (speedup) to the output; makes it differ between runs' },
-  help: { type: 'boolean', alias: 'h', help: 'show this help' },
-};
+  help: { type: 'boolean', short: 'h', help: 'show this help' },
+});
+
+type SimFlags = FlagValues<typeof SIM_FLAGS>;
 
 export const SIM_HELP = `chatterbox sim [options]
 
@@ -42,19 +44,19 @@ Exit codes: 0 no violation, 1 an invariant was violated, 2 bad flags.`;
 
 export function runSim(args: readonly string[], out: CommandOutput): number {
   const flags = parseFlags(args, SIM_FLAGS);
-  if (flagBoolean(flags, 'help')) {
+  if (flags.help) {
     out.stdout(SIM_HELP);
     return 0;
   }
   const config = simConfigFromFlags(flags);
-  const scenarios = flags.get('scenarios');
-  if (typeof scenarios === 'number') return runBatch(config, scenarios, flags, out);
+  const scenarios = flags.scenarios;
+  if (scenarios !== undefined) return runBatch(config, scenarios, flags, out);
   return runSingle(config, flags, out);
 }
 
-function simConfigFromFlags(flags: ParsedFlags): SimConfig {
+function simConfigFromFlags(flags: SimFlags): SimConfig {
   const params = runParamsFromFlags(flags);
-  const latencyMs = flagNumber(flags, 'latency', 10);
+  const latencyMs = flags.latency;
   if (latencyMs < MIN_LATENCY_MS) {
     throw new UsageError(
       `--latency must be at least ${MIN_LATENCY_MS} ms (1 µs), got ${latencyMs}: on zero-delay links every round trip ` +
@@ -62,32 +64,32 @@ function simConfigFromFlags(flags: ParsedFlags): SimConfig {
     );
   }
   return {
-    nodes: flagNumber(flags, 'nodes', 5),
+    nodes: flags.nodes,
     params,
-    netSeed: flagNumber(flags, 'net-seed', params.seed),
-    batching: flagBoolean(flags, 'batching'),
+    netSeed: flags['net-seed'] ?? params.seed,
+    batching: flags.batching,
     network: {
       latencyMs,
-      delay: (flagString(flags, 'delay') ?? 'uniform') as SimConfig['network']['delay'],
-      loss: flagNumber(flags, 'loss', 0),
-      dup: flagNumber(flags, 'dup', 0),
-      partitions: flagBoolean(flags, 'partitions'),
-      crash: flagBoolean(flags, 'crash'),
-      skewMs: flagNumber(flags, 'skew', 0),
+      delay: flags.delay,
+      loss: flags.loss,
+      dup: flags.dup,
+      partitions: flags.partitions,
+      crash: flags.crash,
+      skewMs: flags.skew,
     },
   };
 }
 
-function runSingle(config: SimConfig, flags: ParsedFlags, out: CommandOutput): number {
-  const tracePath = flagString(flags, 'trace');
+function runSingle(config: SimConfig, flags: SimFlags, out: CommandOutput): number {
+  const tracePath = flags.trace;
   const lines: string[] = [];
   const trace = tracePath ? (record: TraceRecord) => lines.push(traceLine(record)) : undefined;
   const started = performance.now();
   const report = simulate({ ...config, trace });
   const wallSeconds = (performance.now() - started) / 1000;
   if (tracePath) writeFileSync(tracePath, lines.join('\n') + '\n');
-  const speedup = flagBoolean(flags, 'measure') ? Math.round(report.simulatedSeconds / wallSeconds) : null;
-  if (flagBoolean(flags, 'json')) out.stdout(JSON.stringify(singleJson(report, speedup)));
+  const speedup = flags.measure ? Math.round(report.simulatedSeconds / wallSeconds) : null;
+  if (flags.json) out.stdout(JSON.stringify(singleJson(report, speedup)));
   else printSingle(report, speedup, out);
   for (const violation of report.firstViolations) out.stderr(`violation ${violation.invariant} at ${violation.node}: ${violation.detail}`);
   return report.violations === 0 ? 0 : 1;
@@ -121,13 +123,13 @@ function printSingle(report: SimReport, speedup: number | null, out: CommandOutp
   );
 }
 
-function runBatch(config: SimConfig, count: number, flags: ParsedFlags, out: CommandOutput): number {
+function runBatch(config: SimConfig, count: number, flags: SimFlags, out: CommandOutput): number {
   const started = performance.now();
   const summary = runScenarios(config, count, config.params.seed, (done) => out.progress(`scenario ${done}/${count}`));
   out.progress('');
   const failures = summary.failures.map((failure) => ({ ...failure, reproduce: reproduceCommand(config, failure.seed) }));
   const wallSeconds = (performance.now() - started) / 1000;
-  if (flagBoolean(flags, 'json')) {
+  if (flags.json) {
     out.stdout(JSON.stringify({ scenarios: summary.scenarios, violations: summary.violations, agreed: summary.agreed, failures }));
   } else {
     out.stdout(`${summary.scenarios} scenarios, ${summary.violations} violations, ${summary.agreed} ended in agreement`);

@@ -1,7 +1,7 @@
 // A node's session in a room: signaling, the WebRTC mesh, and the host where its protocol runs,
 // wired together. The CLI's headless nodes and the browser tabs both run exactly this.
 
-import { createIdentity, shortFingerprint, type CancelledNotice, type IceServer, type Identity, type ProposeNotice, type RosterMessage, type Role, type StartNotice, type ShapeNotice, type RosterLink } from '../signaling';
+import { checkTelemetryData, createIdentity, shortFingerprint, type CancelledNotice, type IceServer, type Identity, type ProposeNotice, type RosterMessage, type Role, type StartNotice, type ShapeNotice, type RosterLink } from '../signaling';
 import { compareIds, type MemberId, type RunParams } from '../core';
 import { Emitter } from '../net/emitter';
 import { Mesh, type LinkState, type PeerFactory } from '../net/mesh';
@@ -9,7 +9,7 @@ import { SignalingClient, type SignalingStatus, type WebSocketFactory } from '..
 import { systemTimers, type Timers } from '../net/timers';
 import { NodeHost, type NodeHostPort } from './node-host';
 import type { NodeRuntime } from './runtime';
-import { isNodeSnapshotOf, type NodeSnapshot } from './snapshot';
+import type { NodeSnapshot } from './snapshot';
 
 export interface SessionOptions {
   signalUrl: string;
@@ -256,12 +256,12 @@ export class Session extends Emitter<SessionEvents> {
   }
 
   private onTelemetry(from: MemberId, data: Record<string, unknown>): void {
-    const snapshot = data.snapshot;
-    if (!isNodeSnapshotOf(snapshot, from)) {
-      this.options.log?.(`telemetry from ${from} ignored: not a well-formed snapshot`);
+    const checked = checkTelemetryData(data, from);
+    if (!checked.ok) {
+      this.options.log?.(`telemetry from ${from} ignored: ${checked.reason}`);
       return;
     }
-    this.emit('telemetry', { from, snapshot });
+    this.emit('telemetry', { from, snapshot: checked.value.snapshot });
   }
 }
 

@@ -156,7 +156,9 @@ export class SchemaSet {
     if (matching === 1) return null;
     if (matching > 1) return 'matches more than one of its forms';
     const meant = forms.findIndex((form) => this.formMeant(form, value, base));
-    return meant >= 0 ? errors[meant] : `must be ${forms.map((form) => this.describeForm(form, base)).join(' or ')}`;
+    if (meant >= 0) return errors[meant];
+    const kinds = new Set(forms.map((form) => this.describeForm(form, base)));
+    return `must be ${[...kinds].join(' or ')}`;
   }
 
   /** Whether a form's `type` const differs from the value's `type`: it cannot match, so it is not walked. */

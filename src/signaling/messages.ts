@@ -2,11 +2,12 @@
 // is docs/schemas/*.json (validated in ./validate); these types say the same for TypeScript.
 
 import type { MemberId } from '../core/ids';
+import type { Phase } from '../core/protocol';
 import type { RunParams } from '../core/params';
 import { LIMITS } from './schemas';
 
-export const MAX_SIGNAL_DATA_BYTES = 16 * 1024;
-export const MAX_TELEMETRY_DATA_BYTES = 8 * 1024;
+const MAX_SIGNAL_DATA_BYTES = 16 * 1024;
+const MAX_TELEMETRY_DATA_BYTES = 8 * 1024;
 /** Bytes a frame may spend beyond its data on the envelope ({"type":"signal","to":…,"data":…}). */
 export const ENVELOPE_BYTES = 512;
 /**
@@ -25,7 +26,7 @@ export const MAX_LOSS_PERCENT = LIMITS.maxLossPercent;
 export const MAX_DELAY_MS = LIMITS.maxDelayMs;
 
 export type Role = 'member' | 'observer';
-export type JsonObject = { [key: string]: unknown };
+type JsonObject = { [key: string]: unknown };
 
 /** An RTCIceServer as the browser and node-webrtc accept it. */
 export interface IceServer {
@@ -113,13 +114,46 @@ export interface TelemetryMessage {
   data: JsonObject;
 }
 
+/** The `data` of telemetry (docs/schemas/telemetry-data.json): a picture of its sender's protocol state. */
+export interface TelemetryData {
+  snapshot: NodeSnapshot;
+}
+
+export interface NodeSnapshot {
+  id: MemberId;
+  phase: Phase;
+  count: number;
+  /** Highest serial this node has sent (its current message, or its FIN). */
+  seq: number;
+  fin: boolean;
+  /** Members (self included) that acked the current message / FIN. */
+  acked: MemberId[];
+  buffers: BufferSnapshot[];
+  /** The final result once done. */
+  result: { count: number; checksum: string; complete: boolean } | null;
+  /** Measured round trips to peers in milliseconds (absent when unknown). */
+  rttMs?: Record<MemberId, number>;
+}
+
+export interface BufferSnapshot {
+  from: MemberId;
+  /** Highest serial received contiguously. */
+  contiguous: number;
+  committed: number;
+  /** Serials received and not yet committed: the lowest few of them (16 in our nodes). */
+  buffered: number[];
+  /** How many serials are held in all (more than listed at large windows). */
+  bufferedCount?: number;
+  finished: boolean;
+}
+
 /** A member's run ended (its node is done); once every member of the run says so, the run is over. */
 export interface FinishedMessage {
   type: 'finished';
   runId: string;
 }
 
-export interface PingMessage {
+interface PingMessage {
   type: 'ping';
 }
 
@@ -153,7 +187,7 @@ export interface WelcomeMessage {
   fingerprint: string;
 }
 
-export interface RosterMember {
+interface RosterMember {
   id: MemberId;
   connected: MemberId[];
   fingerprint: string;
@@ -173,7 +207,7 @@ export interface RosterMessage {
   run: RunInfo | null;
 }
 
-export interface SignalRelay {
+interface SignalRelay {
   type: 'signal';
   from: MemberId;
   data: JsonObject;
@@ -213,13 +247,13 @@ export interface ShapeNotice extends RosterLink {
   type: 'shape';
 }
 
-export interface TelemetryRelay {
+interface TelemetryRelay {
   type: 'telemetry';
   from: MemberId;
   data: JsonObject;
 }
 
-export interface PongMessage {
+interface PongMessage {
   type: 'pong';
 }
 
@@ -245,7 +279,7 @@ export type ErrorCode =
   | 'join-timeout'
   | 'internal-error';
 
-export interface ErrorMessage {
+interface ErrorMessage {
   type: 'error';
   code: ErrorCode;
   message: string;
@@ -281,13 +315,13 @@ export function meshGaps(members: ReadonlyArray<Pick<RosterMember, 'id' | 'conne
 // ---- what peers put in the relayed `data` (docs/schemas/signal-data.json) ----
 
 /** An offer or answer (RTCSessionDescriptionInit). */
-export interface DescriptionSignal {
+interface DescriptionSignal {
   type: 'offer' | 'answer';
   sdp: string;
 }
 
 /** One trickled ICE candidate (RTCIceCandidateInit). */
-export interface CandidateSignal {
+interface CandidateSignal {
   type: 'candidate';
   candidate: { candidate: string; sdpMLineIndex?: number | null; sdpMid?: string | null; usernameFragment?: string | null };
 }

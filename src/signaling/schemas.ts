@@ -23,7 +23,7 @@ export function commonDefinition(name: keyof typeof common.$defs): string {
 }
 
 /** The message types a schema's top-level oneOf lists (its `$defs` of the same names). */
-export function messageTypes(schema: { oneOf: ReadonlyArray<{ $ref: string }> }): string[] {
+function messageTypes(schema: { oneOf: ReadonlyArray<{ $ref: string }> }): string[] {
   return schema.oneOf.map((form) => form.$ref.replace('#/$defs/', ''));
 }
 

@@ -2,7 +2,7 @@
 
 import { describeSchemaError, type SchemaError } from './json-schema';
 import { compareIds } from './ids';
-import { ENVELOPE_BYTES, MAX_FRAME_BYTES, type ClientMessage, type ErrorCode, type ServerMessage, type SignalData } from './messages';
+import { ENVELOPE_BYTES, MAX_FRAME_BYTES, type ClientMessage, type ErrorCode, type ServerMessage, type SignalData, type TelemetryData } from './messages';
 import { CLIENT_MESSAGE_TYPES, commonDefinition, SCHEMA_IDS, SCHEMAS, SERVER_MESSAGE_TYPES } from './schemas';
 
 export interface ProtocolError {
@@ -10,8 +10,8 @@ export interface ProtocolError {
   message: string;
 }
 
-export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; error: ProtocolError };
-export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
+type ParseResult = { ok: true; message: ClientMessage } | { ok: false; error: ProtocolError };
+type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 /**
  * Parses one text frame of `frameBytes` bytes into a validated client message. Relayed types
@@ -34,7 +34,7 @@ export function parseClientMessage(text: string, frameBytes: number = utf8Length
  * Validates an already parsed value as a client message (docs/schemas/client-message.json).
  * Lists come back in the order the server keeps them: `peers.connected` and `shape.link` sorted.
  */
-export function validateClientMessage(value: unknown): ParseResult {
+function validateClientMessage(value: unknown): ParseResult {
   const type = messageType(value);
   if (type === null) return failure('bad-message', 'a message must be a JSON object with a string type');
   if (!CLIENT_MESSAGE_TYPES.includes(type)) return failure('unknown-type', `unknown message type ${JSON.stringify(type.slice(0, 32))}`);
@@ -63,10 +63,17 @@ export function checkSignalData(data: unknown): Checked<SignalData> {
   return checked<SignalData>(SCHEMA_IDS.signalData, 'signal.data', data);
 }
 
-/** Checks the `data` of relayed telemetry (docs/schemas/telemetry-data.json); `snapshot.id` must be the sender. */
-export function checkTelemetryData(data: unknown, from: string): Checked<{ snapshot: { id: string } & Record<string, unknown> }> {
-  const result = checked<{ snapshot: { id: string } & Record<string, unknown> }>(SCHEMA_IDS.telemetryData, 'telemetry.data', data);
-  if (result.ok && result.value.snapshot.id !== from) return { ok: false, reason: `telemetry.data.snapshot.id ${result.value.snapshot.id} is not the sender ${from}` };
+/**
+ * Checks the `data` of relayed telemetry (docs/schemas/telemetry-data.json), and the two rules the schema
+ * states in words: `snapshot.id` is the sender, and a `bufferedCount` is at least the serials listed.
+ */
+export function checkTelemetryData(data: unknown, from: string): Checked<TelemetryData> {
+  const result = checked<TelemetryData>(SCHEMA_IDS.telemetryData, 'telemetry.data', data);
+  if (!result.ok) return result;
+  const { snapshot } = result.value;
+  if (snapshot.id !== from) return { ok: false, reason: `telemetry.data.snapshot.id ${snapshot.id} is not the sender ${from}` };
+  const short = snapshot.buffers.findIndex((buffer) => buffer.bufferedCount !== undefined && buffer.bufferedCount < buffer.buffered.length);
+  if (short >= 0) return { ok: false, reason: `telemetry.data.snapshot.buffers[${short}].bufferedCount is less than the serials listed` };
   return result;
 }
 

@@ -19,6 +19,7 @@ import {
   type TimerName,
   type TraceRecord,
 } from '../core';
+import { percentile, round } from './stats';
 import { InvariantChecker, type Violation } from './checker';
 import { drawDelay, isPartitioned, planFaults, type FaultPlan, type NetworkConfig } from './network';
 import { EventQueue } from './queue';
@@ -497,17 +498,11 @@ class LatencyRecorder {
         if (commits === survivors) latencies.push((entry.lastCommit[seq] - entry.firstSent[seq]) / 1000);
       });
     }
-    latencies.sort((a, b) => a - b);
-    const at = (q: number): number => (latencies.length === 0 ? 0 : round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))], 3));
-    return { p0: at(0), p50: at(0.5), p95: at(0.95), p99: at(0.99), p100: at(1) };
+    const at = (p: number): number => round(percentile(latencies, p) ?? 0, 3);
+    return { p0: at(0), p50: at(50), p95: at(95), p99: at(99), p100: at(100) };
   }
 }
 
 function isCommit(effect: Effect): boolean {
   return effect.type === 'commit';
-}
-
-function round(value: number, digits: number): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
 }

@@ -11,7 +11,8 @@ import { bestWindow, FULL_PLAN, type BenchSummary, type ClusterFigures, type Mem
 import { niceMax, windowPlotSvg } from '../../src/bench/svg';
 import { evaluateTargets, UI_GOALS } from '../../src/bench/targets';
 import type { UiCase, UiResult } from '../../src/bench/ui';
-import { frameIntervals, nodeModeOf, percentile, rttByPeer, sendPhases, summarizeTabs, tabFigures, visibleAt, type ProbeData, type TabReading } from '../../src/bench/ui-figures';
+import { percentile } from '../../src/sim/stats';
+import { frameIntervals, nodeModeOf, rttByPeer, rttVsRaw, sendPhases, summarizeTabs, tabFigures, visibleAt, type ProbeData, type TabReading } from '../../src/bench/ui-figures';
 import { rttFigures } from '../../src/bench/ui-raw-rtt';
 import { windowPlot } from '../../src/cli/bench';
 import { main } from '../../src/cli/main';
@@ -188,6 +189,21 @@ describe('bench report', () => {
     expect(judge({ memory: { ...(fixture().memory as MemoryFigures), growthMB: 20 } }, 'RSS').met).toBe(false);
   });
 
+  it('judges the RTT target on the ratio it prints, so the two never disagree', () => {
+    const judgeRtt = (rttMs: number) => {
+      const ui = { ...uiResult(), rttMs, rttVsRaw: rttVsRaw(rttMs, 0.5) };
+      const target = evaluateTargets({ ...fixture(), ui }).find((t) => t.goal.includes('tab-to-tab RTT'))!;
+      const printed = Number(/= ([0-9.]+) \(limit 3\)/.exec(target.measured)![1]);
+      return { printed, met: target.met };
+    };
+    expect(judgeRtt(1.502)).toEqual({ printed: 3.004, met: false });
+    expect(judgeRtt(1.5)).toEqual({ printed: 3, met: true });
+    for (const rttMs of [0.9, 1.49, 1.52, 1.55, 2]) {
+      const { printed, met } = judgeRtt(rttMs);
+      expect([rttMs, met]).toEqual([rttMs, printed <= 3]);
+    }
+  });
+
   it('renders failures and skips instead of figures', () => {
     const summary = { ...fixture(), targets: evaluateTargets(fixture()) };
     const markdown = markdownReport(summary);
@@ -356,8 +372,8 @@ describe('bench UI targets and report', () => {
     expect(judge({ ...uiResult(), fps: 55 }, UI_GOALS.fps).met).toBe(true);
     expect(judge({ ...uiResult(), fps: 54.9 }, UI_GOALS.fps).met).toBe(false);
     expect(judge({ ...uiResult(), longTasks: 1 }, UI_GOALS.longTasks).met).toBe(false);
-    expect(judge({ ...uiResult(), rttMs: 1.5 }, UI_GOALS.rtt).met).toBe(true);
-    expect(judge({ ...uiResult(), rttMs: 1.51 }, UI_GOALS.rtt).met).toBe(false);
+    expect(judge({ ...uiResult(), rttMs: 1.5, rttVsRaw: rttVsRaw(1.5, 0.5) }, UI_GOALS.rtt).met).toBe(true);
+    expect(judge({ ...uiResult(), rttMs: 1.51, rttVsRaw: rttVsRaw(1.51, 0.5) }, UI_GOALS.rtt).met).toBe(false);
   });
 
   it('says what was not measured instead of judging it', () => {

@@ -167,7 +167,7 @@ describe('server settings', () => {
     [[], { ALLOWED_ORIGINS: 'good.example' }, 'ALLOWED_ORIGINS must hold origins like http://localhost:8787, got "good.example"'],
     [['--ice', 'http://x'], {}, '--ice must be a stun:, turn: or turns: URL, got "http://x"'],
     [[], { ICE_SERVERS: '[{"urls": 5}]' }, 'ICE_SERVERS must be a JSON array of {"urls", "username"?, "credential"?} objects'],
-    [['--frob'], {}, "Unknown option '--frob'"],
+    [['--frob'], {}, 'unknown option --frob'],
   ])('refuses %j %j', (args, env, message) => {
     expect(() => readSettings(args, env)).toThrow(message);
   });

@@ -91,12 +91,13 @@ describe('mesh signals', () => {
     expect(a.logs).toEqual(['mesh: ignored a signal from b: an offer, but a offers on this link (its id sorts first)']);
   });
 
-  it('logs a stale attempt, a stranger, a bad attempt and a signal that is not an object', async () => {
+  it('logs a stale attempt, a stranger, and data that signal-data.json refuses, saying why', async () => {
     const a = mesh('a');
     a.signaling.deliver('b', await signed(keys.b, 'b', 'a', a.attempt() + 1, 'answer'));
     a.signaling.deliver('zed', { attempt: 1, signal: { type: 'candidate', candidate: { candidate: '' } } });
     a.signaling.deliver('b', { attempt: 'one', signal: { type: 'candidate', candidate: { candidate: '' } } });
     a.signaling.deliver('b', { attempt: a.attempt(), signal: 'answer' });
+    a.signaling.deliver('b', { type: 'answer', sdp: 'v=0' }); // the signal without its {attempt, signal} envelope
     await settle();
     expect(a.signals).toEqual([]);
     // in order per sender (b's answer is verified before its next signals are looked at)
@@ -104,6 +105,7 @@ describe('mesh signals', () => {
       `mesh: ignored a signal from b: attempt ${a.attempt() + 1} is not the current one (${a.attempt()})`,
       'mesh: ignored a signal from b: signal.data.attempt must be an integer',
       'mesh: ignored a signal from b: signal.data.signal must be an object',
+      'mesh: ignored a signal from b: signal.data.attempt is missing',
     ]);
     expect(a.logs.filter((line) => line.includes('from zed'))).toEqual(['mesh: ignored a signal from zed: not a member of this room (yet)']);
     a.signaling.deliver('b', await signed(keys.b, 'b', 'a', a.attempt(), 'answer'));

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { createNode, step, value } from '../../src/core';
 import { checkTelemetryData } from '../../src/signaling';
-import { isNodeSnapshotOf, MAX_LISTED_BUFFERED, snapshotNode } from '../../src/runtime/snapshot';
+import { MAX_LISTED_BUFFERED, snapshotNode } from '../../src/runtime/snapshot';
 
 describe('node snapshots', () => {
   const { state } = step(createNode('a'), { type: 'start', now: 0, run: 1, members: ['a', 'b'], params: { sendForMs: 1000, waitForMs: 1000, seed: 1, tickMs: 100, window: 1 } });
@@ -12,19 +12,25 @@ describe('node snapshots', () => {
     const snapshot = snapshotNode(state);
     expect(snapshot).toMatchObject({ id: 'a', phase: 'sending', count: 0, seq: 1, fin: false, acked: ['a'], result: null });
     expect(snapshot.buffers.map((b) => [b.from, b.contiguous, b.buffered])).toEqual([['a', 1, [1]], ['b', 0, []]]);
-    expect(isNodeSnapshotOf(JSON.parse(JSON.stringify(snapshot)), 'a')).toBe(true);
+    expect(checkTelemetryData(JSON.parse(JSON.stringify({ snapshot })), 'a')).toEqual({ ok: true, value: { snapshot } });
   });
 
-  it('reject a snapshot from the network that is malformed or claims another node', () => {
+  it('reject a snapshot from the network that is malformed or claims another node, saying why', () => {
     const snapshot = JSON.parse(JSON.stringify(snapshotNode(state)));
-    expect(isNodeSnapshotOf(snapshot, 'b')).toBe(false);
-    expect(isNodeSnapshotOf({ ...snapshot, phase: 'dancing' }, 'a')).toBe(false);
-    expect(isNodeSnapshotOf({ ...snapshot, count: -1 }, 'a')).toBe(false);
-    expect(isNodeSnapshotOf({ ...snapshot, buffers: [{ from: 'b' }] }, 'a')).toBe(false);
-    expect(isNodeSnapshotOf('snapshot', 'a')).toBe(false);
-    expect(isNodeSnapshotOf({ ...snapshot, rttMs: { b: 0.42 } }, 'a')).toBe(true);
-    expect(isNodeSnapshotOf({ ...snapshot, rttMs: { b: -1 } }, 'a')).toBe(false);
-    expect(isNodeSnapshotOf({ ...snapshot, rttMs: { 'not an id': 1 } }, 'a')).toBe(false);
+    const reason = (changed: unknown, from = 'a'): string | null => {
+      const checked = checkTelemetryData({ snapshot: changed }, from);
+      return checked.ok ? null : checked.reason;
+    };
+    expect(reason(snapshot, 'b')).toBe('telemetry.data.snapshot.id a is not the sender b');
+    expect(reason({ ...snapshot, phase: 'dancing' })).toBe('telemetry.data.snapshot.phase must be one of "connecting", "sending", "waiting", "done"');
+    expect(reason({ ...snapshot, count: -1 })).toBe('telemetry.data.snapshot.count must be at least 0');
+    expect(reason({ ...snapshot, buffers: [{ from: 'b' }] })).toBe('telemetry.data.snapshot.buffers[0].contiguous is missing');
+    expect(reason('snapshot')).toBe('telemetry.data.snapshot must be an object');
+    expect(reason({ ...snapshot, rttMs: { b: 0.42 } })).toBeNull();
+    expect(reason({ ...snapshot, rttMs: { b: -1 } })).toBe('telemetry.data.snapshot.rttMs.b must be at least 0');
+    expect(reason({ ...snapshot, rttMs: { 'not an id': 1 } })).toMatch(/^telemetry\.data\.snapshot\.rttMs\.not an id must match/);
+    const buffer = { from: 'b', contiguous: 0, committed: 0, buffered: [3, 4], bufferedCount: 1, finished: false };
+    expect(reason({ ...snapshot, buffers: [buffer] })).toBe('telemetry.data.snapshot.buffers[0].bufferedCount is less than the serials listed');
   });
 });
 
@@ -42,7 +48,6 @@ describe('telemetry at any window', () => {
     expect(buffer.buffered).toHaveLength(MAX_LISTED_BUFFERED);
     expect(buffer.buffered[0]).toBe(2);
     expect(buffer.bufferedCount).toBe(1023);
-    expect(isNodeSnapshotOf(JSON.parse(JSON.stringify(snapshot)), members[0])).toBe(true);
     expect(checkTelemetryData({ snapshot: JSON.parse(JSON.stringify(snapshot)) }, members[0]).ok).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 // Everything our nodes send to the signaling server in a real session, and everything it sends back,
-// matches the published schemas (docs/schemas): a real server, real WebRTC (@roamhq/wrtc), a real run.
+// matches the published schemas (docs/schemas), by our validator and by ajv: a real server, real WebRTC
+// (@roamhq/wrtc), a real run.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignalingServer } from '../../signaling-server/server';
@@ -8,6 +9,7 @@ import type { WebSocketFactory, WebSocketLike } from '../../src/net/signaling-cl
 import { microsecondClock } from '../../src/runtime/clock';
 import { Session } from '../../src/runtime/session';
 import { checkSignalData, checkTelemetryData, descriptionProofText, describeSchemaError, fingerprintOf, SCHEMA_IDS, SCHEMAS, verifyText } from '../../src/signaling';
+import { ajvAccepts } from '../support/ajv';
 import { randomRoom } from '../support/cli-process';
 import { PARAMS, results, startServer, waitFor, waitForMesh } from '../net/helpers';
 
@@ -49,10 +51,12 @@ function session(url: string, room: string, id: string, role: 'member' | 'observ
   return new Session({ signalUrl: url, room, role, id, connect: recordingWebSocket(wire), createPeer: nodePeerFactory(), clock: microsecondClock() });
 }
 
-/** Why a message does not match a schema, or 'ok'. */
+/** Why a message does not match a schema, or 'ok' when both our validator and ajv accept it. */
 function verdict(schemaId: string, text: string): string {
-  const error = SCHEMAS.validate(schemaId, JSON.parse(text));
-  return error ? `${describeSchemaError('message', error)}: ${text.slice(0, 200)}` : 'ok';
+  const value = JSON.parse(text);
+  const error = SCHEMAS.validate(schemaId, value);
+  if (error) return `${describeSchemaError('message', error)}: ${text.slice(0, 200)}`;
+  return ajvAccepts(schemaId, value) ? 'ok' : `ajv refuses what our validator accepts: ${text.slice(0, 200)}`;
 }
 
 let server: SignalingServer;
@@ -93,6 +97,7 @@ describe('a recorded session', () => {
     const signals = Object.values(wires).flatMap((wire) => wire.sent.map((text) => JSON.parse(text)).filter((m) => m.type === 'signal'));
     const checks = signals.map((m) => checkSignalData(m.data));
     expect(checks.filter((check) => !check.ok)).toEqual([]);
+    expect(signals.filter((m) => !ajvAccepts(SCHEMA_IDS.signalData, m.data))).toEqual([]);
     const kinds = new Set(signals.map((m) => m.data.signal.type));
     expect([...kinds].sort()).toEqual(['answer', 'candidate', 'offer']);
     const offer = signals.find((m) => m.data.signal.type === 'offer')!;
@@ -110,6 +115,7 @@ describe('a recorded session', () => {
     const telemetry = ['a', 'b'].flatMap((id) => wires[id].sent.map((text) => JSON.parse(text)).filter((m) => m.type === 'telemetry').map((m) => [id, m.data] as const));
     expect(telemetry.length).toBeGreaterThan(0);
     expect(telemetry.map(([id, data]) => checkTelemetryData(data, id)).filter((check) => !check.ok)).toEqual([]);
+    expect(telemetry.filter(([, data]) => !ajvAccepts(SCHEMA_IDS.telemetryData, data))).toEqual([]);
   });
 
   it('the server sends only messages the server-message schema accepts', () => {

@@ -250,6 +250,10 @@ export class RoomRegistry {
     return this.rooms.size;
   }
 
+  find(name: string): Room | undefined {
+    return this.rooms.get(name);
+  }
+
   /** Adds a participant from `address` to the requested room (without announcing it) or says why it cannot join. */
   admit(join: JoinMessage, address: string, sendText: Participant['sendText'], close: Participant['close']): Outcome<{ room: Room; participant: Participant }> {
     const existing = this.rooms.get(join.room);

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createSignalingServer } from '../../signaling-server/server';
 import { simMemberIds } from '../sim/simulate';
 import { describeFlags, flagBoolean, flagNumber, flagString, parseFlags, UsageError, type FlagSpecs, type ParsedFlags } from './flags';
+import { CONFORMANCE_HELP, runConformance } from './conformance';
 import type { CommandOutput } from './output';
 import { roomFromFlags, RUN_FLAGS, runParamsFromFlags, runParamsToArgs } from './run-flags';
 
@@ -21,6 +22,8 @@ const CLUSTER_FLAGS: FlagSpecs = {
   json: { type: 'boolean', help: 'print { nodes: [{ id, count, checksum }], agree } as JSON' },
   'no-batching': { type: 'boolean', help: 'nodes send every frame on its own (the plain protocol)' },
   verbose: { type: 'boolean', alias: 'v', help: 'pass the nodes\' logs through to stderr' },
+  external: { type: 'string', value: "'CMD ARGS…'", help: 'conformance harness: run the matrix below with another implementation of a node' },
+  case: { type: 'strings', value: 'NAME', help: 'with --external: run only this case (repeatable)' },
   help: { type: 'boolean', alias: 'h', help: 'show this help' },
 };
 
@@ -31,7 +34,10 @@ one room; they form a WebRTC mesh, run, and this prints every node's result and 
 
 ${describeFlags(CLUSTER_FLAGS)}
 
-Exit code 0 only if every node finished and all results are equal; 1 otherwise; 2 bad flags.`;
+Exit code 0 only if every node finished and all results are equal; 1 otherwise; 2 bad flags.
+
+${CONFORMANCE_HELP}
+With --external, exit code 0 only if every case agrees; 1 otherwise; 2 bad flags.`;
 
 interface NodeOutcome {
   id: string;
@@ -47,6 +53,8 @@ export async function runCluster(args: readonly string[], out: CommandOutput): P
     out.stdout(CLUSTER_HELP);
     return 0;
   }
+  if (flags.has('case') && !flags.has('external')) throw new UsageError('--case needs --external');
+  if (flags.has('external')) return runConformance(flags, out);
   const room = roomFromFlags(flags, `cluster-${randomBytes(4).toString('hex')}`);
   const traceDir = flagString(flags, 'trace-dir');
   if (traceDir) createTraceDir(traceDir);

@@ -508,10 +508,14 @@ class Mesh {
     }
   }
 
-  /** Resolves once every open channel has handed its queued bytes to the network (or after 750 ms). */
+  /**
+   * Lets the last frames (our RESULT) leave before the connections close, which would discard them:
+   * at least 200 ms, and until every open channel's bufferedAmount is 0, at most 750 ms.
+   */
   async drained() {
     const deadline = Date.now() + 750;
     const busy = () => [...this.links.values()].some((link) => link.open && link.channel.bufferedAmount > 0);
+    await sleep(200);
     while (busy() && Date.now() < deadline) await sleep(25);
   }
 }

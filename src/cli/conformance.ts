@@ -159,13 +159,14 @@ function harnessSettings(flags: ParsedFlags): HarnessSettings {
   };
 }
 
-/** Splits CMD ARGS… on blanks; '…' and "…" group words (no other shell syntax). */
+/** Splits CMD ARGS… on blanks; '…' or "…" around a whole word keeps its blanks (no other shell syntax). */
 export function splitCommand(text: string): string[] {
   const words: string[] = [];
-  const pattern = /"([^"]*)"|'([^']*)'|(\S+)/g;
-  for (const match of text.matchAll(pattern)) words.push(match[1] ?? match[2] ?? match[3]);
+  for (const match of text.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)) {
+    if (match[3]?.includes('"') || match[3]?.includes("'")) throw new UsageError(`--external has an unmatched quote, or a quote inside a word: ${text}`);
+    words.push(match[1] ?? match[2] ?? match[3]);
+  }
   if (words.length === 0) throw new UsageError('--external needs a command');
-  if (/["']/.test(text.replace(pattern, ''))) throw new UsageError(`--external has an unmatched quote: ${text}`);
   return words;
 }
 
@@ -383,9 +384,9 @@ function ourResult(outcome: ProcessOutcome): PrintedResult | null {
 function compareResult(outcome: ProcessOutcome, printed: PrintedResult | null, expected: TraceAudit): string[] {
   const lastLog = outcome.stderr.trim().split('\n').pop() ?? '';
   if (outcome.error) return [`${outcome.id}: ${outcome.error}${lastLog ? ` (last log: ${lastLog})` : ''}`];
-  if (outcome.exitCode !== 0) return [`${outcome.id} exited ${outcome.exitCode}${lastLog ? `: ${lastLog}` : ''}`];
-  if (!printed) return [`${outcome.id} printed no result line: ${JSON.stringify(outcome.stdout.trim().slice(-120))}`];
-  const problems = [...printed.problems];
+  const problems = outcome.exitCode === 0 ? [] : [`${outcome.id} exited ${outcome.exitCode}${lastLog ? `: ${lastLog}` : ''}`];
+  if (!printed) return [...problems, `${outcome.id} printed no result line: ${JSON.stringify(outcome.stdout.trim().slice(-120))}`];
+  problems.push(...printed.problems);
   if (expected.count !== null && (printed.count !== expected.count || printed.checksum !== expected.checksum)) {
     problems.push(`${outcome.id} printed (${printed.count}, ${printed.checksum}); the traces give (${expected.count}, ${expected.checksum})`);
   }

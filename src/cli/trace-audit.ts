@@ -35,14 +35,16 @@ interface Streams {
 }
 
 /**
- * Reads a trace (docs/TRACE.md) and recomputes the result every node of a complete run must print:
+ * Reads a trace (docs/TRACE.md; of one node, or the records of `node` in a simulator trace that
+ * holds every node's) and recomputes the result every node of a complete run must print:
  * every member's messages 1 … FIN − 1 (from the `send` and `recv` records of DATA and FIN), valued
  * by value(seed, member, seq), ordered by (sentAt, from, seq), checksum Σ i · value_i.
  */
-export function auditTrace(text: string): TraceAudit {
+export function auditTrace(text: string, node?: MemberId): TraceAudit {
   const problems: string[] = [];
-  const records = parseRecords(text, problems);
-  const start = findStart(records, problems);
+  const all = parseRecords(text, problems);
+  const start = findStart(all, node ?? (all.find((record) => record.ev === 'start')?.node as MemberId | undefined), problems);
+  const records = all.filter((record) => record.node === start?.node);
   if (!start) return { node: null, members: [], count: null, checksum: null, problems };
   const streams = collectStreams(records, start, problems);
   const complete = checkComplete(streams, start, problems);
@@ -65,8 +67,8 @@ function parseRecords(text: string, problems: string[]): Record<string, unknown>
   return records;
 }
 
-function findStart(records: Record<string, unknown>[], problems: string[]): StartRecord | null {
-  const start = records.find((record) => record.ev === 'start');
+function findStart(records: Record<string, unknown>[], node: MemberId | undefined, problems: string[]): StartRecord | null {
+  const start = records.find((record) => record.ev === 'start' && record.node === node);
   const params = start?.params as Record<string, unknown> | undefined;
   if (!start || typeof start.node !== 'string' || typeof start.run !== 'number' || !Array.isArray(start.members) || typeof params?.seed !== 'number') {
     problems.push('the trace has no valid start record');

@@ -54,10 +54,10 @@ export async function runCluster(args: readonly string[], out: CommandOutput): P
     return 0;
   }
   if (flags.has('case') && !flags.has('external')) throw new UsageError('--case needs --external');
-  if (flags.has('external')) return runConformance(flags, out);
   const room = roomFromFlags(flags, `cluster-${randomBytes(4).toString('hex')}`);
   const traceDir = flagString(flags, 'trace-dir');
   if (traceDir) createTraceDir(traceDir);
+  if (flags.has('external')) return runConformance(flags, out);
   const given = flagString(flags, 'signal');
   const server = given ? null : await createSignalingServer({ port: 0, host: '127.0.0.1' });
   try {

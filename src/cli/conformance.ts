@@ -48,8 +48,11 @@ const MATRIX_WAIT_FOR_S = 3;
 const CUT_SEND_FOR_MS = 1200;
 const CUT_FROM = 0.25;
 const CUT_TO = 0.65;
-/** Our nodes give up connecting after this; every process of a case is killed after it plus the run's length. */
-const CONNECT_TIMEOUT_S = 20;
+/**
+ * Our nodes give up connecting after this (their default); every process of a case is killed after
+ * it plus the run's length. Only a failing case waits that long: a loaded machine may need it.
+ */
+const CONNECT_TIMEOUT_S = 60;
 const KILL_GRACE_MS = 2000;
 /**
  * Cases that run at the same time, each in its own room. Most of a case is waiting (processes
@@ -59,7 +62,7 @@ const CASES_AT_ONCE = 2;
 
 export const CONFORMANCE_HELP = `With --external 'CMD ARGS…', cluster is the conformance harness for another implementation of
 a node: for each case of a matrix, our --nodes N nodes and one process of CMD share a fresh room on
-an embedded signaling server. CMD is run with the node flags appended (--signal URL --room NAME
+an embedded signaling server (--nodes defaults to 2 here). CMD is run with the node flags appended (--signal URL --room NAME
 --id ID --expect N+1 --send-for S --wait-for S --with-seed X --tick-duration MS --window W) and must
 print (count, checksum) on stdout and exit 0. Cases: ${CASES.map((c) => c.name).join(', ')}
 (window; the external id sorting lowest: it offers to all and starts the run; highest: ours offer
@@ -142,7 +145,6 @@ function harnessSettings(flags: ParsedFlags): HarnessSettings {
   }
   const command = splitCommand(flagString(flags, 'external')!);
   const traceDir = flagString(flags, 'trace-dir');
-  if (traceDir) mkdirSync(traceDir, { recursive: true });
   return {
     command,
     ours: simMemberIds(flagNumber(flags, 'nodes', 2)),
@@ -205,9 +207,13 @@ async function runCase(testCase: ConformanceCase, index: number, settings: Harne
   const deadlineMs = (CONNECT_TIMEOUT_S + 5) * 1000 + params.sendForMs + 2 * params.waitForMs;
   const cutter = testCase.cut ? new LinkCutter(server, room, [external, settings.ours[0]], params, out) : null;
   const nodeArgs = ['--signal', server.url, '--room', room, '--expect', String(members.length), ...runParamsToArgs(params)];
+  const log = { verbose: settings.verbose, caseName: testCase.name, out };
+  const ourRuns = new AbortController();
+  const externalRun = runProcess(external, settings.command[0], [...settings.command.slice(1), ...nodeArgs, '--id', external], deadlineMs, log);
+  void externalRun.then((outcome) => outcome.error?.startsWith('could not start') && ourRuns.abort());
   const outcomes = await Promise.all([
-    ...settings.ours.map((id) => runProcess(id, process.execPath, [BIN, 'node', ...nodeArgs, '--id', id, ...ourExtraArgs(settings, traceDir, id)], deadlineMs, settings.verbose, testCase.name, out)),
-    runProcess(external, settings.command[0], [...settings.command.slice(1), ...nodeArgs, '--id', external], deadlineMs, settings.verbose, testCase.name, out),
+    ...settings.ours.map((id) => runProcess(id, process.execPath, [BIN, 'node', ...nodeArgs, '--id', id, ...ourExtraArgs(settings, traceDir, id)], deadlineMs, log, ourRuns.signal)),
+    externalRun,
   ]);
   const cutWindow = cutter?.stop();
   const { problems, audit } = judge(outcomes, external, traceDir, settings.ours);
@@ -243,18 +249,25 @@ function ourExtraArgs(settings: HarnessSettings, traceDir: string, id: MemberId)
   return args;
 }
 
-function runProcess(id: MemberId, command: string, args: string[], deadlineMs: number, verbose: boolean, caseName: string, out: CommandOutput): Promise<ProcessOutcome> {
+interface CaseLog {
+  verbose: boolean;
+  caseName: string;
+  out: CommandOutput;
+}
+
+/** Runs one node process to its end, killed at the case deadline (or when `stop` aborts: the external could not start). */
+function runProcess(id: MemberId, command: string, args: string[], deadlineMs: number, log: CaseLog, stop?: AbortSignal): Promise<ProcessOutcome> {
   const outcome: ProcessOutcome = { id, exitCode: null, stdout: '', stderr: '' };
   let child: ChildProcess;
   try {
-    child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], signal: stop });
   } catch (error) {
     return Promise.resolve({ ...outcome, error: `could not start ${command}: ${(error as Error).message}` });
   }
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (outcome.stdout += chunk));
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
     outcome.stderr += chunk;
-    if (verbose) for (const line of chunk.split('\n').filter(Boolean)) out.stderr(`[${caseName} ${id}] ${line}`);
+    if (log.verbose) for (const line of chunk.split('\n').filter(Boolean)) log.out.stderr(`[${log.caseName} ${id}] ${line}`);
   });
   const deadline = setTimeout(() => {
     outcome.error = `still running after ${Math.round(deadlineMs / 1000)} s; killed`;
@@ -262,7 +275,7 @@ function runProcess(id: MemberId, command: string, args: string[], deadlineMs: n
     setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS).unref();
   }, deadlineMs);
   return new Promise((resolve) => {
-    child.on('error', (error) => (outcome.error = `could not start ${command}: ${error.message}`));
+    child.on('error', (error) => (outcome.error = error.name === 'AbortError' ? 'stopped: the external command could not start' : `could not start ${command}: ${error.message}`));
     child.on('close', (code) => {
       clearTimeout(deadline);
       resolve({ ...outcome, exitCode: code });
@@ -385,7 +398,8 @@ function compareResult(outcome: ProcessOutcome, printed: PrintedResult | null, e
   const lastLog = outcome.stderr.trim().split('\n').pop() ?? '';
   if (outcome.error) return [`${outcome.id}: ${outcome.error}${lastLog ? ` (last log: ${lastLog})` : ''}`];
   const problems = outcome.exitCode === 0 ? [] : [`${outcome.id} exited ${outcome.exitCode}${lastLog ? `: ${lastLog}` : ''}`];
-  if (!printed) return [...problems, `${outcome.id} printed no result line: ${JSON.stringify(outcome.stdout.trim().slice(-120))}`];
+  if (!printed && outcome.exitCode === 0) return [`${outcome.id} printed no result line: ${JSON.stringify(outcome.stdout.trim().slice(-120))}`];
+  if (!printed) return problems;
   problems.push(...printed.problems);
   if (expected.count !== null && (printed.count !== expected.count || printed.checksum !== expected.checksum)) {
     problems.push(`${outcome.id} printed (${printed.count}, ${printed.checksum}); the traces give (${expected.count}, ${expected.checksum})`);

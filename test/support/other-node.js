@@ -305,6 +305,28 @@ function parseServerMessage(data) {
   return null;
 }
 
+/** The fields this node reads from a server message (docs/schemas/server-message.json), checked; null when usable. */
+function serverMessageProblem(message) {
+  const isId = (value) => typeof value === 'string' && ID_PATTERN.test(value);
+  const isIdList = (value) => Array.isArray(value) && value.every(isId);
+  if (message.type === 'roster') {
+    if (!Array.isArray(message.members) || !message.members.every((m) => isId(m?.id) && isIdList(m.connected))) return 'bad members';
+    if (!Array.isArray(message.links) || !message.links.every(isShape)) return 'bad links';
+  }
+  if (message.type === 'signal' && !isId(message.from)) return 'bad from';
+  if (message.type === 'shape' && !isShape(message)) return 'bad link settings';
+  if (message.type === 'start') {
+    if (!isIdList(message.members) || !Number.isInteger(message.run) || typeof message.runId !== 'string') return 'bad members, run or runId';
+    const { sendForMs, waitForMs, seed, tickMs, window } = message.params ?? {};
+    if (![sendForMs, waitForMs, tickMs].every((n) => typeof n === 'number' && n >= 0) || !Number.isSafeInteger(seed) || !Number.isInteger(window) || window < 1) return 'bad params';
+  }
+  return null;
+}
+
+function isShape(shape) {
+  return Array.isArray(shape?.link) && shape.link.length === 2 && typeof shape.cut === 'boolean' && typeof shape.lossPercent === 'number' && typeof shape.delayMs === 'number';
+}
+
 // ---------------------------------------------------------------------------------------------
 // The mesh (SIGNALING.md "Connecting: the mesh", PROTOCOL.md "Data channels")
 
@@ -809,6 +831,8 @@ class Node {
   }
 
   onServerMessage(message) {
+    const problem = serverMessageProblem(message);
+    if (problem) return log(`signaling: ignored a ${message.type} message: ${problem}`);
     if (message.type === 'roster') return this.onRoster(message);
     if (message.type === 'signal') return this.mesh.receiveSignal(message.from, message.data);
     if (message.type === 'start') return this.onStart(message);

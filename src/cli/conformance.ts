@@ -217,7 +217,7 @@ async function runCase(testCase: ConformanceCase, index: number, settings: Harne
   ]);
   const cutWindow = cutter?.stop();
   const { problems, audit } = judge(outcomes, external, traceDir, settings.ours);
-  if (cutter) problems.push(...(cutWindow ? checkCut(traceDir, settings.ours[0], external, cutWindow) : ['the link was never cut: the run did not start']));
+  if (cutter) problems.push(...(cutWindow ? checkCut(readTrace(traceDir, settings.ours[0]), settings.ours[0], external, cutWindow) : ['the link was never cut: the run did not start']));
   return {
     case: testCase.name,
     window: params.window,
@@ -283,7 +283,7 @@ function runProcess(id: MemberId, command: string, args: string[], deadlineMs: n
   });
 }
 
-interface CutWindow {
+export interface CutWindow {
   /** When the harness cut and healed the link, ms since the epoch (the nodes' clocks are this machine's). */
   cutAtMs: number;
   healedAtMs: number;
@@ -407,14 +407,17 @@ function compareResult(outcome: ProcessOutcome, printed: PrintedResult | null, e
   return problems;
 }
 
-/** The cut must show in our node's trace: a gap in what it received from the external node at least half as long as the cut. */
-function checkCut(traceDir: string, ours: MemberId, external: MemberId, window: CutWindow): string[] {
-  const received = readTrace(traceDir, ours)
+/**
+ * The cut must show in our node's trace: while the link was cut, a gap in what it received from the
+ * external node at least half as long as the cut (the shape reaches the node a little after the cut).
+ */
+export function checkCut(trace: string, ours: MemberId, external: MemberId, window: CutWindow): string[] {
+  const received = trace
     .split('\n')
     .map(parseJsonOrNull)
     .filter((record): record is Record<string, any> => record?.ev === 'recv' && record.from === external && typeof record.t === 'number')
     .map((record) => record.t / 1000);
-  const times = [window.cutAtMs, ...received.filter((t) => t > window.cutAtMs && t < window.healedAtMs + 1000), window.healedAtMs + 1000];
+  const times = [window.cutAtMs, ...received.filter((t) => t > window.cutAtMs && t < window.healedAtMs), window.healedAtMs];
   const longestGap = Math.max(...times.slice(1).map((t, i) => t - times[i]));
   const cutMs = window.healedAtMs - window.cutAtMs;
   return longestGap >= cutMs / 2 ? [] : [`the cut of ${external}–${ours} (${cutMs} ms) did not show: ${ours} kept receiving from ${external} (longest gap ${Math.round(longestGap)} ms)`];

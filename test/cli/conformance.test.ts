@@ -2,7 +2,7 @@
 
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { CASES } from '../../src/cli/conformance';
+import { CASES, checkCut } from '../../src/cli/conformance';
 import type { ChildRun } from '../support/cli-process';
 
 const OTHER_NODE = 'node test/support/other-node.js';
@@ -79,5 +79,19 @@ describe('chatterbox cluster --external', () => {
     const run = await chatterbox('cluster', ...args);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(message);
+  });
+});
+
+describe('the cut check', () => {
+  const window = { cutAtMs: 1000, healedAtMs: 1400 };
+  const received = (ms: number[]) => ms.map((t) => JSON.stringify({ t: t * 1000, node: 'n1', ev: 'recv', from: 'z-ext', frame: { kind: 'ack' } })).join('\n');
+
+  it('passes when nothing came from the external node for most of the cut', () => {
+    expect(checkCut(received([990, 1010, 1390, 1410]), 'n1', 'z-ext', window)).toEqual([]);
+  });
+
+  it('fails when frames kept arriving across the cut', () => {
+    const steady = Array.from({ length: 60 }, (_, i) => 950 + i * 10);
+    expect(checkCut(received(steady), 'n1', 'z-ext', window)).toEqual(['the cut of z-ext–n1 (400 ms) did not show: n1 kept receiving from z-ext (longest gap 10 ms)']);
   });
 });

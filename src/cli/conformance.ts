@@ -60,16 +60,17 @@ const KILL_GRACE_MS = 2000;
  */
 const CASES_AT_ONCE = 2;
 
-export const CONFORMANCE_HELP = `With --external 'CMD ARGS…', cluster is the conformance harness for another implementation of
-a node: for each case of a matrix, our --nodes N nodes and one process of CMD share a fresh room on
-an embedded signaling server (--nodes defaults to 2 here). CMD is run with the node flags appended (--signal URL --room NAME
---id ID --expect N+1 --send-for S --wait-for S --with-seed X --tick-duration MS --window W) and must
-print (count, checksum) on stdout and exit 0. Cases: ${CASES.map((c) => c.name).join(', ')}
-(window; the external id sorting lowest: it offers to all and starts the run; highest: ours offer
-and start; middle: it offers to some; cut: its link to our first node is cut during the send
-phase, then healed). Each case uses seed --with-seed + its index. Every result, the external's
-printed line included, is checked against (count, checksum) recomputed from our nodes' traces.
---case NAME (repeatable) runs only those cases. Defaults here: --send-for ${MATRIX_SEND_FOR_S}, --wait-for ${MATRIX_WAIT_FOR_S}.`;
+export const CONFORMANCE_HELP = `With --external 'CMD ARGS…', cluster is the conformance harness for another implementation of a
+node. For each case of a matrix, our --nodes N nodes (default 2 here) and one process of CMD share a
+fresh room on an embedded signaling server. CMD runs with the node flags appended (--signal URL
+--room NAME --expect N+1 --send-for S --wait-for S --with-seed X --tick-duration MS --window W
+--id ID); it must send its RESULT to every member, print (count, checksum) on stdout and exit 0.
+Cases: ${CASES.map((c) => c.name).join(', ')}.
+wN is the window; the external id sorts lowest (it offers to all and starts the run), highest (ours
+offer and start) or in the middle (it offers to some); in the cut case its link to our first node
+is cut during the send phase, then healed. Case i uses seed --with-seed + i. Every result, the
+external's printed line included, is checked against (count, checksum) recomputed from our nodes'
+traces. --case NAME (repeatable) runs only those cases. Defaults here: --send-for ${MATRIX_SEND_FOR_S}, --wait-for ${MATRIX_WAIT_FOR_S}.`;
 
 interface ProcessOutcome {
   id: MemberId;
@@ -143,6 +144,7 @@ function harnessSettings(flags: ParsedFlags): HarnessSettings {
   for (const refused of ['window', 'signal', 'room']) {
     if (flags.has(refused)) throw new UsageError(`--${refused} does not go with --external: the matrix sets windows, server and rooms itself`);
   }
+  if (flagNumber(flags, 'nodes', 2) > 31) throw new UsageError('--nodes with --external must be at most 31: a room holds 32 members, the external node included');
   const command = splitCommand(flagString(flags, 'external')!);
   const traceDir = flagString(flags, 'trace-dir');
   return {

@@ -75,6 +75,7 @@ describe('chatterbox cluster --external', () => {
     [['--external', OTHER_NODE, '--window', '4'], '--window does not go with --external'],
     [['--external', ' '], '--external needs a command'],
     [['--external', "node 'x"], '--external has an unmatched quote'],
+    [['--external', OTHER_NODE, '--nodes', '32'], '--nodes with --external must be at most 31'],
   ])('refuses %j with exit code 2', async (args, message) => {
     const run = await chatterbox('cluster', ...args);
     expect(run.code).toBe(2);

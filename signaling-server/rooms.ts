@@ -348,6 +348,10 @@ export class RoomRegistry {
     return this.rooms.size;
   }
 
+  find(name: string): Room | undefined {
+    return this.rooms.get(name);
+  }
+
   /**
    * Adds a participant from `address`, whose join proved the key of `fingerprint`, to the requested
    * room (without announcing it), or says why it cannot join. The same key takes a held id back.

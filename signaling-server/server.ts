@@ -25,6 +25,7 @@ import {
   type StartMessage,
   type TelemetryMessage,
   type FinishedMessage,
+  type ProtocolError,
 } from '../src/signaling';
 import { Budget, RateLimiter } from './rate-limit';
 import { RoomRegistry, type Participant, type Room } from './rooms';
@@ -73,6 +74,12 @@ export interface SignalingServer {
   url: string;
   /** Closes every socket (1001), stops the timers and the HTTP server. */
   close(): Promise<void>;
+  /**
+   * Fault injection by whoever embeds the server (`chatterbox cluster --external`): shapes a link in
+   * `room` exactly as member `as` would with a `shape` message (same checks, same relay, same
+   * roster). Returns why it was refused, or null.
+   */
+  shapeLinkAs(room: string, as: string, shape: LinkShape): string | null;
 }
 
 interface ServerConfig {
@@ -142,7 +149,12 @@ export async function createSignalingServer(options: SignalingServerOptions = {}
   );
   try {
     const port = await listen(http, config.port, config.host);
-    return { port, url: `ws://${urlHost(config.host)}:${port}`, close: () => closeAll(hub, http) };
+    return {
+      port,
+      url: `ws://${urlHost(config.host)}:${port}`,
+      close: () => closeAll(hub, http),
+      shapeLinkAs: (room, as, shape) => hub.shapeLinkAs(room, as, shape),
+    };
   } catch (error) {
     await hub.close();
     throw error;
@@ -449,13 +461,24 @@ class SignalingHub {
       lossPercent: message.lossPercent,
       delayMs: message.delayMs,
     };
+    const refused = this.applyShape(session, shape);
+    if (refused) sendError(socket, refused.code, refused.message);
+  }
+
+  /** A shape sent in the name of member `as` of `roomName` by whoever embeds the server. */
+  shapeLinkAs(roomName: string, as: string, shape: LinkShape): string | null {
+    const room = this.registry.find(roomName);
+    const participant = room?.get(as);
+    if (!room || !participant) return `no member ${as} in room ${roomName}`;
+    return this.applyShape({ room, participant }, shape)?.message ?? null;
+  }
+
+  private applyShape(session: Session, shape: LinkShape): ProtocolError | null {
     const refused = session.room.shapeLink(shape, session.participant);
-    if (refused) {
-      sendError(socket, refused.code, refused.message);
-      return;
-    }
+    if (refused) return refused;
     session.room.broadcast({ type: 'shape', from: session.participant.id, ...shape });
     session.room.announceRoster();
+    return null;
   }
 
   private finishRun(session: Session, message: FinishedMessage): void {

@@ -714,6 +714,19 @@ describe('shaping', () => {
     a.send({ type: 'shape', link: ['a', 'outsider'], cut: true, lossPercent: 0, delayMs: 0 });
     expect(await a.next('shape')).toMatchObject({ from: 'a', cut: true });
   });
+
+  it('lets the program that embeds the server shape a link in the name of a member, with the same checks', async () => {
+    const server = await serve();
+    const a = await join(server, 'r', 'a');
+    const obs = await join(server, 'r', 'obs', 'observer');
+    const cut = { link: ['a', 'b'] as [string, string], cut: true, lossPercent: 0, delayMs: 0 };
+    expect(server.shapeLinkAs('r', 'a', cut)).toBeNull();
+    expect(await obs.next('shape')).toEqual({ type: 'shape', from: 'a', ...cut });
+    expect((await a.roster((r) => r.links.length === 1)).links).toEqual([{ ...cut, from: 'a' }]);
+    expect(server.shapeLinkAs('r', 'obs', cut)).toBe('observers cannot shape links; only members can');
+    expect(server.shapeLinkAs('r', 'nobody', cut)).toBe('no member nobody in room r');
+    expect(server.shapeLinkAs('elsewhere', 'a', cut)).toBe('no member a in room elsewhere');
+  });
 });
 
 describe('HTTP', () => {

@@ -7,7 +7,8 @@ import { writeClusterTrace } from './cluster-trace-file';
 import { fileURLToPath } from 'node:url';
 import { createSignalingServer } from '../../signaling-server/server';
 import { simMemberIds } from '../sim/simulate';
-import { defineFlags, describeFlags, parseFlags, UsageError, type FlagValues } from './flags';
+import { defineFlags, describeFlags, readFlags, UsageError, type FlagValues } from './flags';
+import { CONFORMANCE_HELP, runConformance } from './conformance';
 import type { CommandOutput } from './output';
 import { checkedRoom, RUN_FLAGS, runParamsFromFlags, runParamsToArgs } from './run-flags';
 
@@ -22,10 +23,12 @@ const CLUSTER_FLAGS = defineFlags({
   json: { type: 'boolean', help: 'print { nodes: [{ id, count, checksum }], agree } as JSON' },
   'no-batching': { type: 'boolean', help: 'nodes send every frame on its own (the plain protocol)' },
   verbose: { type: 'boolean', short: 'v', help: 'pass the nodes\' logs through to stderr' },
+  external: { type: 'string', value: "'CMD ARGS…'", help: 'conformance harness: run the matrix below with another implementation of a node' },
+  case: { type: 'strings', value: 'NAME', help: 'with --external: run only this case (repeatable)' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 });
 
-type ClusterFlags = FlagValues<typeof CLUSTER_FLAGS>;
+export type ClusterFlags = FlagValues<typeof CLUSTER_FLAGS>;
 
 export const CLUSTER_HELP = `chatterbox cluster [options]
 
@@ -34,7 +37,10 @@ one room; they form a WebRTC mesh, run, and this prints every node's result and 
 
 ${describeFlags(CLUSTER_FLAGS)}
 
-Exit code 0 only if every node finished and all results are equal; 1 otherwise; 2 bad flags.`;
+Exit code 0 only if every node finished and all results are equal; 1 otherwise; 2 bad flags.
+
+${CONFORMANCE_HELP}
+With --external, exit code 0 only if every case agrees; 1 otherwise; 2 bad flags.`;
 
 interface NodeOutcome {
   id: string;
@@ -45,11 +51,13 @@ interface NodeOutcome {
 }
 
 export async function runCluster(args: readonly string[], out: CommandOutput): Promise<number> {
-  const flags = parseFlags(args, CLUSTER_FLAGS);
+  const { values: flags, given: named } = readFlags(args, CLUSTER_FLAGS);
   if (flags.help) {
     out.stdout(CLUSTER_HELP);
     return 0;
   }
+  if (flags.case.length > 0 && flags.external === undefined) throw new UsageError('--case needs --external');
+  if (flags.external !== undefined) return runConformance(flags, named, out);
   const room = checkedRoom(flags.room ?? `cluster-${randomBytes(4).toString('hex')}`);
   const traceDir = flags['trace-dir'];
   if (traceDir) createTraceDir(traceDir);

@@ -13,6 +13,9 @@ export interface Flight extends Interval {
   seq: number;
   /** Dropped on the way (loss, cut or partition): drawn fading out halfway. */
   lost: boolean;
+  /** A DATA frame's message: its sender's clock when it became current (µs) and its value (hover shows them). */
+  sentAt?: number;
+  value?: number;
 }
 
 /** A message `from`#`seq` committed by `node`: animated from its receive buffer slot into the log. */
@@ -20,6 +23,14 @@ export interface CommitMark extends Interval {
   node: MemberId;
   from: MemberId;
   seq: number;
+  /** The message's sentAt (µs, its sender's clock) and value, when known. */
+  sentAt?: number;
+  value?: number;
+}
+
+/** A DATA frame's sentAt and value, to keep with its flight (other frames carry neither). */
+export function messageFields(frame: ProtocolFrame): { sentAt?: number; value?: number } {
+  return frame.kind === 'data' ? { sentAt: frame.sentAt, value: frame.value } : {};
 }
 
 /** How long a commit's move from buffer to log takes on the timeline (µs). */

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { laneY, plotOf, xOfTime } from '../src/ui/spacetime/geometry';
-import { closeAll, openTab, randomRoom } from './fixtures';
+import { closeAll, expectDone, openTab, randomRoom, setParam } from './fixtures';
 
 interface Record {
   t: number;
@@ -101,4 +101,25 @@ test('the space-time diagram still shows a run after it ended, and a click on a 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a live 2-tab run: the diagram follows it, then keeps its end in view after the run', async ({ browser }) => {
+  const room = randomRoom();
+  const pages = [await openTab(browser, `/?room=${room}`), await openTab(browser, `/?room=${room}`)];
+  await setParam(pages[0], /send-for/i, '1');
+  await setParam(pages[0], /wait-for/i, '1');
+  const start = pages[0].getByTestId('start-run');
+  await expect(start).toBeEnabled({ timeout: 30_000 });
+  await start.click();
+  for (const page of pages) await expectDone(page);
+  const diagram = pages[0].getByTestId('space-time');
+  await expect(diagram).toHaveAttribute('data-following', 'true');
+  await expect(pages[0].getByTestId('space-time-notes')).toContainText('Live nodes report a sample');
+  // Seconds after the run, the clock ran on but the window still ends at the run's last frames.
+  await pages[0].waitForTimeout(3000);
+  await expect.poll(async () => Number(await diagram.getAttribute('data-frames'))).toBeGreaterThan(10);
+  await pages[0].getByTestId('space-time-whole-run').click();
+  await expect(diagram).toHaveAttribute('data-following', 'false');
+  await expect.poll(async () => Number(await diagram.getAttribute('data-frames'))).toBeGreaterThan(10);
+  await closeAll(pages);
 });

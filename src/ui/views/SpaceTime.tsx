@@ -5,7 +5,7 @@
 // sentAt and value on hover, and exports the window as SVG. One canvas, drawn by the animation loop
 // only when something shown changed (spacetime/diagram.ts); React renders only the controls and notes.
 
-import { useEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type CSSProperties, type PointerEvent as ReactPointerEvent } from 'react';
 import { useColors, useMembers } from '../hooks';
 import { useController } from '../services';
 import { useSize } from '../use-size';
@@ -155,7 +155,7 @@ export function SpaceTime() {
       >
         <canvas ref={canvas} role="img" aria-label="Space-time diagram: a lane per node, time to the right, an arrow per frame, a dot per commit" />
         {tooltip && (
-          <div className="space-time-tooltip" role="tooltip" data-testid="space-time-tooltip" style={{ left: tooltip.x + 12, top: tooltip.y + 12 }}>
+          <div className="space-time-tooltip" role="tooltip" data-testid="space-time-tooltip" style={tooltipPlace(tooltip, size.width, height)}>
             {tooltip.lines.map((line) => (
               <div key={line}>{line}</div>
             ))}
@@ -184,6 +184,13 @@ function tooltipAt(diagram: SpaceTimeDiagram, x: number, y: number, history: { r
   if (!item) return null;
   const origin = history.run?.startedAt ?? history.span.start;
   return { x, y, lines: 'kind' in item ? describeFlight(item, origin) : describeMark(item, origin) };
+}
+
+/** Beside the pointer, on the side with more room (the diagram clips what overflows it). */
+function tooltipPlace(tooltip: Tooltip, width: number, height: number): CSSProperties {
+  const horizontal = tooltip.x > width / 2 ? { right: width - tooltip.x + 12 } : { left: tooltip.x + 12 };
+  const vertical = tooltip.y > height / 2 ? { bottom: height - tooltip.y + 12 } : { top: tooltip.y + 12 };
+  return { ...horizontal, ...vertical };
 }
 
 function notesOf(status: DiagramStatus): string {

@@ -7,9 +7,10 @@ import { traceLine, type TraceRecord } from '../../src/core';
 import { simulate } from '../../src/sim/simulate';
 import { memberColors } from '../../src/ui/colors';
 import { RunHistory } from '../../src/ui/history/history';
-import type { Flight } from '../../src/ui/timeline/flights';
+import { Traffic } from '../../src/ui/history/traffic';
+import { flightSampleKey, samplingStep, type Flight } from '../../src/ui/timeline/flights';
 import { buildDrawing, FRAME_BUDGET, shapesOf, tickLabel, type DiagramInput } from '../../src/ui/spacetime/drawing';
-import { fitWindow, followWindow, hitTest, keepsMessage, laneY, panWindow, plotOf, samplingFor, timeOfX, xOfTime, zoomWindow } from '../../src/ui/spacetime/geometry';
+import { fitWindow, followWindow, hitTest, laneY, panWindow, plotOf, timeOfX, xOfTime, zoomWindow } from '../../src/ui/spacetime/geometry';
 import { describeFlight, highlightOf, messageOfFlight } from '../../src/ui/spacetime/selection';
 import { drawingToSvg } from '../../src/ui/spacetime/svg';
 
@@ -79,12 +80,12 @@ describe('the diagram geometry', () => {
     expect(hitTest(shapes, 120, 0, 5)).toBeNull();
   });
 
-  it('samples whole messages, the same ones at every redraw, and never FINs', () => {
-    expect(samplingFor(100, 2500)).toBe(1);
-    expect(samplingFor(10_000, 2500)).toBe(4);
-    const kept = Array.from({ length: 40 }, (_, seq) => keepsMessage(4, 1, seq, false)).filter(Boolean).length;
-    expect(kept).toBe(10);
-    expect(keepsMessage(4, 1, 2, true)).toBe(true);
+  it('samples by powers of two, just enough to stay within the budget', () => {
+    expect(samplingStep(100, 2500)).toBe(1);
+    expect(samplingStep(2500, 2500)).toBe(1);
+    expect(samplingStep(2501, 2500)).toBe(2);
+    expect(samplingStep(10_000, 2500)).toBe(4);
+    expect(samplingStep(10_001, 2500)).toBe(8);
   });
 });
 
@@ -135,6 +136,7 @@ describe('selecting a message on a simulated run', () => {
       origin: history.run!.startedAt,
       flights: history.trafficLog.flights(clicked.start - 50_000, clicked.end + 200_000, Infinity),
       marks: history.trafficLog.commits(clicked.start - 50_000, clicked.end + 200_000, Infinity),
+      every: 1,
       highlight: lit,
     };
     const drawing = buildDrawing(input);
@@ -157,31 +159,52 @@ describe('selecting a message on a simulated run', () => {
 
 describe('a crowded window', () => {
   const members = ['A', 'B', 'C'];
+  const traffic = new Traffic(100_000);
   const flights: Flight[] = [];
   for (let seq = 1; seq <= 3000; seq += 1) {
     flights.push({ from: 'A', to: 'B', kind: 'data', seq, start: seq * 100, end: seq * 100 + 50, lost: false });
     flights.push({ from: 'B', to: 'A', kind: 'ack', seq, start: seq * 100 + 50, end: seq * 100 + 90, lost: false });
   }
-  const input: DiagramInput = { members, colorOf: memberColors(members), plot, window: { start: 0, end: 400_000 }, playhead: Infinity, origin: 0, flights, marks: [], highlight: null };
+  flights.push({ from: 'A', to: 'B', kind: 'fin', seq: 3001, start: 300_200, end: 300_300, lost: false });
+  for (const flight of flights) traffic.addFlight(flight);
+  const window = { start: 0, end: 400_000 };
+  const every = traffic.messageSampling(window.start, window.end, FRAME_BUDGET);
+  const sample = traffic.flights(window.start, window.end, Infinity, every);
+  const input: DiagramInput = { members, colorOf: memberColors(members), plot, window, playhead: Infinity, origin: 0, flights: sample, marks: [], every, highlight: null };
 
-  it('draws about the budget, a sample of whole messages, and says 1 in how many', () => {
-    const drawing = buildDrawing(input);
-    expect(drawing.every).toBe(3);
-    expect(drawing.arrows.length).toBeLessThanOrEqual(FRAME_BUDGET);
-    const dataSeqs = new Set(drawing.arrows.filter((a) => a.kind === 'data').map((a) => a.flight.seq));
-    const ackSeqs = new Set(drawing.arrows.filter((a) => a.kind === 'ack').map((a) => a.flight.seq));
+  it('keeps about the budget: whole messages (DATA with its ACKs), the same at every look, and the FIN', () => {
+    expect(every).toBe(4);
+    expect(sample.length).toBeLessThanOrEqual(FRAME_BUDGET);
+    expect(sample.length).toBeGreaterThan(FRAME_BUDGET / 2);
+    const dataSeqs = new Set(sample.filter((f) => f.kind === 'data').map((f) => f.seq));
+    const ackSeqs = new Set(sample.filter((f) => f.kind === 'ack').map((f) => f.seq));
     expect(ackSeqs).toEqual(dataSeqs);
+    expect(sample.some((f) => f.kind === 'fin')).toBe(true);
+    expect(traffic.flights(window.start, window.end, Infinity, every)).toEqual(sample);
+    const coarser = new Set(traffic.flights(window.start, window.end, Infinity, every * 2));
+    expect([...coarser].every((f) => sample.includes(f))).toBe(true);
+  });
+
+  it('forgets the sampled copies with the items a bounded log drops', () => {
+    const small = new Traffic(100);
+    for (const flight of flights) small.addFlight(flight);
+    const kept = small.flights(-Infinity, Infinity, Infinity);
+    const sampled = small.flights(-Infinity, Infinity, Infinity, 2);
+    expect(sampled.length).toBeGreaterThan(0);
+    expect(sampled.every((f) => kept.includes(f))).toBe(true);
   });
 
   it('draws a highlighted message even when the sample leaves it out', () => {
-    const left = flights.find((f) => f.kind === 'data' && !keepsMessage(3, 0, f.seq, false))!;
+    const left = flights.find((f) => f.kind === 'data' && !sample.includes(f))!;
     const lit = highlightOf(messageOfFlight(left), flights, [], Infinity);
     const drawing = buildDrawing({ ...input, highlight: lit });
     expect(drawing.arrows.filter((a) => a.highlighted).map((a) => a.kind).sort()).toEqual(['ack', 'data']);
+    expect(drawing.arrows.length).toBe(sample.length + 2);
+    expect(flightSampleKey(left)! % every).not.toBe(0);
   });
 
   it('stops frames at the playhead and draws nothing sent after it', () => {
-    const drawing = buildDrawing({ ...input, flights: flights.slice(0, 40), playhead: 1025 });
+    const drawing = buildDrawing({ ...input, flights: flights.slice(0, 40), every: 1, playhead: 1025 });
     expect(drawing.arrows.map((a) => a.flight.start)).toEqual(flights.slice(0, 19).map((f) => f.start));
     const inFlight = drawing.arrows[drawing.arrows.length - 1];
     expect(inFlight.head).toBe(false);
@@ -202,6 +225,7 @@ describe('the SVG export', () => {
     origin: history.run!.startedAt,
     flights: history.trafficLog.flights(window.start, window.end, Infinity),
     marks: history.trafficLog.commits(window.start, window.end, Infinity),
+    every: 1,
     highlight: null,
   });
   const svg = drawingToSvg(drawing, 'run <1> & "friends"');

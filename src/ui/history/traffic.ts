@@ -6,7 +6,7 @@
 // appending a run piece by piece gives the same picture as loading it at once.
 
 import { isProtocolFrame, type MemberId, type ProtocolFrame, type TraceRecord } from '../../core';
-import { COMMIT_ANIMATION_US, messageFields, type CommitMark, type Flight } from '../timeline/flights';
+import { COMMIT_ANIMATION_US, flightSampleKey, markSampleKey, messageFields, samplingStep, type CommitMark, type Flight } from '../timeline/flights';
 import { IntervalLog } from '../timeline/interval-log';
 
 /** Used for a frame's flight while the history tells nothing about flight times. */
@@ -28,18 +28,23 @@ export class Traffic {
 
   /** @param capacity flights (and commits) kept: the newest. */
   constructor(capacity: number) {
-    this.flightLog = new IntervalLog<Flight>(capacity);
-    this.commitLog = new IntervalLog<CommitMark>(capacity);
+    this.flightLog = new IntervalLog<Flight>(capacity, flightSampleKey);
+    this.commitLog = new IntervalLog<CommitMark>(capacity, markSampleKey);
   }
 
-  /** Frames in flight at some point of [from, to], sampled down to `limit`. */
-  flights(from: number, to: number, limit: number): Flight[] {
-    return this.flightLog.overlapping(from, to, limit);
+  /** Frames in flight at some point of [from, to] (of 1 message in `every`, a power of two), sampled down to `limit`. */
+  flights(from: number, to: number, limit: number, every = 1): Flight[] {
+    return this.flightLog.overlapping(from, to, limit, every);
   }
 
-  /** Commits whose animation overlaps [from, to], sampled down to `limit`. */
-  commits(from: number, to: number, limit: number): CommitMark[] {
-    return this.commitLog.overlapping(from, to, limit);
+  /** Commits whose animation overlaps [from, to] (of 1 message in `every`), sampled down to `limit`. */
+  commits(from: number, to: number, limit: number, every = 1): CommitMark[] {
+    return this.commitLog.overlapping(from, to, limit, every);
+  }
+
+  /** Of how many messages one to show (a power of two) so that about `budget` frames of [from, to] remain. */
+  messageSampling(from: number, to: number, budget: number): number {
+    return samplingStep(this.flightLog.countStarting(from, to), budget);
   }
 
   /** When the last frame sent so far arrives (or is expected), or the last commit: µs, -Infinity when none. */

@@ -9,17 +9,19 @@ import type { RunHistory } from '../history/history';
 import { doneAtOf, recentSpanUs } from '../history/scene';
 import { prepareCanvas } from '../canvas';
 import type { CommitMark, Flight } from '../timeline/flights';
-import { buildDrawing, shapesOf, type Drawing } from './drawing';
+import { buildDrawing, FRAME_BUDGET, shapesOf, type Drawing } from './drawing';
 import { fitWindow, followWindow, hitTest, panWindow, timeOfX, zoomWindow, type Plot, type TimeWindow } from './geometry';
 import { highlightOf, messageName, messageOfFlight, messageOfMark, type Highlight, type MessageId } from './selection';
 import { paintDrawing } from './paint';
 import { drawingToSvg } from './svg';
 
-/** While following, at most 30 redraws a second (a software-drawn canvas costs the main thread). */
+/** At most 30 redraws a second as the playhead or the traffic move (a software-drawn canvas costs the main thread); a user's action redraws at once. */
 const REDRAW_EVERY_MS = 32;
 /** How near (px) a click or hover must be to a frame or commit. */
 const HIT_TOLERANCE = 5;
 const ZOOM_STEP = 1.5;
+/** While the history grows, a selected message's frames are gathered anew at most this often (a scan of the whole history). */
+const HIGHLIGHT_REFRESH_MS = 1000;
 
 /** What the page shows next to the canvas; `notes` change rarely, so React renders them. */
 export interface DiagramStatus {
@@ -50,6 +52,7 @@ export class SpaceTimeDiagram {
   private window: TimeWindow = { start: 0, end: 1 };
   private highlight: Highlight | null = null;
   private highlightVersion = -1;
+  private highlightMs = -Infinity;
   private drawing: Drawing | null = null;
   private drawnKey = '';
   private drawnColors: ColorOf | null = null;
@@ -69,11 +72,11 @@ export class SpaceTimeDiagram {
     const nothingInView = lastActivity < this.window.start;
     const key = [context.plot.width, context.plot.height, context.members.join(','), nothingInView ? 'empty' : `${this.window.start}-${this.window.end}`, Math.min(context.playhead, this.window.end, lastActivity), this.highlightVersion].join('|');
     if (key === this.drawnKey && context.colorOf === this.drawnColors) return false;
-    if (this.following && nowMs - this.lastDrawMs < REDRAW_EVERY_MS) return true;
+    if (key !== this.drawnKey && this.drawnKey !== '' && nowMs - this.lastDrawMs < REDRAW_EVERY_MS) return true;
     this.drawnKey = key;
     this.drawnColors = context.colorOf;
     this.lastDrawMs = nowMs;
-    this.refreshHighlight(context);
+    if (nowMs - this.highlightMs >= HIGHLIGHT_REFRESH_MS) this.refreshHighlight(context, nowMs);
     this.drawing = this.build(context);
     const painter = prepareCanvas(canvas, context.plot.width, context.plot.height);
     if (painter) paintDrawing(painter, this.drawing);
@@ -101,7 +104,7 @@ export class SpaceTimeDiagram {
     this.highlight = message ? { message, data: new Set(), acks: new Set(), commits: new Set() } : null;
     this.highlightVersion = -1;
     this.drawnKey = '';
-    if (this.context) this.refreshHighlight(this.context);
+    if (this.context) this.refreshHighlight(this.context, performance.now());
   }
 
   /** Zooms by `factor` (< 1: in) around x; while following, the window keeps ending at the playhead. */
@@ -183,8 +186,9 @@ export class SpaceTimeDiagram {
   }
 
   /** Gathers the selected message's frames and commits anew when the history grew. */
-  private refreshHighlight(context: DiagramContext): void {
+  private refreshHighlight(context: DiagramContext, nowMs: number): void {
     if (!this.highlight || this.highlightVersion === context.history.version) return;
+    this.highlightMs = nowMs;
     const traffic = context.history.trafficLog;
     this.highlight = highlightOf(this.highlight.message, traffic.flights(-Infinity, Infinity, Infinity), traffic.commits(-Infinity, Infinity, Infinity), Infinity);
     this.highlightVersion = context.history.version;
@@ -193,6 +197,7 @@ export class SpaceTimeDiagram {
   private build(context: DiagramContext): Drawing {
     const traffic = context.history.trafficLog;
     const history = context.history;
+    const every = traffic.messageSampling(this.window.start, this.window.end, FRAME_BUDGET);
     return buildDrawing({
       members: context.members,
       colorOf: context.colorOf,
@@ -200,8 +205,9 @@ export class SpaceTimeDiagram {
       window: this.window,
       playhead: context.playhead,
       origin: history.run?.startedAt ?? history.span.start,
-      flights: traffic.flights(this.window.start, this.window.end, Infinity),
-      marks: traffic.commits(this.window.start, this.window.end, Infinity),
+      flights: traffic.flights(this.window.start, this.window.end, FRAME_BUDGET * 2, every),
+      marks: traffic.commits(this.window.start, this.window.end, FRAME_BUDGET, every),
+      every,
       highlight: this.highlight,
     });
   }

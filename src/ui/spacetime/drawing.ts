@@ -7,7 +7,7 @@ import { scaleLinear } from 'd3';
 import type { MemberId } from '../../core';
 import { LOST_COLOR, type ColorOf } from '../colors';
 import type { CommitMark, Flight, FlightKind } from '../timeline/flights';
-import { keepsMessage, laneIndex, laneY, samplingFor, xOfTime, type Plot, type Shape, type TimeWindow } from './geometry';
+import { laneIndex, laneY, xOfTime, type Plot, type Shape, type TimeWindow } from './geometry';
 import type { Highlight } from './selection';
 
 /** At most about this many frames are drawn in one window; beyond it, 1 message in k (said on screen). */
@@ -23,9 +23,11 @@ export interface DiagramInput {
   playhead: number;
   /** The run's start: the time axis counts from it. */
   origin: number;
-  /** The frames and commits overlapping the window (all of them: the drawing samples). */
+  /** The frames and commits overlapping the window, of 1 message in `every`. */
   flights: readonly Flight[];
   marks: readonly CommitMark[];
+  every: number;
+  /** Drawn whether or not the sample holds them. */
   highlight: Highlight | null;
 }
 
@@ -81,38 +83,42 @@ export function buildDrawing(input: DiagramInput): Drawing {
   const { plot, window, members, colorOf, highlight } = input;
   const lanesOf = laneIndex(members);
   const lanes = members.map((id, index) => ({ id, y: laneY(plot, members.length, index), color: colorOf(id) }));
-  const every = samplingFor(input.flights.length, FRAME_BUDGET);
   const arrows: Arrow[] = [];
-  const lit: Arrow[] = [];
+  const litFlights = new Set<Flight>([...(highlight?.data ?? []), ...(highlight?.acks ?? [])]);
   for (const flight of input.flights) {
-    const highlighted = highlight !== null && (highlight.data.has(flight) || highlight.acks.has(flight));
-    const sender = flight.kind === 'ack' ? flight.to : flight.from;
-    if (!highlighted && !keepsMessage(every, lanesOf.get(sender) ?? 0, flight.seq, flight.kind === 'fin')) continue;
-    const arrow = arrowOf(input, lanesOf, flight, highlighted);
-    if (arrow) (highlighted ? lit : arrows).push(arrow);
+    if (litFlights.has(flight)) continue;
+    const arrow = arrowOf(input, lanesOf, flight, false);
+    if (arrow) arrows.push(arrow);
+  }
+  for (const flight of litFlights) {
+    const arrow = flight.end >= window.start && flight.start <= window.end ? arrowOf(input, lanesOf, flight, true) : null;
+    if (arrow) arrows.push(arrow);
   }
   const dots: Dot[] = [];
-  const litDots: Dot[] = [];
-  for (const mark of input.marks) {
-    const highlighted = highlight?.commits.has(mark) ?? false;
-    if (!highlighted && !keepsMessage(every, lanesOf.get(mark.from) ?? 0, mark.seq, false)) continue;
-    const lane = lanesOf.get(mark.node);
-    if (lane === undefined || mark.start > input.playhead || mark.start < window.start || mark.start > window.end) continue;
-    const dot = { mark, x: xOfTime(plot, window, mark.start), y: laneY(plot, members.length, lane), radius: highlighted ? COMMIT_RADIUS + 1.5 : COMMIT_RADIUS, color: colorOf(mark.from), highlighted };
-    (highlighted ? litDots : dots).push(dot);
-  }
+  const litMarks = highlight?.commits ?? new Set<CommitMark>();
+  for (const mark of input.marks) if (!litMarks.has(mark)) pushDot(dots, input, lanesOf, mark, false);
+  for (const mark of litMarks) pushDot(dots, input, lanesOf, mark, true);
   const inWindow = input.playhead >= window.start && input.playhead <= window.end;
   return {
     plot,
     window,
     lanes,
     ticks: timeTicks(plot, window, input.origin),
-    arrows: arrows.concat(lit),
-    dots: dots.concat(litDots),
-    every,
+    arrows,
+    dots,
+    every: input.every,
     selecting: highlight !== null,
     playheadX: inWindow ? xOfTime(plot, window, input.playhead) : null,
   };
+}
+
+/** A dot on the committing node's lane, when the commit happened in the window, by the playhead. */
+function pushDot(dots: Dot[], input: DiagramInput, lanesOf: Map<MemberId, number>, mark: CommitMark, highlighted: boolean): void {
+  const lane = lanesOf.get(mark.node);
+  const { window, plot } = input;
+  if (lane === undefined || mark.start > input.playhead || mark.start < window.start || mark.start > window.end) return;
+  const radius = highlighted ? COMMIT_RADIUS + 1.5 : COMMIT_RADIUS;
+  dots.push({ mark, x: xOfTime(plot, window, mark.start), y: laneY(plot, input.members.length, lane), radius, color: input.colorOf(mark.from), highlighted });
 }
 
 /** A frame's arrow from its send (sender's lane) to its arrival (receiver's lane), cut at the playhead; lost frames stop halfway. */

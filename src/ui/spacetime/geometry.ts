@@ -1,5 +1,5 @@
 // The space-time diagram's geometry, as pure functions: time → x and node → lane, the time window's
-// zoom, scroll and "follow live", which messages a crowded window draws, and hit-testing. No DOM.
+// zoom, scroll and "follow live", and hit-testing. No DOM.
 
 import type { MemberId } from '../../core';
 
@@ -85,19 +85,6 @@ export function fitWindow(from: number, to: number): TimeWindow {
 export function followWindow(span: number, playhead: number, lastActivity: number, runOver: boolean): TimeWindow {
   const end = runOver && Number.isFinite(lastActivity) ? Math.min(playhead, lastActivity + span * 0.05) : playhead;
   return { start: end - span, end };
-}
-
-/** Of how many messages one is drawn, so that about `budget` frames are drawn of `frames` in the window. */
-export function samplingFor(frames: number, budget: number): number {
-  return frames <= budget ? 1 : Math.ceil(frames / budget);
-}
-
-/**
- * Whether message `seq` of the sender in lane `senderLane` is among those drawn at 1 in `every`:
- * the same messages at every redraw, spread over the senders. FINs always are.
- */
-export function keepsMessage(every: number, senderLane: number, seq: number, fin: boolean): boolean {
-  return every <= 1 || fin || (seq + senderLane) % every === 0;
 }
 
 /** A shape on screen that can be hit: a segment (an arrow) or a dot (a commit), carrying what it shows. */

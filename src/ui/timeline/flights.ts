@@ -33,6 +33,29 @@ export function messageFields(frame: ProtocolFrame): { sentAt?: number; value?: 
   return frame.kind === 'data' ? { sentAt: frame.sentAt, value: frame.value } : {};
 }
 
+/** A message's sampling key, shared by its DATA frames, its ACKs and its commits (FINs: null, always kept). */
+export function flightSampleKey(flight: Flight): number | null {
+  return flight.kind === 'fin' ? null : messageKey(flight.kind === 'ack' ? flight.to : flight.from, flight.seq);
+}
+
+export function markSampleKey(mark: CommitMark): number {
+  return messageKey(mark.from, mark.seq);
+}
+
+/** The serial offset by a hash of the sender: consecutive serials alternate, and senders do not all keep the same serials. */
+export function messageKey(sender: MemberId, seq: number): number {
+  let hash = 0;
+  for (let i = 0; i < sender.length; i += 1) hash = (hash * 31 + sender.charCodeAt(i)) % 65_536;
+  return Math.abs(seq) + hash;
+}
+
+/** Of how many messages one is kept (a power of two) so that about `budget` of `count` frames remain. */
+export function samplingStep(count: number, budget: number): number {
+  let every = 1;
+  while (count / every > budget) every *= 2;
+  return every;
+}
+
 /** How long a commit's move from buffer to log takes on the timeline (µs). */
 export const COMMIT_ANIMATION_US = 250_000;
 

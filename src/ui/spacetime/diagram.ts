@@ -166,7 +166,8 @@ export class SpaceTimeDiagram {
 
   private reset(history: RunHistory): void {
     this.history = history;
-    this.following = history.realTime;
+    // A live history, or one still empty (it will grow, as a simulator's does), is followed; a loaded file is shown whole.
+    this.following = history.realTime || !Number.isFinite(history.trafficLog.lastActivity);
     this.followSpan = null;
     this.highlight = null;
     this.highlightVersion = -1;

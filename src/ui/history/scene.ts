@@ -17,10 +17,9 @@ import type { RunHistory } from './history';
 /** Enough for the cluster view to draw 200 after sampling 1 message in 16 (packets.ts, 64 nodes). */
 const MAX_IN_FLIGHT = 3200;
 const MAX_COMMITTING = 1920;
-/** The space-time diagram's window: the last 2 s at full speed, proportionally less when slower. */
+/** The space-time diagram's default window while it follows: the last 2 s at full speed, proportionally less when slower. */
 const BASE_RECENT_US = 2_000_000;
 const MIN_RECENT_US = 20_000;
-const MAX_RECENT = 250;
 
 export interface Scene {
   /** The moment shown (history µs). */
@@ -32,17 +31,11 @@ export interface Scene {
   /** Frames in flight and commits moving at `time` (sampled). */
   inFlight: readonly Flight[];
   committing: readonly CommitMark[];
-  /** Frames and commits of the last `recentUs` (for the space-time diagram; sampled). */
-  recentUs: number;
-  recentFlights: readonly Flight[];
-  recentCommits: readonly CommitMark[];
 }
 
 export interface SceneOptions {
   /** Include the traffic (frames, commits); panels need only the nodes. */
   traffic?: boolean;
-  /** How far back the recent traffic reaches (µs); see recentSpanUs. */
-  recentUs?: number;
   /** Take the nodes' figures at this time instead (a drawing that refreshes node states less often than frames). */
   nodesAt?: number;
 }
@@ -50,7 +43,7 @@ export interface SceneOptions {
 const NO_FLIGHTS: readonly Flight[] = [];
 const NO_COMMITS: readonly CommitMark[] = [];
 
-/** How much recent traffic the space-time diagram shows at an animation speed. */
+/** How much recent traffic the space-time diagram shows while it follows, at an animation speed. */
 export function recentSpanUs(scale: number): number {
   return Math.max(MIN_RECENT_US, BASE_RECENT_US * Math.min(1, scale));
 }
@@ -70,16 +63,12 @@ export function scene(history: RunHistory, time: number, options: SceneOptions =
   }
   const traffic = history.trafficLog;
   const withTraffic = options.traffic ?? true;
-  const recentUs = options.recentUs ?? 0;
   return {
     time,
     nodes: same ? previous!.nodes : nodes,
     snapshots: same ? previous!.snapshots : snapshotsOf(nodes),
     inFlight: withTraffic ? traffic.flights(time, time, MAX_IN_FLIGHT) : NO_FLIGHTS,
     committing: withTraffic ? traffic.commits(time, time, MAX_COMMITTING) : NO_COMMITS,
-    recentUs,
-    recentFlights: withTraffic && recentUs > 0 ? traffic.flights(time - recentUs, time, MAX_RECENT) : NO_FLIGHTS,
-    recentCommits: withTraffic && recentUs > 0 ? traffic.commits(time - recentUs, time, MAX_RECENT) : NO_COMMITS,
   };
 }
 

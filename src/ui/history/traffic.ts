@@ -6,7 +6,7 @@
 // appending a run piece by piece gives the same picture as loading it at once.
 
 import { isProtocolFrame, type MemberId, type ProtocolFrame, type TraceRecord } from '../../core';
-import { COMMIT_ANIMATION_US, type CommitMark, type Flight } from '../timeline/flights';
+import { COMMIT_ANIMATION_US, flightSampleKey, markSampleKey, messageFields, samplingStep, type CommitMark, type Flight } from '../timeline/flights';
 import { IntervalLog } from '../timeline/interval-log';
 
 /** Used for a frame's flight while the history tells nothing about flight times. */
@@ -24,21 +24,32 @@ export class Traffic {
   private readonly flightSamples = new Samples();
   /** Half the time from a DATA's first send to the ack covering it: the estimate when no frame is recorded at both ends. */
   private readonly halfRoundTrips = new Samples();
+  private latest = -Infinity;
 
   /** @param capacity flights (and commits) kept: the newest. */
   constructor(capacity: number) {
-    this.flightLog = new IntervalLog<Flight>(capacity);
-    this.commitLog = new IntervalLog<CommitMark>(capacity);
+    this.flightLog = new IntervalLog<Flight>(capacity, flightSampleKey);
+    this.commitLog = new IntervalLog<CommitMark>(capacity, markSampleKey);
   }
 
-  /** Frames in flight at some point of [from, to], sampled down to `limit`. */
-  flights(from: number, to: number, limit: number): Flight[] {
-    return this.flightLog.overlapping(from, to, limit);
+  /** Frames in flight at some point of [from, to] (of 1 message in `every`, a power of two), sampled down to `limit`. */
+  flights(from: number, to: number, limit: number, every = 1): Flight[] {
+    return this.flightLog.overlapping(from, to, limit, every);
   }
 
-  /** Commits whose animation overlaps [from, to], sampled down to `limit`. */
-  commits(from: number, to: number, limit: number): CommitMark[] {
-    return this.commitLog.overlapping(from, to, limit);
+  /** Commits whose animation overlaps [from, to] (of 1 message in `every`), sampled down to `limit`. */
+  commits(from: number, to: number, limit: number, every = 1): CommitMark[] {
+    return this.commitLog.overlapping(from, to, limit, every);
+  }
+
+  /** Of how many messages one to show (a power of two) so that about `budget` frames of [from, to] remain. */
+  messageSampling(from: number, to: number, budget: number): number {
+    return samplingStep(this.flightLog.countStarting(from, to), budget);
+  }
+
+  /** When the last frame sent so far arrives (or is expected), or the last commit: µs, -Infinity when none. */
+  get lastActivity(): number {
+    return this.latest;
   }
 
   /** The typical one-way flight (µs) of the frames seen so far. */
@@ -48,16 +59,19 @@ export class Traffic {
 
   /** A flight a node sampled itself. */
   addFlight(flight: Flight): void {
+    this.latest = Math.max(this.latest, flight.end);
     this.flightLog.add(flight);
   }
 
   /** A commit a node sampled itself. */
   addMark(mark: CommitMark): void {
+    this.latest = Math.max(this.latest, mark.start);
     this.commitLog.add(mark);
   }
 
   /** Derives what a record shows: a flight, the end of one, a lost one, or a commit. */
   addRecord(record: TraceRecord): void {
+    if (record.ev === 'send' || record.ev === 'recv' || record.ev === 'commit') this.latest = Math.max(this.latest, record.t);
     switch (record.ev) {
       case 'send':
         if (isProtocolFrame(record.frame)) this.onSend(record.node, record.to, record.frame, record.t);
@@ -69,7 +83,7 @@ export class Traffic {
         if (isProtocolFrame(record.frame)) this.onRecv(record.from, record.node, record.frame, record.t);
         break;
       case 'commit':
-        this.commitLog.add({ node: record.node, from: record.from, seq: record.seq, start: record.t, end: record.t + COMMIT_ANIMATION_US });
+        this.commitLog.add({ node: record.node, from: record.from, seq: record.seq, start: record.t, end: record.t + COMMIT_ANIMATION_US, sentAt: record.sentAt, value: record.value });
         break;
       default:
         break;
@@ -77,7 +91,7 @@ export class Traffic {
   }
 
   private onSend(from: MemberId, to: MemberId, frame: ProtocolFrame, t: number): void {
-    const flight: Flight = { from, to, kind: frame.kind, seq: frame.seq, start: t, end: t + this.typicalFlightUs(), lost: false };
+    const flight: Flight = { from, to, kind: frame.kind, seq: frame.seq, start: t, end: t + this.typicalFlightUs(), lost: false, ...messageFields(frame) };
     const key = flightKey(from, to, frame);
     const list = this.pending.get(key);
     if (list) list.push(flight);
@@ -104,7 +118,7 @@ export class Traffic {
       this.flightLog.extended(send);
       this.flightSamples.add(t - send.start);
     } else {
-      this.flightLog.add({ from, to, kind: frame.kind, seq: frame.seq, start: t - this.typicalFlightUs(), end: t, lost: false });
+      this.flightLog.add({ from, to, kind: frame.kind, seq: frame.seq, start: t - this.typicalFlightUs(), end: t, lost: false, ...messageFields(frame) });
     }
     if (frame.kind === 'ack') this.sampleRoundTrip(to, from, frame.seq, t);
   }

@@ -7,7 +7,7 @@ import type { Timers } from '../../net/timers';
 import type { NodeRuntime, PeerResult } from '../../runtime/runtime';
 import type { NodeSnapshot } from '../../runtime/snapshot';
 import { traceLine } from '../../runtime/trace';
-import { COMMIT_ANIMATION_US, RateSampler, type CommitMark, type Flight } from '../timeline/flights';
+import { COMMIT_ANIMATION_US, RateSampler, messageFields, type CommitMark, type Flight } from '../timeline/flights';
 import type { LoggedCommit } from './commit-log';
 
 export interface TrafficCounters {
@@ -92,7 +92,7 @@ export class NodeFeed {
     runtime.on('commit', ({ entry, at }) => {
       this.counters.commits += 1;
       this.log.push({ ...entry, index: this.counters.commits, at });
-      if (this.sampler.keep(`commit:${entry.from}`, at)) this.marks.push({ node: self, from: entry.from, seq: entry.seq, start: at, end: at + COMMIT_ANIMATION_US });
+      if (this.sampler.keep(`commit:${entry.from}`, at)) this.marks.push({ node: self, from: entry.from, seq: entry.seq, start: at, end: at + COMMIT_ANIMATION_US, sentAt: entry.sentAt, value: entry.value });
       this.schedule();
     });
     runtime.on('phase', () => this.schedule());
@@ -118,7 +118,7 @@ export class NodeFeed {
     else if (frame.kind === 'fin') this.counters.finsSent += 1;
     this.lastSent = null;
     if (isProtocolFrame(frame)) {
-      const flight = this.sample({ from: self, to, kind: frame.kind, seq: frame.seq, start: at, end: at + this.flightTo(to), lost: false });
+      const flight = this.sample({ from: self, to, kind: frame.kind, seq: frame.seq, start: at, end: at + this.flightTo(to), lost: false, ...messageFields(frame) });
       if (flight) this.lastSent = { to, flight };
     }
     this.schedule();
@@ -126,7 +126,7 @@ export class NodeFeed {
 
   private onRecv(from: MemberId, self: MemberId, frame: Frame, at: number): void {
     this.counters.received += 1;
-    if (isProtocolFrame(frame)) this.sample({ from, to: self, kind: frame.kind, seq: frame.seq, start: at - this.flightTo(from), end: at, lost: false });
+    if (isProtocolFrame(frame)) this.sample({ from, to: self, kind: frame.kind, seq: frame.seq, start: at - this.flightTo(from), end: at, lost: false, ...messageFields(frame) });
     this.schedule();
   }
 

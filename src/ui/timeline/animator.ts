@@ -5,7 +5,7 @@
 // it sleeps, and wakes when the history grows or the user acts.
 
 import type { RunHistory } from '../history/history';
-import { recentSpanUs, scene, type Scene } from '../history/scene';
+import { scene, type Scene } from '../history/scene';
 import { useStore } from '../store';
 import { FramePacer } from './frame-pacer';
 import { Playhead } from './playhead';
@@ -151,7 +151,7 @@ export class Animator {
     const previous = last?.scene ?? null;
     const fresh = !last || nowMs - last.nodesMs >= NODES_EVERY_MS || time < last.nodesAt;
     const nodesAt = fresh ? time : last.nodesAt;
-    const current = scene(history, time, { recentUs: recentSpanUs(this.playhead.scale), nodesAt }, previous);
+    const current = scene(history, time, { nodesAt }, previous);
     this.drawn = { history, scene: current, nodesAt, nodesMs: fresh ? nowMs : last.nodesMs };
     const frame: AnimationFrame = { time, scale, scene: current };
     const nodesChanged = current.nodes !== previous?.nodes;

@@ -20,7 +20,7 @@ export function Results() {
   const results = usePanel((view) => resultsOf(view.history, view.scene), shallow);
   const realTime = usePanel((view) => view.history.realTime);
   const rebuilt = usePanel((view) => view.history.rebuilt, sameIds);
-  const notes = usePanel((view) => (view.history.realTime ? NO_NOTES : replayNotes(view.history)), sameIds);
+  const notes = usePanel((view) => (view.app.mode === 'replay' ? replayNotes(view.history) : NO_NOTES), sameIds);
   const doneAt = usePanel((view) => (view.history.realTime ? doneAtOf(view.history) : null));
   const selfId = useSelfId();
   const graceOver = useElapsed(doneAt, REPORT_GRACE_MS);

@@ -58,13 +58,18 @@ function StepCard({ scenario, index, step }: { scenario: Scenario; index: number
   );
 }
 
+/** The scenario is over: its last step stays readable (a run often ends moments after it begins), then what next. */
 function ClosingStep({ scenario }: { scenario: Scenario }) {
   const controller = useController();
+  const last = scenario.steps[scenario.steps.length - 1];
   return (
     <div className="scenario-step" data-testid="scenario-finished">
-      <p className="muted small-print">{scenario.title} · done</p>
-      <h3>That was the whole story</h3>
-      <p>The run is yours now: cut links, crash a node from its panel, slow it down, or share it. Or play the scenario again, or another one.</p>
+      <p className="muted small-print">
+        {scenario.title} · the end ({scenario.steps.length} steps)
+      </p>
+      <h3 data-testid="scenario-closing-title">{last.title}</h3>
+      <p>{last.text}</p>
+      <p className="muted">The run is yours now: cut links, crash a node from its panel, slow it down, download its trace or share it.</p>
       <div className="scenario-actions">
         <button type="button" onClick={() => controller.scenarios?.play(scenario)}>
           Play it again

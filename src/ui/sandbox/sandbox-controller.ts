@@ -56,7 +56,7 @@ export class SandboxController {
   constructor(setup: SandboxSetup, mode: SandboxMode | null = null) {
     this.setup = setup;
     this.port = new SandboxPort(mode);
-    this.port.on('loaded', ({ setup: loaded }) => this.onLoaded(loaded));
+    this.port.on('loaded', ({ setup: loaded, members }) => this.onLoaded(loaded, members));
     this.port.on('records', ({ cursorUs, records }) => this.onRecords(cursorUs, records));
     this.port.on('done', ({ cursorUs, results }) => this.onDone(cursorUs, results));
     this.port.on('error', (message) => showBanner({ id: 'sandbox', tone: 'error', text: `The sandbox refused that: ${message}` }));
@@ -153,7 +153,8 @@ export class SandboxController {
 
   // ---- from the port ---------------------------------------------------------------------------
 
-  private onLoaded(setup: SandboxSetup): void {
+  /** A new run: its history knows the members and parameters at once, so a paused run is drawn too. */
+  private onLoaded(setup: SandboxSetup, members: MemberId[]): void {
     this.runs += 1;
     this.setup = setup;
     this.taken = [];
@@ -162,7 +163,8 @@ export class SandboxController {
     this.cursorUs = 0;
     this.results = null;
     this.loaded = true;
-    this.current = new RunHistory();
+    // The simulator's run id and number, as its start records say (src/sim).
+    this.current = new RunHistory({ run: { runId: 'sim', run: 1, members: [...members], params: setup.params, startedAt: 0 } });
     this.onHistory(this.current);
     this.publish();
   }

@@ -25,9 +25,9 @@ export function Results() {
   const doneAt = usePanel((view) => (view.history.realTime ? doneAtOf(view.history) : null));
   const selfId = useSelfId();
   const graceOver = useElapsed(doneAt, REPORT_GRACE_MS);
-  if (!hasRun) return <p className="muted">Start a run: at the end every node’s (count, checksum) appears here.</p>;
   // The sandbox's run is whole once it is over: every member's result counts, as for a live run.
   const sandboxOver = useStore((s) => (s.mode === 'sandbox' ? (s.sandbox?.done ?? false) : null));
+  if (!hasRun) return <p className="muted">Start a run: at the end every node’s (count, checksum) appears here.</p>;
   const wholeRun = realTime || sandboxOver !== null;
   const final = sandboxOver ?? (!realTime || graceOver);
   const isMember = selfId !== null && members.includes(selfId);

@@ -129,10 +129,21 @@ function uiLine(s: BenchSummary): string {
     '',
     markdownTable(header, rows),
     '',
+    `Sandbox (one page, ${sandboxLine(ui)}).`,
+    '',
     `Emulated: ${ui.emulation.emulated.join('; ')}.`,
     '',
     `Not emulated: ${ui.emulation.notEmulated.join('; ')}.`,
   ].join('\n');
+}
+
+function sandboxLine(ui: UiResult): string {
+  const sandbox = ui.sandbox16;
+  if (!isFigure(sandbox)) return `16 virtual nodes at full speed: ${errorText(sandbox)}`;
+  return (
+    `${sandbox.nodes} virtual nodes at full speed, #${sandbox.link}): the run took ${sandbox.runS} s, ${n(sandbox.records)} records; ` +
+    `${sandbox.fps} fps, p95 frame ${sandbox.p95FrameMs ?? '?'} ms, long tasks ${sandbox.longTasks} / ${n(sandbox.longTaskMs)} ms / longest ${n(sandbox.longTaskMaxMs)} ms`
+  );
 }
 
 function rawRttLine(ui: UiResult): string {

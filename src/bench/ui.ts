@@ -1,4 +1,5 @@
-// The UI under load (Playwright + system Chromium): 4 visible tabs, then one window with 1 visible and 3 hidden tabs.
+// The UI under load (Playwright + system Chromium): the sandbox with 16 virtual nodes at full speed,
+// 4 visible tabs, then one window with 1 visible and 3 hidden tabs.
 
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,10 @@ import { failed, isFigure, type Outcome } from './outcome';
 import { collect, ROOT, spawnNode, spawnTracked } from './processes';
 import { nodeModeOf, rttVsRaw, sendPhases, summarizeTabs, tabFigures, type ProbeData, type TabFigures, type TabReading, type TabsSummary } from './ui-figures';
 import { measureBrowserRtt, type BrowserRtt } from './ui-raw-rtt';
+import { benchSandboxFrames, type SandboxFrames } from './ui-sandbox';
+
+/** Virtual nodes of the sandbox case. */
+export const SANDBOX_BENCH_NODES = 16;
 
 export interface UiOptions {
   tabs: number;
@@ -56,10 +61,13 @@ export interface UiResult extends UiCase {
   /** The longest tab-to-tab round trip shown over the raw browser round trip. */
   rttVsRaw: number | null;
   oneWindow: Outcome<UiCase>;
+  /** One page, the sandbox with 16 virtual nodes at full speed (its frame budget). */
+  sandbox16: Outcome<SandboxFrames>;
   emulation: { emulated: string[]; notEmulated: string[] };
 }
 
 export type UiOutcome = UiResult | { skipped: string };
+export type { SandboxFrames };
 
 const BROWSER_ARGS = [
   '--disable-features=WebRtcHideLocalIpsWithMdns',
@@ -151,9 +159,10 @@ export async function benchUi(options: UiOptions): Promise<UiOutcome> {
   try {
     server = await createSignalingServer({ port: 0, host: '127.0.0.1', staticDir: options.buildDir });
     const base = `http://127.0.0.1:${server.port}`;
+    const sandbox16 = await runSandbox(base, options).catch(failed);
     const fourTabs = await runFourTabs(base, options);
     const oneWindow = await runOneWindow(base, options).catch(failed);
-    return { ...fourTabs, oneWindow, emulation: EMULATION };
+    return { ...fourTabs, oneWindow, sandbox16, emulation: EMULATION };
   } catch (error) {
     return { skipped: `the UI run failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` };
   } finally {
@@ -161,8 +170,18 @@ export async function benchUi(options: UiOptions): Promise<UiOutcome> {
   }
 }
 
+/** The sandbox case in a browser of its own (Playwright's launch: the page visible). */
+async function runSandbox(base: string, options: UiOptions): Promise<SandboxFrames> {
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: BROWSER_ARGS, headless: true });
+  try {
+    return await benchSandboxFrames(browser, base, SANDBOX_BENCH_NODES, options.timeoutMs);
+  } finally {
+    await browser.close();
+  }
+}
+
 /** The raw round trip, then every tab in its own context and window, all visible (Playwright's launch). */
-async function runFourTabs(base: string, options: UiOptions): Promise<Omit<UiResult, 'oneWindow' | 'emulation'>> {
+async function runFourTabs(base: string, options: UiOptions): Promise<Omit<UiResult, 'oneWindow' | 'sandbox16' | 'emulation'>> {
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: BROWSER_ARGS, headless: true });
   try {
     const rawBrowserRtt = await measureBrowserRtt(browser, options.rawRttS).catch(failed);

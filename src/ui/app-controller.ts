@@ -1,13 +1,18 @@
-// Everything behind the views that is not React: the history shown (this tab's live run, or a trace
-// file: the mode only swaps the source), the one animation loop over it, and the panels' clock with
-// the view they all read at each of its ticks.
+// Everything behind the views that is not React: the history shown (this tab's live run, the
+// sandbox's simulated cluster, or a trace file: the mode only swaps the source), the one animation
+// loop over it, and the panels' clock with the view they all read at each of its ticks.
 
 import type { PageConfig } from './config';
 import { RunHistory } from './history/history';
 import { scene, type Scene } from './history/scene';
+import type { LinkSettings } from '../net/link-shaper';
+import type { MemberId } from '../core';
+import type { SandboxSetup } from '../sandbox/setup';
 import { LiveController } from './live/live-controller';
 import { PANEL_REFRESH_MS, PanelClock } from './panel-clock';
 import { MAX_TRACE_BYTES, parseTrace } from './replay/trace-parser';
+import { SandboxController } from './sandbox/sandbox-controller';
+import { ScenarioController } from './sandbox/scenario-controller';
 import { dismissBanner, showBanner, useStore, type AppState } from './store';
 import { Animator, type AnimationSource } from './timeline/animator';
 import { Playhead } from './timeline/playhead';
@@ -24,27 +29,61 @@ export interface PanelView {
   playhead: { behind: number; atEnd: boolean };
 }
 
+/** What the page runs: a live node in a room (or an observer), or the sandbox (or nothing: a trace viewer). */
+export type PageRun = { kind: 'live'; config: PageConfig } | { kind: 'sandbox'; setup: SandboxSetup } | { kind: 'none' };
+
 export class AppController {
   readonly live: LiveController | null;
+  readonly sandbox: SandboxController | null;
+  /** Guided scenarios, played in the sandbox. */
+  readonly scenarios: ScenarioController | null;
   readonly animator: Animator;
   readonly panels: PanelClock;
+  /** The page's own run (live or sandbox): what a closed replay returns to. */
   private readonly liveSource: AnimationSource;
   private replaySource: AnimationSource | null = null;
   private readonly listeners = new Set<() => void>();
   private unwatch: () => void = () => undefined;
   private view: PanelView | null = null;
 
-  constructor(config: PageConfig | null) {
-    this.live = config ? new LiveController(config) : null;
-    const idle = new RunHistory({ realTime: true });
-    const clock = this.live?.clock ?? (() => (performance.timeOrigin + performance.now()) * 1000);
-    const bounds = this.live?.bounds ?? { earliest: () => -Infinity, latest: clock };
-    this.liveSource = { history: () => this.live?.history ?? idle, playhead: new Playhead(bounds, bounds.latest()) };
+  constructor(run: PageRun) {
+    this.live = run.kind === 'live' ? new LiveController(run.config) : null;
+    this.sandbox = run.kind === 'sandbox' ? new SandboxController(run.setup) : null;
+    this.scenarios = this.sandbox ? new ScenarioController(this.sandbox) : null;
+    this.liveSource = this.sandbox ? this.sandboxSource(this.sandbox) : this.liveRunSource();
     this.animator = new Animator(this.liveSource);
     this.animator.onFrame(() => this.changed());
     this.panels = new PanelClock(PANEL_REFRESH_MS, (listener) => this.subscribeAll(listener), undefined, () => (this.view = this.freeze()));
     if (this.live) this.live.onHistory = (history) => this.watch(history);
+    if (this.sandbox) {
+      useStore.setState({ mode: 'sandbox' });
+      this.sandbox.onHistory = (history) => this.watch(history);
+      this.sandbox.restart();
+    }
     this.watch(this.liveSource.history());
+  }
+
+  private liveRunSource(): AnimationSource {
+    const idle = new RunHistory({ realTime: true });
+    const clock = this.live?.clock ?? (() => (performance.timeOrigin + performance.now()) * 1000);
+    const bounds = this.live?.bounds ?? { earliest: () => -Infinity, latest: clock };
+    return { history: () => this.live?.history ?? idle, playhead: new Playhead(bounds, bounds.latest()) };
+  }
+
+  /** The sandbox's run on its virtual time axis; the playhead follows the sandbox, whose speed is the control. */
+  private sandboxSource(sandbox: SandboxController): AnimationSource {
+    return { history: () => sandbox.history, playhead: new Playhead(sandbox.bounds, 0) };
+  }
+
+  /** The page's own mode: what a closed replay returns to. */
+  get ownMode(): 'live' | 'sandbox' {
+    return this.sandbox ? 'sandbox' : 'live';
+  }
+
+  /** Cut, loss and delay of a link: asked of the room live, applied by the sandbox in the sandbox. */
+  shapeLink(a: MemberId, b: MemberId, settings: LinkSettings): void {
+    if (this.sandbox) this.sandbox.shapeLink(a, b, settings);
+    else this.live?.shapeLink(a, b, settings);
   }
 
   /** The history shown now. */
@@ -86,7 +125,7 @@ export class AppController {
     this.replaySource = null;
     this.animator.setSource(this.liveSource);
     this.watch(this.liveSource.history());
-    useStore.setState({ mode: 'live', replay: null, selectedNode: null, selectedLink: null });
+    useStore.setState({ mode: this.ownMode, replay: null, selectedNode: null, selectedLink: null });
   }
 
   /** Plays (from the start again once at the end) or pauses the replay. */

@@ -1,8 +1,11 @@
-// The page's configuration from its URL (room, role, signaling server, ICE servers), validated.
+// The page's configuration from its URL (room, role, signaling server, ICE servers; or the
+// sandbox and its run), validated.
 
 import { MEMBER_ID_PATTERN, type MemberId } from '../core';
 import type { NodeMode } from './live/node-port';
 import { parseIceUrl } from '../net/ice';
+import { defaultSetup, type SandboxSetup } from '../sandbox/setup';
+import { isSandboxLink, parseSandboxLink } from '../sandbox/url';
 import { ROOM_NAME_PATTERN, type IceServer, type Role } from '../signaling';
 
 export interface PageConfig {
@@ -106,5 +109,30 @@ export function roomUrl(location: Location, room: string, extra: Record<string, 
   params.set('room', room);
   for (const [key, value] of Object.entries(extra)) params.set(key, value);
   url.search = params.toString().replace(/=(?=&|$)/g, '');
+  return url.toString();
+}
+
+/** What the URL asks of the sandbox: nothing (a room page), a run to load, or a link that cannot be read. */
+export type SandboxRequest = { ok: true; setup: SandboxSetup } | { ok: false; problem: string } | null;
+
+/**
+ * The sandbox is asked for with a link in the fragment (`#sandbox=v1;…`, docs/SANDBOX.md: that exact
+ * run) or with `?sandbox` (the default cluster: 5 nodes, `chatterbox sim`'s defaults).
+ */
+export function readSandboxRequest(location: Location): SandboxRequest {
+  if (isSandboxLink(location.hash)) {
+    const parsed = parseSandboxLink(location.hash);
+    return parsed.ok ? { ok: true, setup: parsed.value } : { ok: false, problem: parsed.error };
+  }
+  const value = new URLSearchParams(location.search).get('sandbox');
+  if (value === null || value === '0' || value.toLowerCase() === 'false') return null;
+  return { ok: true, setup: defaultSetup() };
+}
+
+/** The page's address for the default sandbox. */
+export function sandboxUrl(location: Location): string {
+  const url = new URL(location.href);
+  url.search = '?sandbox';
+  url.hash = '';
   return url.toString();
 }

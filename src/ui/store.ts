@@ -1,7 +1,7 @@
 // The UI's state (zustand): what the user chose (mode, selection, animation speed and pause, the
 // draft parameters, banners, the trace being replayed) and the session's facts that are no part
 // of a run's history (signaling status, this tab's id and node mode, the room's roster, this tab's
-// links, the link shapes). Everything about a run (phases, counters, results, commits, throughput)
+// links, the link shapes; in the sandbox, its network and speed). Everything about a run (phases, counters, results, commits, throughput)
 // is a selector on its history (src/ui/history/scene.ts), never copied here.
 
 import { create } from 'zustand';
@@ -11,6 +11,7 @@ import type { LinkSettings } from '../net/link-shaper';
 import type { SignalingStatus } from '../net/signaling-client';
 import type { NodeMode } from './live/node-port';
 import type { RosterMessage } from '../signaling';
+import type { SandboxFacts } from './sandbox/sandbox-controller';
 
 export interface Banner {
   id: string;
@@ -41,8 +42,8 @@ export interface SessionFacts {
 }
 
 export interface AppState extends SessionFacts {
-  /** Which history is shown: this tab's live run, or a trace file. */
-  mode: 'live' | 'replay';
+  /** Which history is shown: this tab's live run, a trace file, or the sandbox's simulated cluster. */
+  mode: 'live' | 'replay' | 'sandbox';
   banners: Banner[];
   selectedNode: MemberId | null;
   selectedLink: string | null;
@@ -51,6 +52,10 @@ export interface AppState extends SessionFacts {
   paramsDraft: ParamsDraft;
   /** The trace file replayed (its history is the app controller's). */
   replay: { fileName: string } | null;
+  /** The sandbox's network, speed and run, as its controller last published them (null outside the sandbox). */
+  sandbox: SandboxFacts | null;
+  /** The guided scenario playing in the sandbox (its id and the step showing; step = steps.length once over), or null. */
+  scenario: { id: string; step: number } | null;
 }
 
 export const INITIAL_SESSION: SessionFacts = {
@@ -81,6 +86,8 @@ export const useStore = create<AppState>(() => ({
   animation: { scale: 1, paused: false },
   paramsDraft: draftFromParams(DEFAULT_PARAMS),
   replay: null,
+  sandbox: null,
+  scenario: null,
 }));
 
 /** Shows a banner, replacing one with the same id. */

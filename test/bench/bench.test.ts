@@ -10,7 +10,7 @@ import { markdownReport, markdownTable } from '../../src/bench/report';
 import { bestWindow, FULL_PLAN, type BenchSummary, type ClusterFigures, type MemoryFigures } from '../../src/bench/suite';
 import { niceMax, windowPlotSvg } from '../../src/bench/svg';
 import { evaluateTargets, UI_GOALS } from '../../src/bench/targets';
-import type { UiCase, UiResult } from '../../src/bench/ui';
+import type { SandboxFrames, UiCase, UiResult } from '../../src/bench/ui';
 import { percentile } from '../../src/sim/stats';
 import { frameIntervals, nodeModeOf, rttByPeer, rttVsRaw, sendPhases, summarizeTabs, tabFigures, visibleAt, type ProbeData, type TabReading } from '../../src/bench/ui-figures';
 import { rttFigures } from '../../src/bench/ui-raw-rtt';
@@ -99,6 +99,11 @@ function uiCase(rates: number[], visibleTabs: number, headless: number | null): 
   return { setup, ...summarizeTabs(perTab, headless), perTab };
 }
 
+/** The sandbox case: 16 virtual nodes at full speed for 2 s. */
+function sandboxFrames(fps: number, longTasks: number): SandboxFrames {
+  return { nodes: 16, speed: 'max', link: 'sandbox=v1;n=16;seed=1', runS: 2, fps, p95FrameMs: 17.1, longTasks, longTaskMs: longTasks * 60, longTaskMaxMs: longTasks > 0 ? 60 : 0, records: 180_000 };
+}
+
 /** A part-8 result: 4 visible tabs at 90 commits/s per sender against 100 headless, links 0.9 ms, raw 0.5 ms. */
 function uiResult(): UiResult {
   const fourTabs = uiCase([90, 90, 95, 100], 4, 100);
@@ -114,6 +119,7 @@ function uiResult(): UiResult {
     longTasks: 0,
     rttMs: 0.9,
     rawBrowserRtt: rttFigures([0.5, 0.5, 0.5, 0.5], 0.002),
+    sandbox16: sandboxFrames(60, 0),
     rttVsRaw: 1.8,
     oneWindow: uiCase([85, 85, 85, 85], 1, 100),
     emulation: { emulated: ['one window'], notEmulated: ['a GPU'] },
@@ -164,7 +170,7 @@ describe('bench report', () => {
   it('judges every target: met, not met, or not measured', () => {
     const targets = evaluateTargets(fixture());
     const byGoal = (text: string) => targets.find((t) => t.goal.includes(text))!;
-    expect(targets).toHaveLength(12);
+    expect(targets).toHaveLength(13);
     expect(byGoal('0.5 x raw').met).toBe(true);
     expect(byGoal('2,812,430').met).toBeNull();
     expect(byGoal('speedup').met).toBe(false);
@@ -355,7 +361,7 @@ describe('bench UI figures', () => {
 describe('bench UI targets and report', () => {
   const judge = (ui: Omit<BenchSummary, 'targets'>['ui'], goal: string) => evaluateTargets({ ...fixture(), ui }).find((t) => t.goal === goal)!;
 
-  it('judges the five UI targets of a good run as met, with the limit beside the figure', () => {
+  it('judges the UI targets of a good run as met, with the limit beside the figure', () => {
     for (const goal of Object.values(UI_GOALS)) expect(judge(uiResult(), goal).met).toBe(true);
     expect(judge(uiResult(), UI_GOALS.throughput).measured).toBe('slowest tab 90 / headless 100.0 = 0.9 (limit 0.8; mean of the tabs 0.938)');
     expect(judge(uiResult(), UI_GOALS.rtt).measured).toBe('0.9 ms (longest link) / 0.5 ms = 1.8 (limit 3)');
@@ -366,6 +372,13 @@ describe('bench UI targets and report', () => {
     expect(slow.vsHeadless).toBeGreaterThan(0.8);
     expect(judge(slow, UI_GOALS.throughput).met).toBe(false);
     expect(judge({ ...uiResult(), oneWindow: uiCase([100, 79, 100, 100], 1, 100) }, UI_GOALS.oneWindow).met).toBe(false);
+  });
+
+  it('holds the sandbox to 55 fps and no long task, and says when it was not measured', () => {
+    expect(judge({ ...uiResult(), sandbox16: sandboxFrames(55, 0) }, UI_GOALS.sandbox).met).toBe(true);
+    expect(judge({ ...uiResult(), sandbox16: sandboxFrames(54.9, 0) }, UI_GOALS.sandbox).met).toBe(false);
+    expect(judge({ ...uiResult(), sandbox16: sandboxFrames(60, 1) }, UI_GOALS.sandbox).met).toBe(false);
+    expect(judge({ ...uiResult(), sandbox16: { error: 'no page' } }, UI_GOALS.sandbox).met).toBeNull();
   });
 
   it('holds frame rate, long tasks and round trip to their limits', () => {

@@ -22,6 +22,7 @@ import { NodeGlyph } from './NodeGlyph';
 import { NodePainter, type NodeScene } from './node-layer';
 import { drawPackets, PacketPainter, packetSampling, placePackets } from './packets';
 import { prepareCanvas } from '../canvas';
+import { scenarioById } from '../../sandbox/scenarios';
 
 /** The `data-serial` hooks are refreshed this often at most. */
 const SERIAL_MARK_EVERY_MS = 100;
@@ -35,6 +36,7 @@ export function ClusterView({ joined }: { joined: boolean }) {
   const selectedNode = useStore((s) => s.selectedNode ?? s.selfId);
   const selectedLink = useStore((s) => s.selectedLink);
   const links = useLinks(members);
+  const focus = useScenarioFocus();
   const absence = useAbsence();
   const { ref, size } = useSize<HTMLDivElement>({ width: 640, height: 520 });
   const layout = useMemo(() => layoutCluster(members, size.width, size.height), [members, size.width, size.height]);
@@ -67,9 +69,9 @@ export function ClusterView({ joined }: { joined: boolean }) {
   const clickLink = useCallback(
     (link: LinkView): void => {
       useStore.setState({ selectedLink: link.key });
-      if (useStore.getState().mode !== 'live') return;
+      if (useStore.getState().mode === 'replay') return;
       const shape = link.shape ?? HEALTHY_LINK;
-      controller.live?.shapeLink(link.a, link.b, { ...shape, cut: !shape.cut });
+      controller.shapeLink(link.a, link.b, { ...shape, cut: !shape.cut });
     },
     [controller],
   );
@@ -87,7 +89,7 @@ export function ClusterView({ joined }: { joined: boolean }) {
           <g className="nodes">
             {members.map((id) => {
               const node = layout.nodes.get(id);
-              return node ? <NodeGlyph key={id} node={node} layout={layout} snapshot={snapshots[id] ?? null} colorOf={colorOf} isSelf={id === selfId} absence={absence(id)} selected={id === selectedNode} onSelect={selectNode} register={register} /> : null;
+              return node ? <NodeGlyph key={id} node={node} layout={layout} snapshot={snapshots[id] ?? null} colorOf={colorOf} isSelf={id === selfId} absence={absence(id)} selected={id === selectedNode} highlighted={focus.includes(id)} onSelect={selectNode} register={register} /> : null;
             })}
           </g>
         </svg>
@@ -193,17 +195,27 @@ class SerialMarks {
   }
 }
 
-/** Why a drawn member has no live state: it left the room, or a replayed trace did not record it. */
+/** Why a drawn member has no live state: it left the room, a replayed trace did not record it, or it crashed in the sandbox. */
 function useAbsence(): (id: MemberId) => string | null {
   const realTime = usePanel((view) => view.history.realTime);
   const roster = useStore((s) => s.roster);
   const rebuilt = usePanel((view) => view.history.rebuilt.join(' '));
+  const crashed = useStore((s) => (s.mode === 'sandbox' ? (s.sandbox?.crashed.join(' ') ?? '') : null));
   return useMemo(() => {
+    if (crashed !== null) return (id: MemberId) => (crashed.split(' ').includes(id) ? 'crashed' : null);
     if (!realTime) return (id: MemberId) => (rebuilt.split(' ').includes(id) ? null : 'not traced');
     if (!roster) return () => null;
     const present = new Set(roster.members.map((m) => m.id));
     return (id: MemberId) => (present.has(id) ? null : 'left');
-  }, [realTime, roster, rebuilt]);
+  }, [realTime, roster, rebuilt, crashed]);
+}
+
+const NO_FOCUS: readonly MemberId[] = [];
+
+/** The nodes the guided scenario's step showing names. */
+function useScenarioFocus(): readonly MemberId[] {
+  const shown = useStore((s) => s.scenario);
+  return useMemo(() => (shown ? (scenarioById(shown.id)?.steps[shown.step]?.focus ?? NO_FOCUS) : NO_FOCUS), [shown]);
 }
 
 /** Where the links' labels go; a label whose place did not change keeps its object (its line is not re-rendered). */
@@ -229,16 +241,17 @@ function useLinks(members: readonly MemberId[]): LinkView[] {
   const rttMs = useOwnRtt();
   const telemetry = usePanel((view) => reportedSnapshots(view.scene.snapshots));
   const shapes = usePanel((view) => view.app.shapes);
+  const partition = usePanel((view) => view.app.sandbox?.network.partition ?? null);
   const previous = useRef<LinkView[]>([]);
   return useMemo(() => {
     const before = new Map(previous.current.map((link) => [link.key, link]));
-    const next = linkViews(members, { mode, selfId, roster, ownLinks, rttMs, telemetry, shapes }).map((link) => {
+    const next = linkViews(members, { mode, selfId, roster, ownLinks, rttMs, telemetry, shapes, partition }).map((link) => {
       const old = before.get(link.key);
       return old && sameLinkView(old, link) ? old : link;
     });
     previous.current = next;
     return next;
-  }, [members, mode, selfId, roster, ownLinks, rttMs, telemetry, shapes]);
+  }, [members, mode, selfId, roster, ownLinks, rttMs, telemetry, shapes, partition]);
 }
 
 const reportedCache = new WeakMap<object, Record<MemberId, NodeSnapshot>>();

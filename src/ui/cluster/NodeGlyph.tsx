@@ -20,12 +20,14 @@ interface Props {
   /** Why the node is shown faded ("left" the room, "not traced"), or null. */
   absence: string | null;
   selected: boolean;
+  /** A guided scenario's step names this node: it is ringed. */
+  highlighted: boolean;
   onSelect: (id: MemberId) => void;
   /** Receives the glyph's element (the animation sets its `data-serial` hook on it). */
   register: (id: MemberId, element: SVGGElement | null) => void;
 }
 
-export const NodeGlyph = memo(function NodeGlyph({ node, layout, snapshot, colorOf, isSelf, absence, selected, onSelect, register }: Props) {
+export const NodeGlyph = memo(function NodeGlyph({ node, layout, snapshot, colorOf, isSelf, absence, selected, highlighted, onSelect, register }: Props) {
   const color = colorOf(node.id);
   const r = layout.nodeRadius;
   const c = layout.card;
@@ -38,7 +40,7 @@ export const NodeGlyph = memo(function NodeGlyph({ node, layout, snapshot, color
   return (
     <g
       ref={ref}
-      className={`node${selected ? ' node-selected' : ''}${isSelf ? ' node-self' : ''}${absence ? ' node-gone' : ''}`}
+      className={`node${selected ? ' node-selected' : ''}${isSelf ? ' node-self' : ''}${absence ? ' node-gone' : ''}${highlighted ? ' node-focus' : ''}`}
       data-testid={`node-${node.id}`}
       role="button"
       tabIndex={0}
@@ -50,6 +52,7 @@ export const NodeGlyph = memo(function NodeGlyph({ node, layout, snapshot, color
       <rect className="node-hit" x={node.box.x} y={node.box.y} width={node.box.width} height={node.box.height} />
       <g transform={`translate(${node.x},${node.y})`}>
         {isSelf && <circle className="self-halo" r={layout.haloRadius - 1} stroke={color} />}
+        {highlighted && <circle className="focus-ring" r={layout.haloRadius - 1} />}
         <circle className="node-body" r={r} stroke={color} strokeWidth={Math.min(3, r / 4)} />
         {layout.labels.id && (
           <text className="node-id" y={layout.labels.serial ? -r * 0.42 : r * 0.3} fill={color} fontSize={idFontSize(node.id, r)}>

@@ -1,5 +1,5 @@
 // The state of each link of the cluster view, from this tab's data channels, the roster's reports
-// and the link shapes everybody in the room applies; where its handle and label sit, and whether
+// and the link shapes everybody in the room applies (in the sandbox: its shapes and partition); where its handle and label sit, and whether
 // the label fits (clear of the nodes, the handles and the other labels) or is shown on hover only.
 
 import { sortedMembers, type MemberId } from '../../core';
@@ -25,7 +25,7 @@ export interface LinkView {
 }
 
 export interface LinkInputs {
-  mode: 'live' | 'replay';
+  mode: 'live' | 'replay' | 'sandbox';
   selfId: MemberId | null;
   roster: RosterMessage | null;
   ownLinks: Record<MemberId, LinkState>;
@@ -33,6 +33,8 @@ export interface LinkInputs {
   /** Other members' snapshots, whose round trips label the links this tab is not on. */
   telemetry: Record<MemberId, NodeSnapshot>;
   shapes: Record<string, LinkSettings>;
+  /** The sandbox's partition in force (one side), or null: links across it are shown cut. */
+  partition?: readonly MemberId[] | null;
 }
 
 export function linkViews(members: readonly MemberId[], inputs: LinkInputs): LinkView[] {
@@ -42,6 +44,7 @@ export function linkViews(members: readonly MemberId[], inputs: LinkInputs): Lin
 function linkView(a: MemberId, b: MemberId, inputs: LinkInputs): LinkView {
   const key = linkKey(a, b);
   if (inputs.mode === 'replay') return { key, a, b, state: 'open', shape: null, rttMs: null };
+  if (inputs.mode === 'sandbox') return sandboxLinkView(key, a, b, inputs);
   const shape = inputs.shapes[key] ?? null;
   const peer = a === inputs.selfId ? b : b === inputs.selfId ? a : null;
   const open = peer !== null ? inputs.ownLinks[peer] === 'open' : rosterLinkOpen(inputs.roster, a, b);
@@ -50,6 +53,14 @@ function linkView(a: MemberId, b: MemberId, inputs: LinkInputs): LinkView {
   else if (open && shape && shape.lossPercent > 0) state = 'lossy';
   const rttMs = peer !== null ? inputs.rttMs[peer] : (inputs.telemetry[a]?.rttMs?.[b] ?? inputs.telemetry[b]?.rttMs?.[a]);
   return { key, a, b, state, shape, rttMs: rttMs ?? null };
+}
+
+/** A sandbox link: open unless its shape cuts it or the partition separates its ends; no round trip is measured. */
+function sandboxLinkView(key: string, a: MemberId, b: MemberId, inputs: LinkInputs): LinkView {
+  const shape = inputs.shapes[key] ?? null;
+  const partitioned = inputs.partition ? inputs.partition.includes(a) !== inputs.partition.includes(b) : false;
+  const state: LinkViewState = shape?.cut || partitioned ? 'cut' : shape && shape.lossPercent > 0 ? 'lossy' : 'open';
+  return { key, a, b, state, shape, rttMs: null };
 }
 
 /** Whether two views of a link look the same (same state, shape and round trip as printed). */

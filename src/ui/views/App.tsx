@@ -1,7 +1,8 @@
-// The page: top bar, run or replay controls, banners, the cluster view with its side panels, the
-// charts, and traces.
+// The page: top bar, run, sandbox or replay controls, banners, the cluster view with its side
+// panels (and guided scenarios in the sandbox), the charts, and traces. A tab alone in its room is
+// offered the sandbox beside the invitation to real tabs.
 
-import { randomRoomName, roomUrl, type PageConfig } from '../config';
+import { randomRoomName, roomUrl, sandboxUrl, type PageConfig } from '../config';
 import { ClusterView } from '../cluster/ClusterView';
 import { useStore } from '../store';
 import { AnimationControls, TrafficCounters } from './AnimationControls';
@@ -13,6 +14,9 @@ import { LinkPanel } from './LinkPanel';
 import { ReplayBar } from './ReplayBar';
 import { Results } from './Results';
 import { RunControls } from './RunControls';
+import { SandboxControls } from './SandboxControls';
+import { SandboxOffer } from './SandboxOffer';
+import { ScenarioPanel } from './ScenarioPanel';
 import { SpaceTime } from './SpaceTime';
 import { ThroughputChart } from './ThroughputChart';
 import { TopBar } from './TopBar';
@@ -28,7 +32,8 @@ export function App({ config, configProblem }: Props) {
   return (
     <div className="app">
       <TopBar config={config} />
-      {mode === 'replay' ? <ReplayBar /> : config?.role === 'member' && <RunControls />}
+      {mode === 'replay' ? <ReplayBar /> : mode === 'sandbox' ? <SandboxControls /> : config?.role === 'member' && <RunControls />}
+      {config?.role === 'member' && mode === 'live' && <SandboxOffer config={config} />}
       {configProblem && <ConfigProblem problem={configProblem} />}
       <Banners />
       <main className="layout">
@@ -44,6 +49,14 @@ export function App({ config, configProblem }: Props) {
           )}
         </section>
         <aside className="side">
+          {mode === 'sandbox' && (
+            <section className="panel" aria-label="Guided scenarios">
+              <h2>Guided scenarios</h2>
+              <ErrorBoundary area="the guided scenarios">
+                <ScenarioPanel />
+              </ErrorBoundary>
+            </section>
+          )}
           <section className="panel" aria-label="Results">
             <h2>Results</h2>
             <ErrorBoundary area="the results">
@@ -88,8 +101,8 @@ function ConfigProblem({ problem }: { problem: string }) {
     <div className="banners">
       <div className="banner banner-error" role="alert">
         <span>
-          {problem} This tab has not joined any room. <a href={roomUrl(window.location, randomRoomName())}>Open a new room</a> — or open a trace below to
-          replay it.
+          {problem} This tab has not joined any room. <a href={roomUrl(window.location, randomRoomName())}>Open a new room</a>, <a href={sandboxUrl(window.location)}>try the sandbox</a> (a
+          simulated cluster in this tab) — or open a trace below to replay it.
         </span>
       </div>
     </div>

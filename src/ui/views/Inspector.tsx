@@ -1,7 +1,7 @@
 // The node panel: one node's outgoing message and who acked it, its receive buffers, its commits
 // and checksum, at the animation's playhead, updated at the panels' pace. Every figure comes from
 // the node's figures in the one scene shown (the commit log stops at its count). Also this tab's
-// measured round trips to each peer.
+// measured round trips to each peer. In the sandbox, the node can be crashed and restarted here.
 
 import type { MemberId } from '../../core';
 import type { BufferSnapshot, NodeSnapshot } from '../../runtime/snapshot';
@@ -10,6 +10,7 @@ import type { CommitRows } from './commit-rows';
 import { formatCount, formatRtt } from '../format';
 import { commitRowsOf } from '../history/scene';
 import { useColors, useMembers, useOwnRtt, usePanel, useSelfId } from '../hooks';
+import { useController } from '../services';
 import { useStore } from '../store';
 import { CommitLogList, MAX_SHOWN } from './CommitLogList';
 
@@ -31,9 +32,33 @@ export function Inspector() {
         {selected === selfId && <span className="tag">this tab</span>}
         <span className="tag tag-phase">{snapshot?.phase ?? 'no run yet'}</span>
       </h3>
+      <SandboxNodeActions node={selected} />
       {snapshot ? <SnapshotDetails snapshot={snapshot} colorOf={colorOf} /> : <p className="muted">{untraced ? `The trace does not record ${selected}’s inputs; only its frames to and from the traced nodes are shown.` : 'This node has not reported a run yet.'}</p>}
       <Checksum node={selected} snapshot={snapshot} running={figures?.runningChecksum ?? null} />
       <CommitLogSection node={selected} colorOf={colorOf} />
+    </div>
+  );
+}
+
+/** Crash or restart the node (sandbox only): its process stops, or resumes with its state (docs/SANDBOX.md). */
+function SandboxNodeActions({ node }: { node: MemberId }) {
+  const controller = useController();
+  const facts = useStore((s) => (s.mode === 'sandbox' ? s.sandbox : null));
+  if (!facts || !controller.sandbox) return null;
+  const crashed = facts.crashed.includes(node);
+  const act = (type: 'crash' | 'restart'): void => void controller.sandbox?.act({ type, node });
+  return (
+    <div className="node-actions">
+      {crashed ? (
+        <button type="button" data-testid="node-restart" onClick={() => act('restart')} title="The process resumes with the state it had; its peers' resends bring it up to date" disabled={facts.done}>
+          Restart {node}
+        </button>
+      ) : (
+        <button type="button" data-testid="node-crash" onClick={() => act('crash')} title="The process stops: it handles nothing, and frames that reach it are lost" disabled={facts.done}>
+          Crash {node}
+        </button>
+      )}
+      {crashed && <span className="tag">crashed</span>}
     </div>
   );
 }

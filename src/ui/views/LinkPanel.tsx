@@ -1,4 +1,5 @@
-// Settings of the selected link: cut, loss and delay, applied by every node in the room.
+// Settings of the selected link: cut, loss and delay, applied by every node in the room (in the
+// sandbox, by the simulated network).
 
 import type { ChangeEvent } from 'react';
 import type { MemberId } from '../../core';
@@ -19,11 +20,11 @@ export function LinkPanel() {
   const selfId = useStore((s) => s.selfId);
   const rtt = useOwnRtt();
   const pair = findPair(members, selectedKey);
-  if (!pair || mode !== 'live') return null;
+  if (!pair || mode === 'replay') return null;
   const [a, b] = pair;
   const shape = shapes[linkKey(a, b)] ?? HEALTHY_LINK;
   const peer = a === selfId ? b : b === selfId ? a : null;
-  const apply = (change: Partial<typeof shape>): void => controller.live?.shapeLink(a, b, { ...shape, ...change });
+  const apply = (change: Partial<typeof shape>): void => controller.shapeLink(a, b, { ...shape, ...change });
   const number = (max: number) => (event: ChangeEvent<HTMLInputElement>): number => Math.min(max, Math.max(0, Number(event.target.value) || 0));
   return (
     <section className="link-panel" aria-label={`Link ${a}–${b}`}>
@@ -52,7 +53,7 @@ export function LinkPanel() {
           <span className="param-unit">ms</span>
         </label>
       </div>
-      <p className="muted small-print">Every node in the room applies these settings to the frames it sends on this link.</p>
+      <p className="muted small-print">{mode === 'sandbox' ? 'The simulated network applies these settings to the messages on this link, both ways.' : 'Every node in the room applies these settings to the frames it sends on this link.'}</p>
     </section>
   );
 }

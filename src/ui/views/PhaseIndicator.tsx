@@ -13,12 +13,12 @@ const COUNTDOWN_EVERY_MS = 100;
 
 export function PhaseIndicator() {
   const phase = usePanel((view) => phaseOf(view.history, view.scene, presentMembers(view)));
-  const realTime = usePanel((view) => view.history.realTime);
+  const replayed = usePanel((view) => !view.history.realTime && view.app.mode === 'replay');
   const deadline = usePanel((view) => (view.history.realTime ? phaseEndsAt(view.history, view.scene, phase) : null));
   const countdown = useCountdown(deadline);
   return (
     <div className="top-item phase-item">
-      <span className="label">{realTime ? 'Phase' : 'Replayed phase'}</span>
+      <span className="label">{replayed ? 'Replayed phase' : 'Phase'}</span>
       <span className={`phase phase-${phase}`} data-testid="phase">
         {phase}
         {deadline !== null && <span className="countdown" ref={countdown} />}

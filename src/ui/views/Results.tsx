@@ -9,6 +9,7 @@ import type { MemberResult } from '../history/figures';
 import { doneAtOf, replayNotes, resultsOf } from '../history/scene';
 import { formatCount } from '../format';
 import { useColors, useMembers, usePanel, useSelfId } from '../hooks';
+import { useStore } from '../store';
 
 /** After this node is done, members that have not reported within this time are left out of the verdict. */
 const REPORT_GRACE_MS = 3000;
@@ -20,16 +21,19 @@ export function Results() {
   const results = usePanel((view) => resultsOf(view.history, view.scene), shallow);
   const realTime = usePanel((view) => view.history.realTime);
   const rebuilt = usePanel((view) => view.history.rebuilt, sameIds);
-  const notes = usePanel((view) => (view.history.realTime ? NO_NOTES : replayNotes(view.history)), sameIds);
+  const notes = usePanel((view) => (view.app.mode === 'replay' ? replayNotes(view.history) : NO_NOTES), sameIds);
   const doneAt = usePanel((view) => (view.history.realTime ? doneAtOf(view.history) : null));
   const selfId = useSelfId();
   const graceOver = useElapsed(doneAt, REPORT_GRACE_MS);
+  // The sandbox's run is whole once it is over: every member's result counts, as for a live run.
+  const sandboxOver = useStore((s) => (s.mode === 'sandbox' ? (s.sandbox?.done ?? false) : null));
   if (!hasRun) return <p className="muted">Start a run: at the end every node’s (count, checksum) appears here.</p>;
-  const final = !realTime || graceOver;
+  const wholeRun = realTime || sandboxOver !== null;
+  const final = sandboxOver ?? (!realTime || graceOver);
   const isMember = selfId !== null && members.includes(selfId);
   const reporting = members.filter((id) => results[id]);
   // A trace's verdict compares the results it holds; a live run's waits for every member (or the grace period).
-  const judged = realTime ? members : reporting;
+  const judged = wholeRun ? members : reporting;
   const agreement = judgeAgreement(judged, results, final);
   const headlineOf = isMember ? selfId : realTime ? (reporting[0] ?? members[0]) : (rebuilt[0] ?? reporting[0] ?? members[0]);
   const everyoneReported = reporting.length === members.length;
@@ -44,7 +48,7 @@ export function Results() {
         </span>
         {!shown && <span className="muted">not done yet</span>}
       </p>
-      {realTime || reporting.length > 1 ? <AgreementBadge agreement={agreement} /> : <p className="agreement agreement-pending">This trace holds one node’s result so far: nothing to compare it with.</p>}
+      {wholeRun || reporting.length > 1 ? <AgreementBadge agreement={agreement} /> : <p className="agreement agreement-pending">This trace holds one node’s result so far: nothing to compare it with.</p>}
       <ResultTable members={members} results={results} selfId={selfId} />
       {notes.length > 0 && (
         <ul className="replay-notes">

@@ -1,4 +1,5 @@
-// Traces: download this tab's run as JSON Lines, or open a trace file to replay it.
+// Traces: download this tab's run (in the sandbox: the whole cluster's) as JSON Lines, or open a
+// trace file to replay it.
 
 import type { ChangeEvent } from 'react';
 import { formatCount } from '../format';
@@ -17,12 +18,7 @@ export function TracePanel() {
     const live = controller.live;
     const trace = live?.history.ownTrace;
     if (!live || !trace || trace.size === 0) return;
-    const url = URL.createObjectURL(trace.toBlob());
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = `chatterbox-${live.config.room}-${selfId ?? 'node'}-${runId?.slice(0, 8) ?? 'run'}.jsonl`;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    saveBlob(trace.toBlob(), `chatterbox-${live.config.room}-${selfId ?? 'node'}-${runId?.slice(0, 8) ?? 'run'}.jsonl`);
   };
   const open = (event: ChangeEvent<HTMLInputElement>): void => {
     const file = event.target.files?.[0];
@@ -31,9 +27,13 @@ export function TracePanel() {
   };
   return (
     <div className="trace-panel">
-      <button type="button" data-testid="trace-download" onClick={download} disabled={records === 0}>
-        Download this node’s trace{records > 0 ? ` (${formatCount(records)} records)` : ''}
-      </button>
+      {controller.sandbox ? (
+        <SandboxTraceDownload />
+      ) : (
+        <button type="button" data-testid="trace-download" onClick={download} disabled={records === 0}>
+          Download this node’s trace{records > 0 ? ` (${formatCount(records)} records)` : ''}
+        </button>
+      )}
       {truncated && <span className="muted">The trace stopped recording at {formatCount(records)} records.</span>}
       <label className="file-button">
         <input type="file" data-testid="trace-open" accept=".jsonl,.ndjson,.json,.txt,application/x-ndjson" onChange={open} aria-label="Open a trace file to replay" />
@@ -44,4 +44,31 @@ export function TracePanel() {
       </p>
     </div>
   );
+}
+
+/** The sandbox's run, every node's records in the order they happened (as `chatterbox sim --trace` writes them). */
+function SandboxTraceDownload() {
+  const controller = useController();
+  const records = usePanel(() => controller.sandbox?.recordCount ?? 0);
+  const facts = useStore((s) => s.sandbox);
+  const download = (): void => {
+    const sandbox = controller.sandbox;
+    if (!sandbox || sandbox.recordCount === 0) return;
+    const setup = sandbox.setupShown;
+    saveBlob(sandbox.traceBlob(), `chatterbox-sandbox-n${setup.nodes}-seed${setup.params.seed}.jsonl`);
+  };
+  return (
+    <button type="button" data-testid="trace-download" onClick={download} disabled={records === 0} title={facts?.done ? 'The whole run' : 'The run so far'}>
+      Download the cluster trace{records > 0 ? ` (${formatCount(records)} records)` : ''}
+    </button>
+  );
+}
+
+function saveBlob(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

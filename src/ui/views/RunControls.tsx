@@ -7,12 +7,13 @@ import { usePanel } from '../hooks';
 import { meshStatus } from '../mesh-status';
 import { useController } from '../services';
 import { draftFromParams, linkKey, pairs, useStore, type ParamsDraft } from '../store';
+import { ParamField, type ParamFieldSpec } from './ParamField';
 
 /** A run slow enough to follow by eye: a message a second per node, 10 s of sending. */
 const LECTURE_PARAMS: RunParams = { sendForMs: 10_000, waitForMs: 5000, seed: 0, tickMs: 1000, window: 1 };
 
 /** Labelled like the command line's flags (--send-for, --wait-for, --with-seed, --tick-duration, --window). */
-const FIELDS: { key: keyof ParamsDraft; label: string; unit: string; help: string; step: string }[] = [
+const FIELDS: ParamFieldSpec<keyof ParamsDraft>[] = [
   { key: 'sendForS', label: 'send-for', unit: 's', help: 'Length of the send phase', step: '0.5' },
   { key: 'waitForS', label: 'wait-for', unit: 's', help: 'Length of the wait phase (finish, FIN)', step: '0.5' },
   { key: 'seed', label: 'seed', unit: '', help: 'Seed of the random values', step: '1' },
@@ -40,11 +41,7 @@ export function RunControls() {
   return (
     <section className="run-controls" aria-label="Run parameters">
       {FIELDS.map((field) => (
-        <label key={field.key} className="param" title={field.help}>
-          <span className="param-label">{field.label}</span>
-          <input type="number" data-testid={`param-${field.label.replace(' ', '-')}`} inputMode="decimal" min="0" step={field.step} value={draft[field.key]} onChange={setField(field.key)} aria-label={`${field.label}${field.unit ? ` (${field.unit === 's' ? 'seconds' : field.unit})` : ''}`} />
-          {field.unit && <span className="param-unit">{field.unit}</span>}
-        </label>
+        <ParamField key={field.key} field={field} value={draft[field.key]} onChange={setField(field.key)} testIdPrefix="param" />
       ))}
       <div className="run-actions">
         <button type="button" onClick={lecture} title="Tick 1 s, send for 10 s, window 1, and a 400 ms delay on every link">

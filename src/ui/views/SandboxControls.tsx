@@ -9,6 +9,7 @@ import { LATENCY_MS, USER_NODES, sandboxMembers, type SandboxSetup } from '../..
 import type { SandboxController } from '../sandbox/sandbox-controller';
 import { useController } from '../services';
 import { useStore } from '../store';
+import { ParamField, type ParamFieldSpec } from './ParamField';
 
 interface Draft {
   nodes: string;
@@ -21,7 +22,7 @@ interface Draft {
 }
 
 /** Labelled like `chatterbox sim`'s flags. */
-const FIELDS: { key: keyof Draft; label: string; unit: string; help: string; step: string }[] = [
+const FIELDS: ParamFieldSpec<keyof Draft>[] = [
   { key: 'nodes', label: 'nodes', unit: '', help: `Virtual nodes, ${USER_NODES.min} to ${USER_NODES.max}`, step: '1' },
   { key: 'seed', label: 'seed', unit: '', help: 'Seed of the random values and of the network (--with-seed)', step: '1' },
   { key: 'sendForS', label: 'send-for', unit: 's', help: 'Length of the send phase', step: '0.5' },
@@ -66,11 +67,7 @@ function SetupFields({ sandbox, setup }: { sandbox: SandboxController; setup: Sa
   return (
     <>
       {FIELDS.map((field) => (
-        <label key={field.key} className="param" title={field.help}>
-          <span className="param-label">{field.label}</span>
-          <input type="number" data-testid={`sandbox-${field.label.replace(' ', '-')}`} inputMode="decimal" min="0" step={field.step} value={draft[field.key]} onChange={setField(field.key)} aria-label={`${field.label}${field.unit ? ` (${field.unit === 's' ? 'seconds' : field.unit})` : ''}`} />
-          {field.unit && <span className="param-unit">{field.unit}</span>}
-        </label>
+        <ParamField key={field.key} field={field} value={draft[field.key]} onChange={setField(field.key)} testIdPrefix="sandbox" />
       ))}
       <div className="control-group">
         <button type="button" className="primary" data-testid="sandbox-start" disabled={typeof parsed === 'string'} onClick={start} title={typeof parsed === 'string' ? parsed : 'Start a new run with these settings'}>

@@ -214,7 +214,7 @@ export class LiveController {
     useStore.setState({ shapes });
   }
 
-  /** Snapshots arrive validated by the session (isNodeSnapshotOf); the history keeps run members' only. */
+  /** Snapshots arrive validated by the session (checkTelemetryData); the history keeps run members' only. */
   private onTelemetry(from: MemberId, snapshot: NodeSnapshot): void {
     if (from === this.current.self) return; // this tab's node reports through its feed
     this.current.telemetry(from, this.clock(), snapshot);

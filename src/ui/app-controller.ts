@@ -45,6 +45,7 @@ export class AppController {
   private readonly listeners = new Set<() => void>();
   private unwatch: () => void = () => undefined;
   private view: PanelView | null = null;
+  private catchUpTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(run: PageRun) {
     this.live = run.kind === 'live' ? new LiveController(run.config) : null;
@@ -162,7 +163,25 @@ export class AppController {
     const nowMs = performance.now();
     const time = playhead.time(nowMs);
     const previous = this.view?.history === history ? this.view.scene : null;
+    this.catchUpLater(history, time);
     return { app: useStore.getState(), history, scene: scene(history, time, { traffic: false }, previous), playhead: { behind: playhead.behind(nowMs), atEnd: playhead.atEnd(nowMs) } };
+  }
+
+  /**
+   * Live, what the panels show moves on without new records: the playhead trails the newest record
+   * by a flight time, and a member that reports no more (it left) is in the phase its run's clock
+   * says. So the panels look again until the playhead has passed both the newest record and the
+   * run's end by the clock; otherwise they would keep showing the moment before the last report.
+   */
+  private catchUpLater(history: RunHistory, time: number): void {
+    const run = history.run;
+    const runEnd = run ? run.startedAt + (run.params.sendForMs + run.params.waitForMs) * 1000 : -Infinity;
+    const settled = time >= history.span.end && time >= runEnd;
+    if (!history.realTime || this.animator.playhead.paused || settled || this.catchUpTimer !== null) return;
+    this.catchUpTimer = setTimeout(() => {
+      this.catchUpTimer = null;
+      this.changed();
+    }, PANEL_REFRESH_MS);
   }
 
   private subscribeAll(listener: () => void): () => void {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { traceLine, type TraceRecord } from '../../src/core';
 import { simulate } from '../../src/sim/simulate';
 import { RunHistory } from '../../src/ui/history/history';
-import { commitRowsOf, phaseOf, replayNotes, resultsOf, scene, throughputOf } from '../../src/ui/history/scene';
+import { commitRowsOf, phaseOf, replayNotes, resultsDueAt, resultsOf, scene, throughputOf } from '../../src/ui/history/scene';
 import type { NodeSnapshot } from '../../src/runtime/snapshot';
 import { ZERO_COUNTERS } from '../../src/ui/live/feed';
 
@@ -139,5 +139,30 @@ describe('a history of reported nodes (this tab\'s node, peers\' telemetry)', ()
     for (let i = 1; i <= 9000; i += 1) history.telemetry('b', i, snapshotOf('b', i));
     expect(scene(history, 10).nodes.b).toBeNull();
     expect(scene(history, 9000).snapshots.b?.count).toBe(9000);
+  });
+});
+
+describe('when an observer\'s results panel stops waiting', () => {
+  const run = { runId: 'r', run: 1, members: ['a', 'b'], params: { sendForMs: 1000, waitForMs: 500, seed: 1, tickMs: 100, window: 1 }, startedAt: 10_000 };
+  const done = (id: string): NodeSnapshot => ({ ...snapshotOf(id, 3), phase: 'done', result: { count: 3, checksum: '1.0000000000', complete: true } });
+
+  it('once every member reported DONE, at the last of them', () => {
+    const history = new RunHistory({ run, realTime: true });
+    history.telemetry('a', 1_400_000, done('a'));
+    history.telemetry('b', 1_450_000, done('b'));
+    expect(resultsDueAt(history)).toBe(1_450_000);
+  });
+
+  it('at the run\'s end by its clock when a member\'s last report never came (it exited at once)', () => {
+    const history = new RunHistory({ run, realTime: true });
+    history.telemetry('a', 1_400_000, done('a'));
+    history.telemetry('b', 900_000, snapshotOf('b', 2));
+    expect(resultsDueAt(history)).toBe(10_000 + 1_500_000);
+  });
+
+  it('for a member tab, when its own node is done (never by the clock)', () => {
+    const history = new RunHistory({ run, self: 'a', realTime: true });
+    history.telemetry('b', 1_400_000, done('b'));
+    expect(resultsDueAt(history)).toBeNull();
   });
 });

@@ -129,6 +129,17 @@ export function commitRowsOf(history: RunHistory, view: Scene, id: MemberId): Co
   return track.commitRows(figures?.snapshot.count ?? 0);
 }
 
+/**
+ * When the results panel stops waiting for reports: when the run was over for this tab, or, for an
+ * observer whose members did not all report DONE (a node's last report can be lost as it exits),
+ * the end of the run by its clock.
+ */
+export function resultsDueAt(history: RunHistory): number | null {
+  const done = doneAtOf(history);
+  if (done !== null || history.self || !history.run) return done;
+  return phaseEnds(history.run).waiting;
+}
+
 /** When the run was over for this tab: its node done, or (without one) every member done; µs or null. */
 export function doneAtOf(history: RunHistory): number | null {
   if (history.self) return history.doneTime(history.self);

@@ -6,7 +6,7 @@ import { shallow } from 'zustand/shallow';
 import type { MemberId } from '../../core';
 import { describeDifference, judgeAgreement, resultLine, type Agreement } from '../../runtime/agreement';
 import type { MemberResult } from '../history/figures';
-import { doneAtOf, replayNotes, resultsOf } from '../history/scene';
+import { replayNotes, resultsDueAt, resultsOf } from '../history/scene';
 import { formatCount } from '../format';
 import { useColors, useMembers, usePanel, useSelfId } from '../hooks';
 import { useStore } from '../store';
@@ -22,7 +22,7 @@ export function Results() {
   const realTime = usePanel((view) => view.history.realTime);
   const rebuilt = usePanel((view) => view.history.rebuilt, sameIds);
   const notes = usePanel((view) => (view.app.mode === 'replay' ? replayNotes(view.history) : NO_NOTES), sameIds);
-  const doneAt = usePanel((view) => (view.history.realTime ? doneAtOf(view.history) : null));
+  const doneAt = usePanel((view) => (view.history.realTime ? resultsDueAt(view.history) : null));
   const selfId = useSelfId();
   const graceOver = useElapsed(doneAt, REPORT_GRACE_MS);
   // The sandbox's run is whole once it is over: every member's result counts, as for a live run.

@@ -5,7 +5,7 @@
 // is a selector on its history (src/ui/history/scene.ts), never copied here.
 
 import { create } from 'zustand';
-import { DEFAULT_PARAMS, sortedMembers, type MemberId, type RunParams } from '../core';
+import { DEFAULT_PARAMS, paramsError, sortedMembers, type MemberId, type RunParams } from '../core';
 import type { LinkState } from '../net/mesh';
 import type { LinkSettings } from '../net/link-shaper';
 import type { SignalingStatus } from '../net/signaling-client';
@@ -75,6 +75,20 @@ export function draftFromParams(params: RunParams): ParamsDraft {
     tickMs: String(params.tickMs),
     window: String(params.window),
   };
+}
+
+/** The typed parameters as RunParams, or what is wrong with them (in the words of the fields). */
+export function paramsFromDraft(draft: ParamsDraft): RunParams | string {
+  const number = (text: string): number => (text.trim() === '' ? NaN : Number(text));
+  const params = {
+    sendForMs: Math.round(number(draft.sendForS) * 1000),
+    waitForMs: Math.round(number(draft.waitForS) * 1000),
+    seed: number(draft.seed),
+    tickMs: number(draft.tickMs),
+    window: number(draft.window),
+  };
+  const error = paramsError(params);
+  return error ? `Check the run parameters: ${error.replace('sendForMs', 'send-for').replace('waitForMs', 'wait-for').replace('tickMs', 'tick')}.` : params;
 }
 
 export const useStore = create<AppState>(() => ({

@@ -1,12 +1,12 @@
 // Run parameters, the lecture preset, the "slow network" switch and the Start button.
 
 import type { ChangeEvent } from 'react';
-import { paramsError, type RunParams } from '../../core';
+import type { RunParams } from '../../core';
 import { phaseOf } from '../history/scene';
 import { usePanel } from '../hooks';
 import { meshStatus } from '../mesh-status';
 import { useController } from '../services';
-import { draftFromParams, linkKey, pairs, useStore, type ParamsDraft } from '../store';
+import { draftFromParams, linkKey, pairs, paramsFromDraft, useStore, type ParamsDraft } from '../store';
 import { ParamField, type ParamFieldSpec } from './ParamField';
 
 /** A run slow enough to follow by eye: a message a second per node, 10 s of sending. */
@@ -24,7 +24,7 @@ const FIELDS: ParamFieldSpec<keyof ParamsDraft>[] = [
 export function RunControls() {
   const controller = useController();
   const draft = useStore((s) => s.paramsDraft);
-  const parsed = parseDraft(draft);
+  const parsed = paramsFromDraft(draft);
   const canStart = useCanStart();
   const slow = useSlowNetwork();
   const setField = (key: keyof ParamsDraft) => (event: ChangeEvent<HTMLInputElement>) =>
@@ -63,20 +63,6 @@ export function RunControls() {
       {typeof parsed !== 'string' && !canStart.ok && <p className="param-hint">{canStart.reason}</p>}
     </section>
   );
-}
-
-/** The typed parameters as RunParams, or what is wrong with them. */
-function parseDraft(draft: ParamsDraft): RunParams | string {
-  const number = (text: string): number => (text.trim() === '' ? NaN : Number(text));
-  const params = {
-    sendForMs: Math.round(number(draft.sendForS) * 1000),
-    waitForMs: Math.round(number(draft.waitForS) * 1000),
-    seed: number(draft.seed),
-    tickMs: number(draft.tickMs),
-    window: number(draft.window),
-  };
-  const error = paramsError(params);
-  return error ? `Check the run parameters: ${error.replace('sendForMs', 'send-for').replace('waitForMs', 'wait-for').replace('tickMs', 'tick')}.` : params;
 }
 
 function useCanStart(): { ok: boolean; reason: string } {

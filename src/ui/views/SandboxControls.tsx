@@ -3,12 +3,11 @@
 // (partition in two, heal, duplication, reordering) and "Share this run".
 
 import { useEffect, useState, type ChangeEvent } from 'react';
-import { paramsError } from '../../core';
 import type { Speed } from '../../sandbox/driver';
 import { LATENCY_MS, USER_NODES, sandboxMembers, type SandboxSetup } from '../../sandbox/setup';
 import type { SandboxController } from '../sandbox/sandbox-controller';
 import { useController } from '../services';
-import { useStore } from '../store';
+import { paramsFromDraft, useStore } from '../store';
 import { ParamField, type ParamFieldSpec } from './ParamField';
 
 interface Draft {
@@ -202,14 +201,7 @@ function parseDraft(draft: Draft, base: SandboxSetup): SandboxSetup | string {
   if (!Number.isInteger(nodes) || nodes < USER_NODES.min || nodes > USER_NODES.max) return `Nodes must be a whole number from ${USER_NODES.min} to ${USER_NODES.max}.`;
   const latencyMs = number(draft.latencyMs);
   if (!(latencyMs >= LATENCY_MS.min && latencyMs <= LATENCY_MS.max)) return `Latency must be from ${LATENCY_MS.min} to ${LATENCY_MS.max} ms.`;
-  const params = {
-    sendForMs: Math.round(number(draft.sendForS) * 1000),
-    waitForMs: Math.round(number(draft.waitForS) * 1000),
-    seed: number(draft.seed),
-    tickMs: number(draft.tickMs),
-    window: number(draft.window),
-  };
-  const error = paramsError(params);
-  if (error) return `Check the run parameters: ${error.replace('sendForMs', 'send-for').replace('waitForMs', 'wait-for').replace('tickMs', 'tick')}.`;
+  const params = paramsFromDraft(draft);
+  if (typeof params === 'string') return params;
   return { ...base, nodes, params, netSeed: params.seed, network: { ...base.network, latencyMs }, actions: [] };
 }

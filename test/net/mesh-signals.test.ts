@@ -19,12 +19,15 @@ class FakeSignaling extends Emitter<{ signal: { from: string; data: Record<strin
   }
 }
 
-/** A stand-in for simple-peer: records the signals it is given. */
+/** What the mesh's peers said through simple-peer's events (the last peer's handler per event). */
+const peerHandlers = new Map<string, (value: unknown) => void>();
+
+/** A stand-in for simple-peer: records the signals it is given, and the mesh's event handlers. */
 function fakePeer(signals: unknown[]): SimplePeer.Instance {
   const channel = { readyState: 'connecting', bufferedAmount: 0, close: () => undefined };
   return {
     _pc: { createDataChannel: () => channel },
-    on: () => undefined,
+    on: (event: string, handler: (value: unknown) => void) => peerHandlers.set(event, handler),
     signal: (data: unknown) => signals.push(data),
     removeAllListeners: () => undefined,
     destroy: () => undefined,
@@ -78,6 +81,17 @@ async function signed(signer: Identity, from: string, to: string, attempt: numbe
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 50));
 
 describe('mesh signals', () => {
+  it('relays UDP candidates and leaves out TCP ones (docs/SIGNALING.md, "ICE")', async () => {
+    const a = mesh('a'); // a offers to b: its peer's signals go out
+    const candidate = (line: string) => ({ type: 'candidate', candidate: { candidate: line, sdpMLineIndex: 0, sdpMid: '0' } });
+    peerHandlers.get('signal')!(candidate('candidate:1 1 tcp 1518214911 192.0.2.2 47565 typ host tcptype passive'));
+    peerHandlers.get('signal')!(candidate('candidate:2 1 udp 2122194687 192.0.2.2 43003 typ host'));
+    await settle();
+    const relayed = a.signaling.sent.map((m) => JSON.stringify(m));
+    expect(relayed.filter((m) => m.includes(' tcp '))).toEqual([]);
+    expect(relayed.filter((m) => m.includes(' udp '))).toHaveLength(1);
+  });
+
   it('the higher id follows a new signed offer; the lower id logs an offer it did not ask for (glare)', async () => {
     const b = mesh('b');
     b.signaling.deliver('a', await signed(keys.a, 'a', 'b', 7, 'offer'));

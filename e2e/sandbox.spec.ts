@@ -54,6 +54,8 @@ test('a single tab runs the sandbox with 5 nodes, and its result equals chatterb
 
 test('a shared run (a crash and a restart by hand) replays exactly from its link', async ({ browser }) => {
   const page = await openTab(browser, '/#sandbox=v1;n=4;seed=3;send=1500;wait=1000');
+  // Slow motion first: the run (2.5 s at 1×) must not end before the clicks on a loaded machine.
+  await page.getByTestId('sandbox-speed-0.1').click();
   await page.getByTestId('node-n2').click();
   await page.getByTestId('node-crash').click();
   await expect(page.getByTestId('node-restart')).toBeVisible();

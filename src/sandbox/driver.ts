@@ -1,10 +1,11 @@
 // Drives a sandbox engine with real time: virtual time advances at real time × speed (paused, slow
-// motion, real time, or as fast as the CPU allows), and records go out in bounded batches at most
-// once a frame. The same class runs in the sandbox worker or, as a fallback, on the page's thread.
+// motion, real time, or as fast as the CPU allows), and what the page draws goes out at most once a
+// frame, folded from the records here (frame-report.ts). The same class runs in the sandbox worker
+// or, as a fallback, on the page's thread.
 
 import type { Timers } from '../net/timers';
-import type { TraceRecord } from '../runtime/trace';
 import { createEngine, type Accepted, type SandboxEngine, type SandboxResults } from './engine';
+import { FrameReporter, type SandboxFrame } from './frame-report';
 import type { MemberId } from '../core';
 import type { SandboxAction, SandboxCommand, SandboxSetup } from './setup';
 
@@ -16,12 +17,16 @@ export type ToSandbox =
   | { type: 'load'; setup: SandboxSetup; speed: Speed }
   | { type: 'act'; id: number; command: SandboxCommand }
   | { type: 'speed'; speed: Speed }
+  /** Asks for the run's records so far as JSON Lines (answered with `trace` and the same id). */
+  | { type: 'trace'; id: number }
   | { type: 'close' };
 
 /** From the sandbox to its page; `run` counts loads, so a page can drop what an older run still sent. */
 export type FromSandbox =
   | { type: 'loaded'; run: number; members: MemberId[]; endUs: number; setup: SandboxSetup }
-  | { type: 'records'; run: number; cursorUs: number; records: TraceRecord[] }
+  /** A SandboxFrame as JSON: a page parses it in a fraction of what a structured clone of it costs. */
+  | { type: 'frame'; run: number; json: string }
+  | { type: 'trace'; run: number; id: number; text: string }
   | { type: 'acted'; run: number; id: number; accepted: Accepted }
   | { type: 'done'; run: number; cursorUs: number; results: SandboxResults; actions: SandboxAction[] }
   | { type: 'error'; message: string };
@@ -34,11 +39,12 @@ const WORK_PER_FRAME_MS = 10;
 const MAX_SPEED_SLICE_US = 5_000;
 /** Highest finite speed accepted (virtual seconds per real second). */
 export const MAX_SPEED = 1000;
-/** Records per batch by default: enough for 16 nodes at several times real time, small enough to clone and fold in a frame. */
+/** Records per frame by default: enough for 16 nodes at several times real time, few enough to fold in a frame. */
 export const DEFAULT_MAX_BATCH = 4000;
 
 export class SandboxDriver {
   private engine: SandboxEngine | null = null;
+  private reporter: FrameReporter | null = null;
   private run = 0;
   private speed: Speed = 0;
   /** Real time (ms) and virtual time (µs) that correspond: virtual = virtualUs + (now - realMs) × speed. */
@@ -65,9 +71,13 @@ export class SandboxDriver {
       case 'speed':
         this.setSpeed(message.speed);
         break;
+      case 'trace':
+        this.post({ type: 'trace', run: this.run, id: message.id, text: this.reporter?.traceText() ?? '' });
+        break;
       case 'close':
         this.stopTimer();
         this.engine = null;
+        this.reporter = null;
         break;
       default:
         this.post({ type: 'error', message: `the sandbox got a message it does not know: ${JSON.stringify(message)?.slice(0, 80)}` });
@@ -78,6 +88,7 @@ export class SandboxDriver {
   private load(setup: SandboxSetup, speed: Speed): void {
     this.stopTimer();
     this.engine = null;
+    this.reporter = null;
     const created = createEngine(setup);
     if (!created.ok) {
       this.post({ type: 'error', message: created.error });
@@ -85,6 +96,7 @@ export class SandboxDriver {
     }
     this.run += 1;
     this.engine = created.engine;
+    this.reporter = new FrameReporter(created.engine.members);
     this.lastPostedCursor = -1;
     this.donePosted = false;
     this.post({ type: 'loaded', run: this.run, members: created.engine.members, endUs: created.engine.endUs, setup });
@@ -107,6 +119,7 @@ export class SandboxDriver {
       return;
     }
     this.speed = speed;
+    this.reporter?.resetSampling();
     this.anchor = { realMs: this.clock(), virtualUs: this.engine?.cursor ?? 0 };
     if (speed === 0) this.stopTimer();
     else this.schedule();
@@ -148,12 +161,15 @@ export class SandboxDriver {
     this.anchor = { realMs: this.clock(), virtualUs: engine.cursor };
   }
 
-  /** Posts the records since the last frame (and the cursor when it moved), then the results once done. */
+  /** Posts what happened since the last frame (when anything did, or the cursor moved), then the results once done. */
   private flush(engine: SandboxEngine): void {
     const records = engine.takeRecords();
+    const reporter = this.reporter!;
+    reporter.fold(records);
     if (records.length > 0 || engine.cursor !== this.lastPostedCursor) {
       this.lastPostedCursor = engine.cursor;
-      this.post({ type: 'records', run: this.run, cursorUs: engine.cursor, records });
+      const frame: SandboxFrame = reporter.take(engine.cursor, (id) => engine.nodeState(id));
+      this.post({ type: 'frame', run: this.run, json: JSON.stringify(frame) });
     }
     if (engine.done && !this.donePosted) {
       this.donePosted = true;

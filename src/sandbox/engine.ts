@@ -2,7 +2,7 @@
 // virtual time, changed by timed actions, emitting the trace records real nodes write. Pure: no
 // timers, no I/O; the same setup and actions always give the same records, however it is advanced.
 
-import type { DoneReason, MemberId } from '../core';
+import type { DoneReason, MemberId, NodeState } from '../core';
 import type { TraceRecord } from '../runtime/trace';
 import type { Violation } from '../sim/checker';
 import { Simulation } from '../sim/simulate';
@@ -105,6 +105,11 @@ export class SandboxEngine {
   /** The setup that replays this run exactly: the same cluster with every action taken. */
   replaySetup(): SandboxSetup {
     return { ...this.setup, actions: [...this.history] };
+  }
+
+  /** A node's protocol state now (frozen while it is crashed). */
+  nodeState(id: MemberId): Readonly<NodeState> {
+    return this.sim.nodeView(id).state;
   }
 
   /** Records emitted since the last call, in order. */

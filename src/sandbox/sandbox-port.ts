@@ -3,10 +3,10 @@
 
 import { Emitter } from '../net/emitter';
 import type { MemberId } from '../core';
-import type { TraceRecord } from '../runtime/trace';
 import { createWorkerTimers } from '../runtime/worker-timers';
 import { SandboxDriver, type FromSandbox, type Speed, type ToSandbox } from './driver';
 import type { Accepted, SandboxResults } from './engine';
+import type { SandboxFrame } from './frame-report';
 import type { SandboxAction, SandboxCommand, SandboxSetup } from './setup';
 
 export type SandboxMode = 'worker' | 'main-thread';
@@ -14,8 +14,8 @@ export type SandboxMode = 'worker' | 'main-thread';
 export interface SandboxPortEvents extends Record<string, unknown> {
   /** A new run began (after load): its members and when it ends at the latest (virtual µs). */
   loaded: { members: MemberId[]; endUs: number; setup: SandboxSetup };
-  /** Records since the last batch, in order, and the virtual time the run has reached. */
-  records: { cursorUs: number; records: TraceRecord[] };
+  /** What happened since the last frame, folded in the sandbox (frame-report.ts). */
+  frame: SandboxFrame;
   /** The run is over: every node's result, and the actions that reproduce it (with the setup). */
   done: { cursorUs: number; results: SandboxResults; actions: SandboxAction[] };
   /** A message for the user: a setup, action or speed the sandbox refused, with the reason. */
@@ -32,6 +32,7 @@ export class SandboxPort extends Emitter<SandboxPortEvents> {
   private run = 0;
   private nextActId = 1;
   private readonly waiting = new Map<number, (accepted: Accepted) => void>();
+  private readonly traces = new Map<number, (text: string) => void>();
 
   constructor(preferred: SandboxMode | null = null) {
     super();
@@ -65,6 +66,16 @@ export class SandboxPort extends Emitter<SandboxPortEvents> {
     });
   }
 
+  /** The current run's records so far, as JSON Lines (docs/TRACE.md). */
+  trace(): Promise<string> {
+    const id = this.nextActId;
+    this.nextActId += 1;
+    return new Promise((resolve) => {
+      this.traces.set(id, resolve);
+      this.post({ type: 'trace', id });
+    });
+  }
+
   /** Virtual seconds per real second; 0 pauses; 'max' runs as fast as the CPU allows. */
   setSpeed(speed: Speed): void {
     this.post({ type: 'speed', speed });
@@ -75,6 +86,8 @@ export class SandboxPort extends Emitter<SandboxPortEvents> {
     this.dispose();
     for (const resolve of this.waiting.values()) resolve({ ok: false, error: 'the sandbox was closed' });
     this.waiting.clear();
+    for (const resolve of this.traces.values()) resolve('');
+    this.traces.clear();
   }
 
   private receive(message: FromSandbox): void {
@@ -83,8 +96,12 @@ export class SandboxPort extends Emitter<SandboxPortEvents> {
         this.run = message.run;
         this.emit('loaded', { members: message.members, endUs: message.endUs, setup: message.setup });
         break;
-      case 'records':
-        if (message.run === this.run) this.emit('records', { cursorUs: message.cursorUs, records: message.records });
+      case 'frame':
+        if (message.run === this.run) this.emit('frame', JSON.parse(message.json) as SandboxFrame);
+        break;
+      case 'trace':
+        this.traces.get(message.id)?.(message.run === this.run ? message.text : '');
+        this.traces.delete(message.id);
         break;
       case 'acted':
         this.waiting.get(message.id)?.(message.run === this.run ? message.accepted : { ok: false, error: 'the run it was meant for was replaced' });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Timers } from '../../src/net/timers';
 import { traceLine } from '../../src/runtime/trace';
 import { FRAME_MS, SandboxDriver, type FromSandbox, type Speed } from '../../src/sandbox/driver';
+import type { SandboxFrame } from '../../src/sandbox/frame-report';
 import { runSandbox } from '../../src/sandbox/engine';
 import { defaultSetup, type SandboxSetup } from '../../src/sandbox/setup';
 
@@ -53,7 +54,7 @@ function start(setup: SandboxSetup, speed: Speed, maxBatch?: number) {
   const posted: FromSandbox[] = [];
   const driver = new SandboxDriver(time.clock, time, (m) => posted.push(m), maxBatch);
   driver.handle({ type: 'load', setup, speed });
-  const batches = () => posted.filter((m): m is Extract<FromSandbox, { type: 'records' }> => m.type === 'records');
+  const batches = () => posted.filter((m): m is Extract<FromSandbox, { type: 'frame' }> => m.type === 'frame').map((m) => JSON.parse(m.json) as SandboxFrame);
   const done = () => posted.find((m): m is Extract<FromSandbox, { type: 'done' }> => m.type === 'done');
   return { time, posted, driver, batches, done };
 }
@@ -86,17 +87,41 @@ describe('sandbox driver', () => {
     expect(run.batches().at(-1)!.cursorUs - pausedAt).toBeGreaterThan(80_000);
   });
 
-  it('at full speed finishes with the very records and results of a synchronous run, in bounded batches, yielding every frame', () => {
+  it('at full speed finishes with the very records and results of a synchronous run, in bounded frames, yielding every frame', () => {
     const setup = small(9);
     const run = start(setup, 'max', 500);
     run.time.busyMs = 0.01;
     for (let i = 0; i < 10_000 && !run.done(); i += 1) run.time.pass(FRAME_MS);
     const expected = runSandbox(setup);
     expect(run.done()?.results).toEqual(expected.results);
-    const records = run.batches().flatMap((b) => b.records);
-    expect(records.map(traceLine)).toEqual(expected.records.map(traceLine));
-    expect(Math.max(...run.batches().map((b) => b.records.length))).toBeLessThanOrEqual(500 + 40);
+    run.driver.handle({ type: 'trace', id: 3 });
+    expect(run.posted.at(-1)).toEqual({ type: 'trace', run: 1, id: 3, text: expected.records.map((record) => traceLine(record) + '\n').join('') });
+    const counts = run.batches().map((b) => b.records);
+    expect(counts.at(-1)).toBe(expected.records.length);
+    const perFrame = counts.map((count, i) => count - (counts[i - 1] ?? 0));
+    expect(Math.max(...perFrame)).toBeLessThanOrEqual(500 + 40);
     expect(run.batches().length).toBeGreaterThan(expected.records.length / 540);
+  });
+
+  it('hands over each node’s figures at the cursor, its commits in order, and whole messages of the traffic', () => {
+    const setup = small(6);
+    const run = start(setup, 'max', 300);
+    run.time.busyMs = 0.01;
+    for (let i = 0; i < 10_000 && !run.done(); i += 1) run.time.pass(FRAME_MS);
+    const frames = run.batches();
+    const expected = runSandbox(setup);
+    for (const node of expected.results.nodes) {
+      const last = frames.findLast((frame) => frame.nodes[node.id])!.nodes[node.id];
+      expect(last.snapshot.count).toBe(node.count);
+      const logged = frames.flatMap((frame) => frame.commits[node.id] ?? []);
+      expect(logged.map((entry) => entry.index)).toEqual(logged.map((_, i) => i + 1));
+      expect(logged.map((entry) => `${entry.from}#${entry.seq}`)).toEqual(expected.records.filter((r) => r.ev === 'commit' && r.node === node.id).map((r) => `${(r as { from: string }).from}#${(r as { seq: number }).seq}`));
+    }
+    expect(frames[0].nodes).toHaveProperty(expected.results.nodes[0].id);
+    const traffic = frames.flatMap((frame) => frame.traffic).map(traceLine);
+    const sampledSend = expected.records.find((r) => r.ev === 'send' && traffic.includes(traceLine(r)) && r.frame.kind === 'data')!;
+    const receipt = expected.records.find((r) => r.ev === 'recv' && r.node === (sampledSend as { to: string }).to && r.frame.kind === 'data' && r.frame.seq === (sampledSend as { frame: { seq: number } }).frame.seq && (r as { from: string }).from === sampledSend.node);
+    expect(traffic).toContain(traceLine(receipt!));
   });
 
   it('applies a user action at the next whole virtual millisecond and answers it; the done message carries it for the link', () => {
@@ -133,6 +158,6 @@ describe('sandbox driver', () => {
     run.time.pass(50);
     const loaded = run.posted.filter((m) => m.type === 'loaded') as { run: number }[];
     expect(loaded.map((m) => m.run)).toEqual([1, 2]);
-    expect(run.posted.at(-1)).toMatchObject({ type: 'records', run: 2 });
+    expect(run.posted.at(-1)).toMatchObject({ type: 'frame', run: 2 });
   });
 });

@@ -43,6 +43,8 @@ export interface HistoryOptions {
   self?: MemberId | null;
   /** The history grows with real time (its clock is this tab's): countdowns and "behind live" apply. */
   realTime?: boolean;
+  /** Flights and commits to keep (the newest); by default a minute of a busy tab's own sample. */
+  trafficKept?: number;
 }
 
 /** What a reporting node hands over with its figures (this tab's node: a feed batch). */
@@ -68,6 +70,8 @@ export class RunHistory {
   private traffic: Traffic;
   private recordCount = 0;
   private cut = false;
+  /** Set by sandbox frames: their traffic is 1 message in this many (0: no such frames). */
+  private sourceEvery = 0;
   private first = Infinity;
   private last = -Infinity;
   private changes = 0;
@@ -80,7 +84,7 @@ export class RunHistory {
     this.realTime = options.realTime ?? false;
     this.runInfo = options.run ?? null;
     for (const id of this.runInfo?.members ?? []) this.members.add(id);
-    this.traffic = new Traffic(SAMPLED_TRAFFIC_KEPT);
+    this.traffic = new Traffic(options.trafficKept ?? SAMPLED_TRAFFIC_KEPT);
   }
 
   /** A trace file's history: its records merged by time (each node's in its own order), appended at once. */
@@ -129,6 +133,16 @@ export class RunHistory {
     return this.traffic;
   }
 
+  /**
+   * How the traffic shown was sampled at its source: 'nodes' when reporting nodes each sent a
+   * sample of their own frames (a message's other frames may be missing), or k when whole messages
+   * came, 1 in k (the sandbox at high speed; 1: every message).
+   */
+  get trafficSampling(): 'nodes' | number {
+    if (this.sourceEvery > 0) return this.sourceEvery;
+    return this.rebuilt.length < this.memberIds.length ? 'nodes' : 1;
+  }
+
   /** Each member's result as known at `time` (the latest change of it). */
   resultAt(id: MemberId, time: number): MemberResult | null {
     const changes = this.results.get(id) ?? [];
@@ -172,6 +186,25 @@ export class RunHistory {
 
   /** What a node whose protocol runs elsewhere reported (this tab's node: one feed batch). */
   report(id: MemberId, report: NodeReport): void {
+    this.addReport(id, report);
+    this.changed();
+  }
+
+  /**
+   * One frame of a sandbox (src/sandbox/frame-report.ts), as one change: its nodes' reports, and
+   * every traffic record (frames and commits) of 1 message in `every`.
+   */
+  appendFrame(reports: Readonly<Record<MemberId, NodeReport>>, traffic: readonly TraceRecord[], every: number): void {
+    for (const [id, report] of Object.entries(reports)) this.addReport(id, report);
+    for (const record of traffic) {
+      this.noteTime(record.t);
+      this.traffic.addRecord(record);
+    }
+    this.sourceEvery = every;
+    this.changed();
+  }
+
+  private addReport(id: MemberId, report: NodeReport): void {
     const node = this.reportedTrack(id);
     if (!node) return;
     node.report(report.figures);
@@ -181,7 +214,6 @@ export class RunHistory {
     for (const mark of report.marks ?? []) this.traffic.addMark(mark);
     if (report.log) node.addCommits(report.log);
     for (const [member, result] of Object.entries(report.results ?? {})) this.noteResult(member, report.figures.at, result);
-    this.changed();
   }
 
   /** A peer's telemetry: its snapshot at `at` (this tab's clock). */

@@ -3,14 +3,13 @@
 // every few thousand records make seeking anywhere fast; they are taken the first time the replay
 // passes them, so appending costs nothing until someone looks.
 
-import { createNode, formatFixed, inputOf, ledgerResult, step, type MemberId, type NodeState, type TraceRecord } from '../../core';
-import { snapshotNode } from '../../runtime/snapshot';
+import { createNode, inputOf, step, type MemberId, type NodeState, type TraceRecord } from '../../core';
 import { ZERO_COUNTERS, type TrafficCounters } from '../live/feed';
 import type { LoggedCommit } from '../live/commit-log';
 import type { CommitRows } from '../views/commit-rows';
 import { deepClone } from '../replay/deep-clone';
 import { asTime, countAtOrBefore } from '../timeline/search';
-import type { NodeFigures } from './figures';
+import { countRecord, figuresOfState, type NodeFigures } from './figures';
 
 const CHECKPOINT_EVERY = 2000;
 
@@ -86,17 +85,7 @@ export class ReplayedNode {
 
   private figuresAfter(index: number): NodeFigures {
     this.moveTo(index);
-    const { state, counters } = this.cursor;
-    const rttMs: Record<MemberId, number> = {};
-    for (const [peer, us] of state.sender.rttUs) rttMs[peer] = us / 1000;
-    return {
-      at: this.reach[index - 1],
-      snapshot: snapshotNode(state),
-      counters: { ...counters },
-      runningChecksum: state.members.length > 0 ? formatFixed(ledgerResult(state.ledger).checksum) : null,
-      phaseEndsAt: state.phase === 'sending' ? state.sendEndsAt : state.phase === 'waiting' ? state.waitEndsAt : null,
-      rttMs,
-    };
+    return figuresOfState(this.cursor.state, this.cursor.counters, this.reach[index - 1]);
   }
 
   /** Moves the cursor to just after record `index - 1`, from the nearest checkpoint (or the cursor, if closer). */
@@ -111,7 +100,7 @@ export class ReplayedNode {
     for (let i = this.cursor.index; i < index; i += 1) {
       if (i > 0 && i % CHECKPOINT_EVERY === 0 && this.checkpoints.length === i / CHECKPOINT_EVERY) this.checkpoints.push(copyPoint({ index: i, state, counters }));
       const record = this.records[i];
-      count(counters, record);
+      countRecord(counters, record);
       const input = inputOf(record, this.offsetUs);
       if (input) state = step(state, input).state;
     }
@@ -121,26 +110,4 @@ export class ReplayedNode {
 
 function copyPoint(point: Point): Point {
   return { index: point.index, state: deepClone(point.state), counters: { ...point.counters } };
-}
-
-/** The node's traffic counters, as a tab's node counts them (docs/TRACE.md's records of one node). */
-function count(counters: TrafficCounters, record: TraceRecord): void {
-  switch (record.ev) {
-    case 'send':
-      if (record.frame.kind === 'data') counters.dataSent += 1;
-      else if (record.frame.kind === 'ack') counters.acksSent += 1;
-      else if (record.frame.kind === 'fin') counters.finsSent += 1;
-      break;
-    case 'recv':
-      counters.received += 1;
-      break;
-    case 'drop':
-      counters.dropped += 1;
-      break;
-    case 'commit':
-      counters.commits += 1;
-      break;
-    default:
-      break;
-  }
 }

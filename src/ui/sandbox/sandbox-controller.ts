@@ -1,18 +1,21 @@
 // The page's side of the sandbox: a SandboxPort (the whole virtual cluster in a worker) whose
-// record batches grow one RunHistory per run, the history the animation and the panels draw. It
-// keeps what the page needs besides the history: the setup, the actions taken (for "Share this
-// run"), the network and crashed nodes at the run's cursor, the speed, and the records for download.
+// frames grow one RunHistory per run, the history the animation and the panels draw. The worker
+// folds the records (src/sandbox/frame-report.ts): a frame brings each changed node's figures, a
+// sample of the traffic and the events, so the page never re-runs the cluster. It keeps what the
+// page needs besides the history: the setup, the actions taken (for "Share this run"), the network
+// and crashed nodes at the run's cursor, the speed; the records for download stay in the worker.
 
-import { traceLine, type MemberId, type TraceRecord } from '../../core';
+import type { MemberId } from '../../core';
 import type { LinkSettings } from '../../net/link-shaper';
 import type { Speed } from '../../sandbox/driver';
 import type { Accepted, SandboxResults } from '../../sandbox/engine';
+import type { SandboxFrame } from '../../sandbox/frame-report';
 import { SandboxPort, type SandboxMode } from '../../sandbox/sandbox-port';
 import type { SandboxAction, SandboxCommand, SandboxSetup } from '../../sandbox/setup';
 import { encodeSandboxLink } from '../../sandbox/url';
-import { createWatch, observe, type RunWatch, type WatchEvent } from '../../sandbox/watch';
+import type { WatchEvent } from '../../sandbox/watch';
 import type { SandboxNow } from '../../sandbox/scenario-runner';
-import { MAX_RECORDS, RunHistory } from '../history/history';
+import { MAX_RECORDS, RunHistory, type NodeReport } from '../history/history';
 import { showBanner, useStore } from '../store';
 import type { PlayheadBounds } from '../timeline/playhead';
 import { inTimeOrder, networkAt, type SandboxNetworkState } from './network-state';
@@ -30,7 +33,7 @@ export interface SandboxFacts {
   run: number;
 }
 
-/** One records batch as the scenario player needs it: the events the records show, and where the run is. */
+/** One frame as the scenario player needs it: the events it shows, and where the run is. */
 export interface SandboxBatch {
   events: WatchEvent[];
   now: SandboxNow;
@@ -42,8 +45,8 @@ export class SandboxController {
   private setup: SandboxSetup;
   /** Actions the page took in this run and the sandbox accepted, in acceptance order. */
   private taken: SandboxAction[] = [];
-  private records: TraceRecord[] = [];
-  private watch: RunWatch = createWatch();
+  private recordsSoFar = 0;
+  private crashed: MemberId[] = [];
   private cursorUs = 0;
   private results: SandboxResults | null = null;
   private speed: Speed = 1;
@@ -57,7 +60,7 @@ export class SandboxController {
     this.setup = setup;
     this.port = new SandboxPort(mode);
     this.port.on('loaded', ({ setup: loaded, members }) => this.onLoaded(loaded, members));
-    this.port.on('records', ({ cursorUs, records }) => this.onRecords(cursorUs, records));
+    this.port.on('frame', (frame) => this.onFrame(frame));
     this.port.on('done', ({ cursorUs, results }) => this.onDone(cursorUs, results));
     this.port.on('error', (message) => showBanner({ id: 'sandbox', tone: 'error', text: `The sandbox refused that: ${message}` }));
     this.port.on('failed', (reason) => showBanner({ id: 'sandbox-failed', tone: 'error', text: `The sandbox stopped: ${reason}. Reload the page.` }));
@@ -132,16 +135,17 @@ export class SandboxController {
     return url.toString();
   }
 
-  /** The run's records as JSON Lines (docs/TRACE.md), as `chatterbox sim --trace` writes them. */
-  traceBlob(): Blob {
-    return new Blob(this.records.map((record) => traceLine(record) + '\n'), { type: 'application/x-ndjson' });
+  /** The run's records so far as JSON Lines (docs/TRACE.md), as `chatterbox sim --trace` writes them. */
+  async traceBlob(): Promise<Blob> {
+    return new Blob([await this.port.trace()], { type: 'application/x-ndjson' });
   }
 
+  /** Records of the run so far (the download keeps at most MAX_RECORDS of them). */
   get recordCount(): number {
-    return this.records.length;
+    return this.recordsSoFar;
   }
 
-  /** Listens to every records batch of the current run (and once more when it is over); returns the removal. */
+  /** Listens to every frame of the current run (and once more when it is over); returns the removal. */
   onBatch(listener: (batch: SandboxBatch) => void): () => void {
     this.batchListeners.add(listener);
     return () => this.batchListeners.delete(listener);
@@ -158,25 +162,26 @@ export class SandboxController {
     this.runs += 1;
     this.setup = setup;
     this.taken = [];
-    this.records = [];
-    this.watch = createWatch();
+    this.recordsSoFar = 0;
+    this.crashed = [];
     this.cursorUs = 0;
     this.results = null;
     this.loaded = true;
     // The simulator's run id and number, as its start records say (src/sim).
-    this.current = new RunHistory({ run: { runId: 'sim', run: 1, members: [...members], params: setup.params, startedAt: 0 } });
+    this.current = new RunHistory({ run: { runId: 'sim', run: 1, members: [...members], params: setup.params, startedAt: 0 }, trafficKept: MAX_RECORDS });
     this.onHistory(this.current);
     this.publish();
   }
 
-  private onRecords(cursorUs: number, records: TraceRecord[]): void {
-    this.cursorUs = cursorUs;
-    const room = MAX_RECORDS - this.records.length;
-    for (const record of room >= records.length ? records : records.slice(0, Math.max(0, room))) this.records.push(record);
-    const events = records.flatMap((record) => observe(this.watch, record));
-    this.current.appendRecords(records);
+  private onFrame(frame: SandboxFrame): void {
+    this.cursorUs = frame.cursorUs;
+    this.recordsSoFar = frame.records;
+    this.crashed = frame.crashed;
+    const reports: Record<MemberId, NodeReport> = {};
+    for (const [id, figures] of Object.entries(frame.nodes)) reports[id] = { figures, log: frame.commits[id] };
+    this.current.appendFrame(reports, frame.traffic, frame.every);
     this.publish();
-    this.tell({ events, now: { cursorUs, over: false } });
+    this.tell({ events: frame.events, now: { cursorUs: frame.cursorUs, over: false } });
   }
 
   private onDone(cursorUs: number, results: SandboxResults): void {
@@ -202,10 +207,7 @@ export class SandboxController {
       loaded: this.loaded,
       done: this.results !== null,
       network: networkAt(this.setup, this.actions(), this.cursorUs),
-      crashed: Object.entries(this.watch.crashed)
-        .filter(([, crashed]) => crashed)
-        .map(([id]) => id)
-        .sort(),
+      crashed: [...this.crashed].sort(),
       run: this.runs,
     };
     const shown = useStore.getState().sandbox;

@@ -9,7 +9,7 @@ import type { RunHistory } from '../history/history';
 import { doneAtOf, recentSpanUs } from '../history/scene';
 import { prepareCanvas } from '../canvas';
 import type { CommitMark, Flight } from '../timeline/flights';
-import { buildDrawing, FRAME_BUDGET, shapesOf, type Drawing } from './drawing';
+import { buildDrawing, FOLLOWING_FRAME_BUDGET, FRAME_BUDGET, shapesOf, type Drawing } from './drawing';
 import { fitWindow, followWindow, hitTest, panWindow, timeOfX, zoomWindow, type Plot, type TimeWindow } from './geometry';
 import { highlightOf, messageName, messageOfFlight, messageOfMark, type Highlight, type MessageId } from './selection';
 import { paintDrawing } from './paint';
@@ -26,7 +26,7 @@ const HIGHLIGHT_REFRESH_MS = 1000;
 /** What the page shows next to the canvas; `notes` change rarely, so React renders them. */
 export interface DiagramStatus {
   following: boolean;
-  /** Messages drawn: 1 in `every`. */
+  /** Messages drawn: 1 in `every` (of the run's: the history's own sample included). */
   every: number;
   /** Some members' frames are sampled by a live tab, not recorded. */
   sampledLive: boolean;
@@ -198,7 +198,8 @@ export class SpaceTimeDiagram {
   private build(context: DiagramContext): Drawing {
     const traffic = context.history.trafficLog;
     const history = context.history;
-    const every = traffic.messageSampling(this.window.start, this.window.end, FRAME_BUDGET);
+    const budget = this.following ? FOLLOWING_FRAME_BUDGET : FRAME_BUDGET;
+    const every = traffic.messageSampling(this.window.start, this.window.end, budget);
     return buildDrawing({
       members: context.members,
       colorOf: context.colorOf,
@@ -206,8 +207,8 @@ export class SpaceTimeDiagram {
       window: this.window,
       playhead: context.playhead,
       origin: history.run?.startedAt ?? history.span.start,
-      flights: traffic.flights(this.window.start, this.window.end, FRAME_BUDGET * 2, every),
-      marks: traffic.commits(this.window.start, this.window.end, FRAME_BUDGET, every),
+      flights: traffic.flights(this.window.start, this.window.end, budget * 2, every),
+      marks: traffic.commits(this.window.start, this.window.end, budget, every),
       every,
       highlight: this.highlight,
     });
@@ -219,8 +220,8 @@ export class SpaceTimeDiagram {
     const shown = (items: Set<Flight> | Set<CommitMark> | undefined): number => [...(items ?? [])].filter((item) => item.start <= playhead).length;
     const status: DiagramStatus = {
       following: this.following,
-      every: this.drawing?.every ?? 1,
-      sampledLive: context !== null && context.history.rebuilt.length < context.history.memberIds.length,
+      every: (this.drawing?.every ?? 1) * sourceEvery(context),
+      sampledLive: context?.history.trafficSampling === 'nodes',
       selected: highlight ? messageName(highlight.message) : null,
       highlighted: { data: shown(highlight?.data), acks: shown(highlight?.acks), commits: shown(highlight?.commits) },
     };
@@ -228,4 +229,10 @@ export class SpaceTimeDiagram {
     this.status = status;
     this.onStatus(status);
   }
+}
+
+/** Of how many messages the history got one (a sandbox at high speed hands over a sample). */
+function sourceEvery(context: DiagramContext | null): number {
+  const sampling = context?.history.trafficSampling;
+  return typeof sampling === 'number' ? sampling : 1;
 }

@@ -22,7 +22,7 @@ export function Inspector() {
   const figures = usePanel((view) => (selected ? (view.scene.nodes[selected] ?? null) : null));
   const snapshot = figures?.snapshot ?? null;
   const colorOf = useColors();
-  const untraced = usePanel((view) => !view.history.realTime && selected !== undefined && !view.history.rebuilt.includes(selected));
+  const untraced = usePanel((view) => !view.history.realTime && selected !== undefined && view.history.track(selected) === null);
   if (!selected) return <p className="muted">No node to inspect yet.</p>;
   return (
     <div className="inspector" aria-label={`Node ${selected}`}>

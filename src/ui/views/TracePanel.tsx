@@ -51,14 +51,14 @@ function SandboxTraceDownload() {
   const controller = useController();
   const records = usePanel(() => controller.sandbox?.recordCount ?? 0);
   const facts = useStore((s) => s.sandbox);
-  const download = (): void => {
+  const download = async (): Promise<void> => {
     const sandbox = controller.sandbox;
     if (!sandbox || sandbox.recordCount === 0) return;
     const setup = sandbox.setupShown;
-    saveBlob(sandbox.traceBlob(), `chatterbox-sandbox-n${setup.nodes}-seed${setup.params.seed}.jsonl`);
+    saveBlob(await sandbox.traceBlob(), `chatterbox-sandbox-n${setup.nodes}-seed${setup.params.seed}.jsonl`);
   };
   return (
-    <button type="button" data-testid="trace-download" onClick={download} disabled={records === 0} title={facts?.done ? 'The whole run' : 'The run so far'}>
+    <button type="button" data-testid="trace-download" onClick={() => void download()} disabled={records === 0} title={facts?.done ? 'The whole run' : 'The run so far'}>
       Download the cluster trace{records > 0 ? ` (${formatCount(records)} records)` : ''}
     </button>
   );

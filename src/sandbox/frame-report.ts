@@ -1,0 +1,141 @@
+// Runs beside the sandbox engine (in its worker): folds every record into what the page draws, once
+// a frame — each node's figures, its new commits, a sample of the traffic by message, the events
+// guided scenarios wait for — so the page never re-runs the cluster itself and its frames keep their
+// budget (issue 12). It also keeps the run's records for "Download the cluster trace".
+
+import { isProtocolFrame, type MemberId, type NodeState } from '../core';
+import type { TraceRecord } from '../runtime/trace';
+import { traceLine } from '../runtime/trace';
+import { countRecord, figuresOfState, type NodeFigures } from '../ui/history/figures';
+import type { LoggedCommit } from '../ui/live/commit-log';
+import { ZERO_COUNTERS, type TrafficCounters } from '../ui/live/feed';
+import { messageKey } from '../ui/timeline/flights';
+import { observe, createWatch, type RunWatch, type WatchEvent } from './watch';
+
+/** The most records a sandbox run keeps for download (a tab's own trace stops at the same). */
+export const MAX_KEPT_RECORDS = 500_000;
+/** Above this many traffic records in one frame, the page gets half as many messages from then on. */
+const TRAFFIC_PER_FRAME = 400;
+/** The sparsest sample: 1 message in this many. */
+const MAX_EVERY = 64;
+/** The newest commits per node handed over per frame, for its commit log. */
+const LOG_PER_FRAME = 400;
+
+/** What the page gets each frame: everything it draws, taken at `cursorUs`. */
+export interface SandboxFrame {
+  /** Virtual time (µs) the run has reached; every node's figures are taken there. */
+  cursorUs: number;
+  /** Figures of the nodes that changed since the last frame (every node in a run's first frame). */
+  nodes: Record<MemberId, NodeFigures>;
+  /** Each node's commits since the last frame, numbered in its commit order (the newest LOG_PER_FRAME). */
+  commits: Record<MemberId, LoggedCommit[]>;
+  /** Frames sent, received and lost, and commits, of 1 message in `every`: all records of those messages. */
+  traffic: TraceRecord[];
+  every: number;
+  /** What happened since the last frame, for guided scenarios (src/sandbox/watch.ts). */
+  events: WatchEvent[];
+  crashed: MemberId[];
+  /** Records of the run so far, and whether the download lost some to MAX_KEPT_RECORDS. */
+  records: number;
+  truncated: boolean;
+}
+
+export class FrameReporter {
+  private readonly kept: TraceRecord[] = [];
+  private recordCount = 0;
+  private readonly watch: RunWatch = createWatch();
+  private readonly counters = new Map<MemberId, TrafficCounters>();
+  private readonly commitCounts = new Map<MemberId, number>();
+  private commits: Record<MemberId, LoggedCommit[]> = {};
+  private traffic: TraceRecord[] = [];
+  private events: WatchEvent[] = [];
+  private readonly changed = new Set<MemberId>();
+  private every = 1;
+
+  constructor(private readonly members: readonly MemberId[]) {
+    for (const id of members) {
+      this.counters.set(id, { ...ZERO_COUNTERS });
+      this.changed.add(id);
+    }
+  }
+
+  /** Folds the engine's newest records, in order. */
+  fold(records: readonly TraceRecord[]): void {
+    for (const record of records) this.add(record);
+  }
+
+  /** Shows every message again (after a change of speed: slower runs can show more). */
+  resetSampling(): void {
+    this.every = 1;
+  }
+
+  /** The frame to hand over, with each changed node's figures from its state now; starts the next frame. */
+  take(cursorUs: number, stateOf: (id: MemberId) => Readonly<NodeState>): SandboxFrame {
+    const nodes: Record<MemberId, NodeFigures> = {};
+    for (const id of this.changed) nodes[id] = figuresOfState(stateOf(id) as NodeState, this.counters.get(id)!, cursorUs);
+    const commits: Record<MemberId, LoggedCommit[]> = {};
+    for (const [id, log] of Object.entries(this.commits)) commits[id] = log.length > LOG_PER_FRAME ? log.slice(-LOG_PER_FRAME) : log;
+    const frame: SandboxFrame = {
+      cursorUs,
+      nodes,
+      commits,
+      traffic: this.traffic,
+      every: this.every,
+      events: this.events,
+      crashed: this.members.filter((id) => this.watch.crashed[id]),
+      records: this.recordCount,
+      truncated: this.recordCount > this.kept.length,
+    };
+    if (this.traffic.length > TRAFFIC_PER_FRAME && this.every < MAX_EVERY) this.every *= 2;
+    this.changed.clear();
+    this.commits = {};
+    this.traffic = [];
+    this.events = [];
+    return frame;
+  }
+
+  /** The run's records so far as JSON Lines (docs/TRACE.md), as `chatterbox sim --trace` writes them. */
+  traceText(): string {
+    return this.kept.map((record) => traceLine(record) + '\n').join('');
+  }
+
+  private add(record: TraceRecord): void {
+    this.recordCount += 1;
+    if (this.kept.length < MAX_KEPT_RECORDS) this.kept.push(record);
+    for (const event of observe(this.watch, record)) this.events.push(event);
+    const counters = this.counters.get(record.node);
+    if (counters) countRecord(counters, record);
+    this.changed.add(record.node);
+    if (record.ev === 'commit') this.logCommit(record);
+    if (this.sampled(record)) this.traffic.push(record);
+  }
+
+  private logCommit(record: Extract<TraceRecord, { ev: 'commit' }>): void {
+    const index = (this.commitCounts.get(record.node) ?? 0) + 1;
+    this.commitCounts.set(record.node, index);
+    const log = (this.commits[record.node] ??= []);
+    log.push({ from: record.from, seq: record.seq, sentAt: record.sentAt, value: record.value, index, at: record.t });
+  }
+
+  /** Whether the record belongs to a message in the sample (FINs always do; other records are not traffic). */
+  private sampled(record: TraceRecord): boolean {
+    switch (record.ev) {
+      case 'commit':
+        return messageKey(record.from, record.seq) % this.every === 0;
+      case 'send':
+      case 'drop':
+        return isProtocolFrame(record.frame) && this.inSample(record.frame, record.node, record.to);
+      case 'recv':
+        return isProtocolFrame(record.frame) && this.inSample(record.frame, record.from, record.node);
+      default:
+        return false;
+    }
+  }
+
+  /** A DATA's message is its sender's; an ACK's is the message of the node it goes to. */
+  private inSample(frame: { kind: string; seq: number }, from: MemberId, to: MemberId): boolean {
+    if (frame.kind === 'fin') return true;
+    const sender = frame.kind === 'ack' ? to : from;
+    return messageKey(sender, frame.seq) % this.every === 0;
+  }
+}

@@ -1,9 +1,10 @@
 // The cluster view: members placed by layout.ts for the view's size and their number (2 to 64),
 // links with their state and round-trip time (SVG, the click targets; each node glyph's element
-// has the bounding box the layout keeps clear of the others), and one canvas above it drawn by the
-// animation loop from the scene at the playhead: the nodes' changing state (node-layer.ts) and the
-// frames in flight and commits (packets.ts), redrawn when either changed. React re-renders this
-// view only when what it shows changes, at the panels' pace.
+// has the bounding box the layout keeps clear of the others), and two canvases above it drawn by
+// the animation loop from the scene at the playhead: the frames in flight and commits (packets.ts),
+// which move every frame, and above them the nodes' changing state (node-layer.ts), redrawn only
+// when the nodes' figures change (at most 20 times a second), so a frame rasters only the packets.
+// React re-renders this view only when what it shows changes, at the panels' pace.
 
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import type { MemberId } from '../../core';
@@ -42,7 +43,8 @@ export function ClusterView({ joined }: { joined: boolean }) {
   const layout = useMemo(() => layoutCluster(members, size.width, size.height), [members, size.width, size.height]);
   const labels = useLabelPlaces(layout, links);
   const sampling = packetSampling(members.length);
-  const overlay = useRef<HTMLCanvasElement>(null);
+  const packetCanvas = useRef<HTMLCanvasElement>(null);
+  const nodeCanvas = useRef<HTMLCanvasElement>(null);
   const glyphs = useRef(new Map<MemberId, SVGGElement>());
   const look = useRef<ClusterLook>({ layout, colorOf, absence });
 
@@ -57,7 +59,8 @@ export function ClusterView({ joined }: { joined: boolean }) {
     return controller.animator.addLayer((frame) => {
       serials.mark(controller.history);
       const scene: NodeScene = { ...look.current, snapshots: frame.scene.snapshots };
-      return overlay.current ? drawCluster(overlay.current, scene, frame, nodes, packets) : false;
+      if (nodeCanvas.current) drawNodes(nodeCanvas.current, scene, nodes);
+      return packetCanvas.current ? drawMoving(packetCanvas.current, scene, frame, packets) : false;
     });
   }, [controller]);
 
@@ -93,7 +96,8 @@ export function ClusterView({ joined }: { joined: boolean }) {
             })}
           </g>
         </svg>
-        <canvas className="cluster-overlay" ref={overlay} aria-hidden="true" />
+        <canvas className="cluster-overlay cluster-packets" ref={packetCanvas} aria-hidden="true" />
+        <canvas className="cluster-overlay cluster-nodes" ref={nodeCanvas} aria-hidden="true" />
       </div>
       {sampling > 1 && (
         <p className="sample-note" data-testid="packet-sampling">
@@ -159,14 +163,19 @@ function describeLink(link: LinkView): string {
 /** How the cluster is drawn (React's part); the snapshots come from each frame's scene. */
 type ClusterLook = Omit<NodeScene, 'snapshots'>;
 
-/** Draws the nodes and the packets when either changed; returns whether packets are moving. */
-function drawCluster(canvas: HTMLCanvasElement, scene: NodeScene, frame: AnimationFrame, nodes: NodePainter, packets: PacketPainter): boolean {
-  const moving = placePackets(scene, frame, packets);
-  if (!moving && !packets.drewSome && !nodes.changed(scene)) return false;
+/** Draws the nodes when their figures or look changed. */
+function drawNodes(canvas: HTMLCanvasElement, scene: NodeScene, nodes: NodePainter): void {
+  if (!nodes.changed(scene)) return;
   const context = prepareCanvas(canvas, scene.layout.width, scene.layout.height);
-  if (!context) return moving;
-  nodes.draw(context, scene);
-  drawPackets(context, scene, packets);
+  if (context) nodes.draw(context, scene);
+}
+
+/** Draws the packets when any are moving or were drawn last frame; returns whether packets are moving. */
+function drawMoving(canvas: HTMLCanvasElement, scene: NodeScene, frame: AnimationFrame, packets: PacketPainter): boolean {
+  const moving = placePackets(scene, frame, packets);
+  if (!moving && !packets.drewSome) return false;
+  const context = prepareCanvas(canvas, scene.layout.width, scene.layout.height);
+  if (context) drawPackets(context, scene, packets);
   return moving;
 }
 

@@ -4,6 +4,7 @@ import type { MeshFormation } from './cluster-run';
 import { errorText, isFigure, type Outcome } from './outcome';
 import type { BenchSummary, ClusterFigures } from './suite';
 import type { UiCase, UiResult } from './ui';
+import type { ThreadCpu } from './thread-cpu';
 
 /** A number with thousands separators and a fixed number of decimals. */
 export const n = (value: number, digits = 0): string => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -129,6 +130,8 @@ function uiLine(s: BenchSummary): string {
     '',
     markdownTable(header, rows),
     '',
+    `CPU by thread in the 4 tabs' send phase: ${threadLine(ui.threadCpu)}.`,
+    '',
     `Sandbox (one page, ${sandboxLine(ui)}).`,
     '',
     `Emulated: ${ui.emulation.emulated.join('; ')}.`,
@@ -142,8 +145,16 @@ function sandboxLine(ui: UiResult): string {
   if (!isFigure(sandbox)) return `16 virtual nodes at full speed: ${errorText(sandbox)}`;
   return (
     `${sandbox.nodes} virtual nodes at full speed, #${sandbox.link}): the run took ${sandbox.runS} s, ${n(sandbox.records)} records; ` +
-    `${sandbox.fps} fps, p95 frame ${sandbox.p95FrameMs ?? '?'} ms, long tasks ${sandbox.longTasks} / ${n(sandbox.longTaskMs)} ms / longest ${n(sandbox.longTaskMaxMs)} ms`
+    `${sandbox.fps} fps, p95 frame ${sandbox.p95FrameMs ?? '?'} ms, long tasks ${sandbox.longTasks} / ${n(sandbox.longTaskMs)} ms / longest ${n(sandbox.longTaskMaxMs)} ms; ` +
+    `CPU by thread during the run: ${threadLine(sandbox.threadCpu)}`
   );
+}
+
+/** "1.42 of the cores in all: renderer CrRendererMain 0.81, ..." (the eight busiest thread groups). */
+function threadLine(cpu: ThreadCpu | null): string {
+  if (!cpu) return 'not measured (no /proc)';
+  const busiest = cpu.groups.slice(0, 8).map((g) => `${g.group} ${g.cores}`);
+  return `${cpu.totalCores} cores in all over ${cpu.spanS} s: ${busiest.join(', ')}`;
 }
 
 function rawRttLine(ui: UiResult): string {

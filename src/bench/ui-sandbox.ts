@@ -4,6 +4,7 @@
 import type { Browser } from '@playwright/test';
 import { percentile, round } from '../sim/stats';
 import { frameIntervals } from './ui-figures';
+import { ThreadCpuSampler, type ThreadCpu } from './thread-cpu';
 
 export interface SandboxFrames {
   nodes: number;
@@ -17,8 +18,10 @@ export interface SandboxFrames {
   longTasks: number;
   longTaskMs: number;
   longTaskMaxMs: number;
-  /** Trace records the page's history received (every record of the run). */
+  /** Records of the run (the page's download count). */
   records: number;
+  /** Cores the browser's threads used while the run ran, by thread (null where /proc is missing). */
+  threadCpu: ThreadCpu | null;
 }
 
 /** Counts animation frames and long tasks from the page's start, in its performance.now() time. */
@@ -45,9 +48,11 @@ export async function benchSandboxFrames(browser: Browser, base: string, nodes: 
     await page.getByTestId('sandbox-speed-0').click({ timeout: 30_000 });
     await page.getByTestId('sandbox-restart').click();
     await page.locator(`.cluster-view svg g.node`).nth(nodes - 1).waitFor({ timeout: 30_000 });
+    const threads = new ThreadCpuSampler();
+    const fromEpoch = Date.now();
     const from = (await page.evaluate('performance.now()')) as number;
     await page.getByTestId('sandbox-speed-max').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid=sandbox-status]')?.textContent === 'run over', undefined, { timeout: timeoutMs, polling: 100 });
+    await page.waitForFunction(() => document.querySelector('[data-testid=sandbox-status]')?.textContent === 'run over', undefined, { timeout: timeoutMs, polling: 100 }).finally(() => threads.stop());
     const to = (await page.evaluate('performance.now()')) as number;
     const probe = (await page.evaluate('window.__sandboxBench')) as { frames: number[]; longTasks: [number, number][] };
     const records = Number(((await page.getByTestId('trace-download').textContent()) ?? '').replace(/[^\d]/g, ''));
@@ -64,6 +69,7 @@ export async function benchSandboxFrames(browser: Browser, base: string, nodes: 
       longTaskMs: round(long.reduce((a, b) => a + b, 0), 0),
       longTaskMaxMs: round(Math.max(0, ...long), 0),
       records,
+      threadCpu: threads.between(fromEpoch, Date.now()),
     };
   } finally {
     await context.close();

@@ -13,6 +13,7 @@ import { collect, ROOT, spawnNode, spawnTracked } from './processes';
 import { nodeModeOf, rttVsRaw, sendPhases, summarizeTabs, tabFigures, type ProbeData, type TabFigures, type TabReading, type TabsSummary } from './ui-figures';
 import { measureBrowserRtt, type BrowserRtt } from './ui-raw-rtt';
 import { benchSandboxFrames, type SandboxFrames } from './ui-sandbox';
+import { ThreadCpuSampler, type ThreadCpu } from './thread-cpu';
 
 /** Virtual nodes of the sandbox case. */
 export const SANDBOX_BENCH_NODES = 16;
@@ -47,6 +48,8 @@ export interface CaseSetup {
 export interface UiCase extends TabsSummary {
   setup: CaseSetup;
   perTab: TabFigures[];
+  /** Cores the browser's threads used in the first tab's send phase, by thread (null where /proc is missing). */
+  threadCpu: ThreadCpu | null;
 }
 
 export interface UiResult extends UiCase {
@@ -273,13 +276,15 @@ async function runCase(pages: Page[], setup: Omit<CaseSetup, 'visibleTabs'>, opt
   const first = pages[0];
   await setParams(first, { sendFor: String(options.sendForS), waitFor: '2', tick: '100', window: '1' });
   await first.waitForFunction(() => document.querySelector<HTMLButtonElement>('[data-testid=start-run]')?.disabled === false, undefined, { timeout: options.timeoutMs });
+  const threads = new ThreadCpuSampler();
   await first.getByTestId('start-run').click();
-  const results = await waitForResults(pages, options.timeoutMs);
+  const results = await waitForResults(pages, options.timeoutMs).finally(() => threads.stop());
   const readings = await Promise.all(pages.map((page, i) => readTab(page, results[i])));
   const phases = sendPhases(readings.map((r) => r.probe));
   const headless = options.headlessCommitsPerSenderPerSec;
   const perTab = readings.map((reading, i) => tabFigures(reading, phases[i], pages.length, headless));
-  return { setup: { ...setup, visibleTabs: perTab.filter((t) => t.visible).length }, ...summarizeTabs(perTab, headless), perTab };
+  const threadCpu = threads.between(phases[0].from, phases[0].to);
+  return { setup: { ...setup, visibleTabs: perTab.filter((t) => t.visible).length }, ...summarizeTabs(perTab, headless), perTab, threadCpu };
 }
 
 /** Run parameter inputs, found by their accessible labels ("send-for (seconds)", "Send for (s)", ...). */

@@ -96,12 +96,13 @@ const sendPhase = { from: 1000, to: 3000, timedBy: 'this tab' } as const;
 function uiCase(rates: number[], visibleTabs: number, headless: number | null): UiCase {
   const perTab = rates.map((rate, i) => tabFigures(reading(probe({ frameMs: 16, hidden: i >= visibleTabs }), rate * 4 * 2), sendPhase, 4, headless));
   const setup = { description: 'test', contexts: 'one per tab', windows: 4, focusEmulation: true, backgroundThrottling: false, visibleTabs, rendererProcesses: 4 } as const;
-  return { setup, ...summarizeTabs(perTab, headless), perTab };
+  const threadCpu = { spanS: 2, totalCores: 1.9, groups: [{ group: 'renderer CrRendererMain', cores: 1.2 }, { group: 'renderer DedicatedWorker th', cores: 0.7 }] };
+  return { setup, ...summarizeTabs(perTab, headless), perTab, threadCpu };
 }
 
 /** The sandbox case: 16 virtual nodes at full speed for 2 s. */
 function sandboxFrames(fps: number, longTasks: number): SandboxFrames {
-  return { nodes: 16, speed: 'max', link: 'sandbox=v1;n=16;seed=1', runS: 2, fps, p95FrameMs: 17.1, longTasks, longTaskMs: longTasks * 60, longTaskMaxMs: longTasks > 0 ? 60 : 0, records: 180_000 };
+  return { nodes: 16, speed: 'max', link: 'sandbox=v1;n=16;seed=1', runS: 2, fps, p95FrameMs: 17.1, longTasks, longTaskMs: longTasks * 60, longTaskMaxMs: longTasks > 0 ? 60 : 0, records: 180_000, threadCpu: null };
 }
 
 /** A part-8 result: 4 visible tabs at 90 commits/s per sender against 100 headless, links 0.9 ms, raw 0.5 ms. */

@@ -21,7 +21,7 @@ const HEAD_SIZE = 5;
 
 /** DATA solid, ACK dashed and fainter, FIN thick; a highlighted frame is thicker and opaque, the rest fade while one is selected. */
 export function arrowStyle(kind: FlightKind, highlighted: boolean, selecting: boolean): ArrowStyle {
-  const width = (kind === 'fin' ? 2.5 : kind === 'data' ? 1.5 : 1) + (highlighted ? 1.5 : 0);
+  const width = (kind === 'fin' ? 2.5 : 1) + (highlighted ? 1.5 : 0);
   const base = kind === 'ack' ? 0.55 : 0.95;
   const opacity = highlighted ? 1 : selecting ? base * 0.25 : base;
   return { width, opacity, dash: kind === 'ack' ? [3, 3] : [] };

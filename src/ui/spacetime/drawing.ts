@@ -13,7 +13,7 @@ import type { Highlight } from './selection';
 /** At most about this many frames are drawn in one window; beyond it, 1 message in k (said on screen). */
 export const FRAME_BUDGET = 2500;
 /** The same while the window follows the playhead and is drawn anew every animation frame. */
-export const FOLLOWING_FRAME_BUDGET = 600;
+export const FOLLOWING_FRAME_BUDGET = 400;
 const COMMIT_RADIUS = 2.5;
 
 export interface DiagramInput {

@@ -103,20 +103,34 @@ function strokeHeads(context: CanvasRenderingContext2D, arrows: readonly Arrow[]
   context.stroke();
 }
 
+/** The dots in one filled path per look (color, dimmed), then the highlighted ones' outlines. */
 function paintDots(context: CanvasRenderingContext2D, dots: readonly Dot[], selecting: boolean): void {
+  const byLook = new Map<string, Dot[]>();
   for (const dot of dots) {
-    context.globalAlpha = selecting && !dot.highlighted ? 0.25 : 1;
-    context.fillStyle = dot.color;
+    const key = `${selecting && !dot.highlighted}|${dot.color}`;
+    const list = byLook.get(key);
+    if (list) list.push(dot);
+    else byLook.set(key, [dot]);
+  }
+  for (const [key, group] of byLook) {
+    context.globalAlpha = key.startsWith('true') ? 0.25 : 1;
+    context.fillStyle = group[0].color;
     context.beginPath();
-    context.arc(dot.x, dot.y, dot.radius, 0, 2 * Math.PI);
-    context.fill();
-    if (dot.highlighted) {
-      context.strokeStyle = '#ffffff';
-      context.lineWidth = 1.5;
-      context.stroke();
+    for (const dot of group) {
+      context.moveTo(dot.x + dot.radius, dot.y);
+      context.arc(dot.x, dot.y, dot.radius, 0, 2 * Math.PI);
     }
+    context.fill();
   }
   context.globalAlpha = 1;
+  context.strokeStyle = '#ffffff';
+  context.lineWidth = 1.5;
+  for (const dot of dots) {
+    if (!dot.highlighted) continue;
+    context.beginPath();
+    context.arc(dot.x, dot.y, dot.radius, 0, 2 * Math.PI);
+    context.stroke();
+  }
 }
 
 function line(context: CanvasRenderingContext2D, x1: number, y1: number, x2: number, y2: number): void {

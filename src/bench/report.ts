@@ -130,7 +130,7 @@ function uiLine(s: BenchSummary): string {
     '',
     markdownTable(header, rows),
     '',
-    `CPU by thread in the 4 tabs' send phase: ${threadLine(ui.threadCpu)}.`,
+    `CPU by thread in the 4 tabs' send phase: ${threadLine(ui.threadCpu)}${drawingCostLine(ui)}.`,
     '',
     `Sandbox (one page, ${sandboxLine(ui)}).`,
     '',
@@ -148,6 +148,18 @@ function sandboxLine(ui: UiResult): string {
     `${sandbox.fps} fps, p95 frame ${sandbox.p95FrameMs ?? '?'} ms, long tasks ${sandbox.longTasks} / ${n(sandbox.longTaskMs)} ms / longest ${n(sandbox.longTaskMaxMs)} ms; ` +
     `CPU by thread during the run: ${threadLine(sandbox.threadCpu)}`
   );
+}
+
+/** Threads that turn a page into pixels: the renderers' main threads, raster and compositor threads, and the display compositor. */
+const DRAWING_THREADS = /^(renderer (main|ThreadPoolForeg|Compositor)|gpu VizCompositorTh)$/;
+
+/** "; drawing took about 16.2 ms of CPU per frame shown (...)": what one animation frame of one tab costs the machine. */
+function drawingCostLine(ui: UiResult): string {
+  const framesPerS = ui.perTab.reduce((sum, tab) => sum + (tab.fps ?? 0), 0);
+  if (!ui.threadCpu || framesPerS <= 0) return '';
+  const cores = ui.threadCpu.groups.filter((g) => DRAWING_THREADS.test(g.group)).reduce((sum, g) => sum + g.cores, 0);
+  const ms = (cores * 1000) / framesPerS;
+  return `; drawing (renderer main, raster, compositor and display threads: ${n(cores, 2)} cores for ${n(framesPerS, 1)} frames/s over the tabs) took about ${n(ms, 1)} ms of CPU per frame shown, so 4 tabs at 55 fps would need about ${n((ms * 55 * 4) / 1000, 1)} cores for drawing alone`;
 }
 
 /** "1.42 of the cores in all: renderer CrRendererMain 0.81, ..." (the eight busiest thread groups). */

@@ -107,7 +107,9 @@ function threadSeconds(processes: Map<number, string>): CpuSample['threads'] {
     }
     for (const tid of tasks) {
       const stat = readStat(`/proc/${pid}/task/${tid}/stat`);
-      if (stat) threads.set(`${pid}/${tid}`, { group: `${type} ${threadGroupName(stat.name)}`, seconds: stat.ticks / TICKS_PER_SECOND });
+      if (!stat) continue;
+      const name = tid === String(pid) ? 'main' : threadGroupName(stat.name);
+      threads.set(`${pid}/${tid}`, { group: `${type} ${name}`, seconds: stat.ticks / TICKS_PER_SECOND });
     }
   }
   return threads;
@@ -118,15 +120,19 @@ function threadGroupName(name: string): string {
   return name.replace(/\d+$/, '').trim();
 }
 
+/** Chromium rewrites its processes' command lines (no --type= left), so the kind is told by the flags that remain. */
 function processType(pid: number): string {
+  let line: string;
   try {
-    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    const type = args.find((arg) => arg.startsWith('--type='))?.slice('--type='.length);
-    if (type) return type === 'gpu-process' ? 'gpu' : type;
-    return args[0].split('/').pop() ?? 'process';
+    line = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
   } catch {
     return 'process';
   }
+  if (line.includes('--renderer-client-id')) return 'renderer';
+  if (line.includes('--gpu-preferences')) return 'gpu';
+  if (line.includes('--utility-sub-type') || line.includes('--type=utility')) return 'utility';
+  if (line.includes('chromium') || line.includes('chrome')) return 'browser';
+  return line.split(' ')[0].split('/').pop() || 'process';
 }
 
 /** A /proc stat line's thread name, parent pid and CPU ticks (user + system); null when gone or unreadable. */

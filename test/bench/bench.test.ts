@@ -96,7 +96,7 @@ const sendPhase = { from: 1000, to: 3000, timedBy: 'this tab' } as const;
 function uiCase(rates: number[], visibleTabs: number, headless: number | null): UiCase {
   const perTab = rates.map((rate, i) => tabFigures(reading(probe({ frameMs: 16, hidden: i >= visibleTabs }), rate * 4 * 2), sendPhase, 4, headless));
   const setup = { description: 'test', contexts: 'one per tab', windows: 4, focusEmulation: true, backgroundThrottling: false, visibleTabs, rendererProcesses: 4 } as const;
-  const threadCpu = { spanS: 2, totalCores: 1.9, groups: [{ group: 'renderer CrRendererMain', cores: 1.2 }, { group: 'renderer DedicatedWorker th', cores: 0.7 }] };
+  const threadCpu = { spanS: 2, totalCores: 1.9, groups: [{ group: 'renderer main', cores: 1.2 }, { group: 'renderer DedicatedWorker th', cores: 0.7 }] };
   return { setup, ...summarizeTabs(perTab, headless), perTab, threadCpu };
 }
 
@@ -223,6 +223,13 @@ describe('bench report', () => {
     expect(markdown).toContain('UI skipped: the UI is not there yet');
     expect(markdown).toContain('| 2 | W=1 commits/s per sender at N=3 >= 0.5 x raw round trips/s | 1200 / 2000 = 0.6 | met |');
     expect(markdown).not.toMatch(/undefined|NaN/);
+  });
+
+  it('says where the cores went in the 4 tabs, and what a drawn frame costs', () => {
+    const markdown = markdownReport({ ...fixture(), ui: uiResult(), targets: [] });
+    // uiCase: 1.2 cores of renderer main threads for 4 tabs at 16 ms frames (62.5 fps each): 4.8 ms per frame.
+    expect(markdown).toContain('CPU by thread in the 4 tabs\' send phase: 1.9 cores in all over 2 s: renderer main 1.2, renderer DedicatedWorker th 0.7');
+    expect(markdown).toMatch(/1\.20 cores for 2\d\d\.\d frames\/s over the tabs\) took about 4\.\d ms of CPU per frame shown/);
   });
 
   it('picks the agreed window with the most commits per second per sender', () => {

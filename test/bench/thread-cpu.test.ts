@@ -16,7 +16,7 @@ describe.runIf(onLinux)('thread CPU sampler', () => {
     sampler.stop();
     const cpu = sampler.between(from, Date.now());
     expect(cpu).not.toBeNull();
-    const node = cpu!.groups.find((g) => g.group.startsWith('node '));
+    const node = cpu!.groups.find((g) => g.group === 'node main');
     expect(node?.cores).toBeGreaterThan(0.05);
     expect(cpu!.totalCores).toBeGreaterThanOrEqual(node!.cores);
     expect(sampler.between(Date.now() + 10_000, Date.now() + 20_000)).toBeNull();

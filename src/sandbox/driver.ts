@@ -37,6 +37,8 @@ export const FRAME_MS = 16;
 const WORK_PER_FRAME_MS = 10;
 /** At full speed, virtual time advanced per engine call between clock checks. */
 const MAX_SPEED_SLICE_US = 5_000;
+/** Node figures go out at most this often while the run moves (the page redraws node states at 20 Hz). */
+const NODES_EVERY_MS = 50;
 /** Highest finite speed accepted (virtual seconds per real second). */
 export const MAX_SPEED = 1000;
 /** Records per frame by default: enough for 16 nodes at several times real time, few enough to fold in a frame. */
@@ -51,6 +53,7 @@ export class SandboxDriver {
   private anchor = { realMs: 0, virtualUs: 0 };
   private timer: unknown = null;
   private lastPostedCursor = -1;
+  private nodesPostedMs = -Infinity;
   private donePosted = false;
 
   constructor(
@@ -123,6 +126,8 @@ export class SandboxDriver {
     this.anchor = { realMs: this.clock(), virtualUs: this.engine?.cursor ?? 0 };
     if (speed === 0) this.stopTimer();
     else this.schedule();
+    // Paused: the page shows the nodes exactly where the run stopped.
+    if (speed === 0 && this.engine) this.flush(this.engine);
   }
 
   private schedule(): void {
@@ -161,14 +166,22 @@ export class SandboxDriver {
     this.anchor = { realMs: this.clock(), virtualUs: engine.cursor };
   }
 
-  /** Posts what happened since the last frame (when anything did, or the cursor moved), then the results once done. */
+  /**
+   * Posts what happened since the last frame (when anything did, or the cursor moved), with the
+   * nodes' figures at most every NODES_EVERY_MS while the run moves (always once it is paused or
+   * over), then the results once done.
+   */
   private flush(engine: SandboxEngine): void {
     const records = engine.takeRecords();
     const reporter = this.reporter!;
     reporter.fold(records);
-    if (records.length > 0 || engine.cursor !== this.lastPostedCursor) {
+    const now = this.clock();
+    const withNodes = this.speed === 0 || engine.done || now - this.nodesPostedMs >= NODES_EVERY_MS;
+    const moved = records.length > 0 || engine.cursor !== this.lastPostedCursor;
+    if (moved || (withNodes && reporter.nodesPending)) {
       this.lastPostedCursor = engine.cursor;
-      const frame: SandboxFrame = reporter.take(engine.cursor, (id) => engine.nodeState(id));
+      if (withNodes) this.nodesPostedMs = now;
+      const frame: SandboxFrame = reporter.take(engine.cursor, (id) => engine.nodeState(id), withNodes);
       this.post({ type: 'frame', run: this.run, json: JSON.stringify(frame) });
     }
     if (engine.done && !this.donePosted) {

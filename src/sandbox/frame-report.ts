@@ -25,7 +25,7 @@ const LOG_PER_FRAME = 400;
 export interface SandboxFrame {
   /** Virtual time (µs) the run has reached; every node's figures are taken there. */
   cursorUs: number;
-  /** Figures of the nodes that changed since the last frame (every node in a run's first frame). */
+  /** Figures of the nodes that changed since they were last handed over (every node the first time); empty in frames without nodes. */
   nodes: Record<MemberId, NodeFigures>;
   /** Each node's commits since the last frame, numbered in its commit order (the newest LOG_PER_FRAME). */
   commits: Record<MemberId, LoggedCommit[]>;
@@ -69,10 +69,15 @@ export class FrameReporter {
     this.every = 1;
   }
 
-  /** The frame to hand over, with each changed node's figures from its state now; starts the next frame. */
-  take(cursorUs: number, stateOf: (id: MemberId) => Readonly<NodeState>): SandboxFrame {
+  /** Whether some node changed since its figures were last handed over. */
+  get nodesPending(): boolean {
+    return this.changed.size > 0;
+  }
+
+  /** The frame to hand over, with (`withNodes`) each changed node's figures from its state now; starts the next frame. */
+  take(cursorUs: number, stateOf: (id: MemberId) => Readonly<NodeState>, withNodes = true): SandboxFrame {
     const nodes: Record<MemberId, NodeFigures> = {};
-    for (const id of this.changed) nodes[id] = figuresOfState(stateOf(id) as NodeState, this.counters.get(id)!, cursorUs);
+    if (withNodes) for (const id of this.changed) nodes[id] = figuresOfState(stateOf(id) as NodeState, this.counters.get(id)!, cursorUs);
     const commits: Record<MemberId, LoggedCommit[]> = {};
     for (const [id, log] of Object.entries(this.commits)) commits[id] = log.length > LOG_PER_FRAME ? log.slice(-LOG_PER_FRAME) : log;
     const frame: SandboxFrame = {
@@ -87,7 +92,7 @@ export class FrameReporter {
       truncated: this.recordCount > this.kept.length,
     };
     if (this.traffic.length > TRAFFIC_PER_FRAME && this.every < MAX_EVERY) this.every *= 2;
-    this.changed.clear();
+    if (withNodes) this.changed.clear();
     this.commits = {};
     this.traffic = [];
     this.events = [];

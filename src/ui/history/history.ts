@@ -59,6 +59,14 @@ export interface NodeReport {
 
 export type NodeTrack = ReplayedNode | ReportedNode;
 
+/** What a sandbox frame hands the history (src/sandbox/frame-report.ts's SandboxFrame has these and more). */
+export interface SandboxFrameParts {
+  nodes: Readonly<Record<MemberId, NodeFigures>>;
+  commits: Readonly<Record<MemberId, readonly LoggedCommit[]>>;
+  traffic: readonly TraceRecord[];
+  every: number;
+}
+
 export class RunHistory {
   readonly self: MemberId | null;
   readonly realTime: boolean;
@@ -191,16 +199,18 @@ export class RunHistory {
   }
 
   /**
-   * One frame of a sandbox (src/sandbox/frame-report.ts), as one change: its nodes' reports, and
-   * every traffic record (frames and commits) of 1 message in `every`.
+   * One frame of a sandbox (src/sandbox/frame-report.ts), as one change: the figures of the nodes it
+   * brings, each node's new commits, and every traffic record (frames and commits) of 1 message in
+   * `every`.
    */
-  appendFrame(reports: Readonly<Record<MemberId, NodeReport>>, traffic: readonly TraceRecord[], every: number): void {
-    for (const [id, report] of Object.entries(reports)) this.addReport(id, report);
-    for (const record of traffic) {
+  appendFrame(frame: SandboxFrameParts): void {
+    for (const [id, figures] of Object.entries(frame.nodes)) this.addReport(id, { figures });
+    for (const [id, log] of Object.entries(frame.commits)) this.reportedTrack(id)?.addCommits(log);
+    for (const record of frame.traffic) {
       this.noteTime(record.t);
       this.traffic.addRecord(record);
     }
-    this.sourceEvery = every;
+    this.sourceEvery = frame.every;
     this.changed();
   }
 

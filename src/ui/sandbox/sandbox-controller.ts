@@ -15,7 +15,7 @@ import type { SandboxAction, SandboxCommand, SandboxSetup } from '../../sandbox/
 import { encodeSandboxLink } from '../../sandbox/url';
 import type { WatchEvent } from '../../sandbox/watch';
 import type { SandboxNow } from '../../sandbox/scenario-runner';
-import { MAX_RECORDS, RunHistory, type NodeReport } from '../history/history';
+import { MAX_RECORDS, RunHistory } from '../history/history';
 import { showBanner, useStore } from '../store';
 import type { PlayheadBounds } from '../timeline/playhead';
 import { inTimeOrder, networkAt, type SandboxNetworkState } from './network-state';
@@ -177,9 +177,7 @@ export class SandboxController {
     this.cursorUs = frame.cursorUs;
     this.recordsSoFar = frame.records;
     this.crashed = frame.crashed;
-    const reports: Record<MemberId, NodeReport> = {};
-    for (const [id, figures] of Object.entries(frame.nodes)) reports[id] = { figures, log: frame.commits[id] };
-    this.current.appendFrame(reports, frame.traffic, frame.every);
+    this.current.appendFrame(frame);
     this.publish();
     this.tell({ events: frame.events, now: { cursorUs: frame.cursorUs, over: false } });
   }

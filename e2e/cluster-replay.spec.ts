@@ -1,7 +1,8 @@
-// A whole cluster replayed in one page: the merged trace of `chatterbox cluster --trace-dir`.
+// A whole cluster replayed in one page: the merged trace of `chatterbox cluster --trace-dir`, or the
+// nodes' own traces opened together and merged by the page the same way.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -22,6 +23,29 @@ test('(i) a cluster trace from chatterbox cluster --trace-dir replays with every
     await expect(page.getByTestId('agreement')).toContainText(`All 3 nodes agree on (${nodes[0].count}, ${nodes[0].checksum})`);
     for (const node of nodes) await expect(page.getByText(`${node.id}: the replay reproduces the recorded result`)).toBeVisible();
     await page.screenshot({ path: testInfo.outputPath('cluster-replay.png'), fullPage: true });
+    await closeAll([page]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('(j) every node\'s own trace, opened together, replays as one cluster', async ({ browser }) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'chatterbox-e2e-cluster-'));
+  try {
+    const run = spawnSync(process.execPath, ['bin/chatterbox.js', 'cluster', '--nodes', '3', '--send-for', '1', '--wait-for', '1', '--trace-dir', dir, '--json'], { encoding: 'utf8', timeout: 90_000 });
+    expect(run.status, run.stderr).toBe(0);
+    const nodes: { id: string; count: number; checksum: string }[] = JSON.parse(run.stdout).nodes;
+    const page = await openTab(browser, `/?room=${randomRoom()}&observe`);
+    await page.getByTestId('trace-open').setInputFiles(nodes.map((node) => path.join(dir, `${node.id}.jsonl`)));
+    const slider = page.getByTestId('replay-slider');
+    await expect(slider).toBeVisible();
+    await slider.fill(String(await slider.getAttribute('max')));
+    await expect(page.getByTestId('agreement')).toContainText(`All 3 nodes agree on (${nodes[0].count}, ${nodes[0].checksum})`);
+    for (const node of nodes) await expect(page.getByText(`${node.id}: the replay reproduces the recorded result`)).toBeVisible();
+    // The same records as the CLI's cluster trace: the slider spans the same aligned run.
+    const merged = readFileSync(path.join(dir, 'cluster.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { t: number; ev: string });
+    const times = merged.filter((record) => record.ev !== 'clock').map((record) => record.t);
+    expect(Number(await slider.getAttribute('max'))).toBeCloseTo((Math.max(...times) - Math.min(...times)) / 1000, 0);
     await closeAll([page]);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -6,7 +6,8 @@ import type { PageConfig } from './config';
 import { RunHistory } from './history/history';
 import { scene, type Scene } from './history/scene';
 import type { LinkSettings } from '../net/link-shaper';
-import type { MemberId } from '../core';
+import type { MemberId, TraceRecord } from '../core';
+import { clockRecords, mergeClusterTrace } from '../runtime/cluster-trace';
 import type { SandboxSetup } from '../sandbox/setup';
 import { LiveController } from './live/live-controller';
 import { PANEL_REFRESH_MS, PanelClock } from './panel-clock';
@@ -98,28 +99,45 @@ export class AppController {
     return this.view;
   }
 
-  /** Reads, checks and opens a trace file; a bad file gets a message naming the bad line. */
-  async openTrace(file: File): Promise<void> {
-    const fail = (reason: string): void => showBanner({ id: 'trace', tone: 'error', text: `Cannot replay ${file.name}: ${reason}` });
-    if (file.size > MAX_TRACE_BYTES) return fail(`the file is larger than ${MAX_TRACE_BYTES / 1024 / 1024} MiB.`);
-    let text: string;
-    try {
-      text = await file.text();
-    } catch {
-      return fail('the file could not be read.');
+  /**
+   * Reads, checks and opens trace files: one file as it is; several (one per node, e.g. every tab's
+   * download) merged into one cluster trace with the clocks aligned (docs/TRACE.md, "Cluster
+   * traces"). A bad file gets a message naming it and its bad line.
+   */
+  async openTraces(files: readonly File[]): Promise<void> {
+    const name = files.length === 1 ? files[0].name : `${files.length} traces merged`;
+    const fail = (reason: string): void => showBanner({ id: 'trace', tone: 'error', text: `Cannot replay ${name}: ${reason}` });
+    const traces: TraceRecord[][] = [];
+    for (const file of files) {
+      const read = await this.readTrace(file, files.length > 1);
+      if (typeof read === 'string') return fail(read);
+      traces.push(read);
     }
-    showBanner({ id: 'trace', tone: 'info', text: `Reading ${file.name}…` });
-    const parsed = await parseTrace(text);
-    if (!parsed.ok) return fail(`line ${parsed.line}: ${parsed.message}.`);
+    const records = traces.length === 1 ? traces[0] : clusterTraceRecords(traces);
     let history: RunHistory;
     try {
-      history = RunHistory.fromRecords(parsed.trace.records);
+      history = RunHistory.fromRecords(records);
       history.track(history.rebuilt[0] ?? '')?.latest(); // replays to the end once: a broken trace fails here, not while drawing
     } catch (error) {
       return fail(`replaying it failed (${error instanceof Error ? error.message : String(error)}).`);
     }
     dismissBanner('trace');
-    this.showReplay(file.name, history);
+    this.showReplay(name, history);
+  }
+
+  /** One file's records, or why it cannot be read (naming the file when it is one of several). */
+  private async readTrace(file: File, named: boolean): Promise<TraceRecord[] | string> {
+    const which = named ? `${file.name}: ` : '';
+    if (file.size > MAX_TRACE_BYTES) return `${which}the file is larger than ${MAX_TRACE_BYTES / 1024 / 1024} MiB.`;
+    let text: string;
+    try {
+      text = await file.text();
+    } catch {
+      return `${which}the file could not be read.`;
+    }
+    showBanner({ id: 'trace', tone: 'info', text: `Reading ${file.name}…` });
+    const parsed = await parseTrace(text);
+    return parsed.ok ? parsed.trace.records : `${which}line ${parsed.line}: ${parsed.message}.`;
   }
 
   closeReplay(): void {
@@ -203,4 +221,10 @@ function comfortableSpeed(typicalFlightUs: number): number {
   const ideal = Math.min(1, typicalFlightUs / 1000 / COMFORTABLE_FLIGHT_MS);
   const distance = (speed: number): number => Math.abs(Math.log(speed / ideal));
   return REPLAY_SPEEDS.reduce((best, speed) => (distance(speed) < distance(best) ? speed : best));
+}
+
+/** Per-node traces as one cluster trace: the clock records, then every record on the reference clock (as `chatterbox cluster --trace-dir` writes cluster.jsonl). */
+function clusterTraceRecords(traces: readonly TraceRecord[][]): TraceRecord[] {
+  const merged = mergeClusterTrace(traces);
+  return [...clockRecords(merged), ...merged.records];
 }

@@ -21,9 +21,9 @@ export function TracePanel() {
     saveBlob(trace.toBlob(), `chatterbox-${live.config.room}-${selfId ?? 'node'}-${runId?.slice(0, 8) ?? 'run'}.jsonl`);
   };
   const open = (event: ChangeEvent<HTMLInputElement>): void => {
-    const file = event.target.files?.[0];
+    const files = [...(event.target.files ?? [])];
     event.target.value = '';
-    if (file) void controller.openTrace(file);
+    if (files.length > 0) void controller.openTraces(files);
   };
   return (
     <div className="trace-panel">
@@ -36,11 +36,11 @@ export function TracePanel() {
       )}
       {truncated && <span className="muted">The trace stopped recording at {formatCount(records)} records.</span>}
       <label className="file-button">
-        <input type="file" data-testid="trace-open" accept=".jsonl,.ndjson,.json,.txt,application/x-ndjson" onChange={open} aria-label="Open a trace file to replay" />
-        <span>Open a trace to replay…</span>
+        <input type="file" multiple data-testid="trace-open" accept=".jsonl,.ndjson,.json,.txt,application/x-ndjson" onChange={open} aria-label="Open a trace file to replay, or one per node to replay them together" />
+        <span>Open traces to replay…</span>
       </label>
       <p className="muted small-print">
-        JSON Lines from a tab, <code>chatterbox node --trace</code> or <code>chatterbox sim --trace</code> (docs/TRACE.md). A replay re-runs each node’s recorded inputs through the protocol’s reducer.
+        JSON Lines from a tab, <code>chatterbox node --trace</code> or <code>chatterbox sim --trace</code> (docs/TRACE.md). A replay re-runs each node’s recorded inputs through the protocol’s reducer. Open one trace per node together (every tab’s download, say) to replay the whole cluster, clocks aligned as <code>chatterbox cluster --trace-dir</code> does.
       </p>
     </div>
   );

@@ -55,6 +55,25 @@ describe('simulator', () => {
     expect(batched.packetsPerCommit).toBeLessThan(plain.packetsPerCommit);
   });
 
+  // Issue 11's "≤ N − 1" figure is network messages (a lone frame or a batch) per message committed
+  // by every node: frames per commit cannot go below N − 1 (each message is N − 1 DATA frames).
+  // Without batching a steady run at W = 8 sends about 2(N − 1) messages per commit; with batching a
+  // window travels as one batch and one coalesced ACK answers it: about 2(N − 1) / W.
+  it.each([3, 4, 8])('with batching at W = 8, a steady run of %i nodes sends at most N - 1 network messages per commit', (nodes) => {
+    const config: SimConfig = {
+      nodes,
+      params: { sendForMs: 2000, waitForMs: 1000, seed: 3, tickMs: 100, window: 8 },
+      network: { latencyMs: 10, delay: 'uniform', loss: 0, dup: 0, partitions: false, crash: false, skewMs: 0 },
+      netSeed: 3,
+      batching: true,
+    };
+    const batched = simulate(config);
+    expect(batched).toMatchObject({ agree: true, violations: 0 });
+    expect(batched.messages).toBeGreaterThan(500);
+    expect(batched.packetsPerCommit).toBeLessThanOrEqual(nodes - 1);
+    expect(batched.framesPerCommit).toBeGreaterThanOrEqual(nodes - 1);
+  });
+
   it('counts a window of W messages: throughput grows with W', () => {
     const counts = [1, 8].map((window) => simulate({ ...CONFIG, params: { ...CONFIG.params, window } }).nodes[0].count);
     expect(counts[1]).toBeGreaterThan(counts[0] * 3);

@@ -17,6 +17,8 @@ export type ToSandbox =
   | { type: 'load'; setup: SandboxSetup; speed: Speed }
   | { type: 'act'; id: number; command: SandboxCommand }
   | { type: 'speed'; speed: Speed }
+  /** Whether frames carry the events guided scenarios follow (off by default: they cost the page). */
+  | { type: 'watch'; on: boolean }
   /** Asks for the run's records so far as JSON Lines (answered with `trace` and the same id). */
   | { type: 'trace'; id: number }
   | { type: 'close' };
@@ -47,6 +49,7 @@ export const DEFAULT_MAX_BATCH = 4000;
 export class SandboxDriver {
   private engine: SandboxEngine | null = null;
   private reporter: FrameReporter | null = null;
+  private watching = false;
   private run = 0;
   private speed: Speed = 0;
   /** Real time (ms) and virtual time (µs) that correspond: virtual = virtualUs + (now - realMs) × speed. */
@@ -77,6 +80,10 @@ export class SandboxDriver {
       case 'trace':
         this.post({ type: 'trace', run: this.run, id: message.id, text: this.reporter?.traceText() ?? '' });
         break;
+      case 'watch':
+        this.watching = message.on === true;
+        if (this.reporter) this.reporter.watching = this.watching;
+        break;
       case 'close':
         this.stopTimer();
         this.engine = null;
@@ -100,6 +107,7 @@ export class SandboxDriver {
     this.run += 1;
     this.engine = created.engine;
     this.reporter = new FrameReporter(created.engine.members);
+    this.reporter.watching = this.watching;
     this.lastPostedCursor = -1;
     this.donePosted = false;
     this.post({ type: 'loaded', run: this.run, members: created.engine.members, endUs: created.engine.endUs, setup });

@@ -32,7 +32,7 @@ export interface SandboxFrame {
   /** Frames sent, received and lost, and commits, of 1 message in `every`: all records of those messages. */
   traffic: TraceRecord[];
   every: number;
-  /** What happened since the last frame, for guided scenarios (src/sandbox/watch.ts). */
+  /** What happened since the last frame, for guided scenarios (src/sandbox/watch.ts); empty unless the page watches. */
   events: WatchEvent[];
   crashed: MemberId[];
   /** Records of the run so far, and whether the download lost some to MAX_KEPT_RECORDS. */
@@ -51,6 +51,8 @@ export class FrameReporter {
   private events: WatchEvent[] = [];
   private readonly changed = new Set<MemberId>();
   private every = 1;
+  /** Whether the page wants the events (a guided scenario plays); without it they are not sent. */
+  watching = false;
 
   constructor(private readonly members: readonly MemberId[]) {
     for (const id of members) {
@@ -107,7 +109,8 @@ export class FrameReporter {
   private add(record: TraceRecord): void {
     this.recordCount += 1;
     if (this.kept.length < MAX_KEPT_RECORDS) this.kept.push(record);
-    for (const event of observe(this.watch, record)) this.events.push(event);
+    const events = observe(this.watch, record);
+    if (this.watching) for (const event of events) this.events.push(event);
     const counters = this.counters.get(record.node);
     if (counters) countRecord(counters, record);
     this.changed.add(record.node);

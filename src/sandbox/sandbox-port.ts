@@ -66,6 +66,11 @@ export class SandboxPort extends Emitter<SandboxPortEvents> {
     });
   }
 
+  /** Whether frames should carry the events a guided scenario follows. */
+  watchEvents(on: boolean): void {
+    this.post({ type: 'watch', on });
+  }
+
   /** The current run's records so far, as JSON Lines (docs/TRACE.md). */
   trace(): Promise<string> {
     const id = this.nextActId;

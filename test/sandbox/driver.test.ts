@@ -151,6 +151,15 @@ describe('sandbox driver', () => {
     expect(run.posted.at(-1)).toMatchObject({ type: 'error', message: expect.stringContaining('does not know') });
   });
 
+  it('frames carry the scenario events only while the page watches them', () => {
+    const run = start(small(), 1);
+    run.time.pass(100);
+    expect(run.batches().flatMap((b) => b.events)).toEqual([]);
+    run.driver.handle({ type: 'watch', on: true });
+    run.time.pass(100);
+    expect(run.batches().flatMap((b) => b.events).some((event) => event.type === 'commit')).toBe(true);
+  });
+
   it('a new load replaces the run: later batches carry the new run number', () => {
     const run = start(small(), 1);
     run.time.pass(50);

@@ -148,7 +148,10 @@ export class SandboxController {
   /** Listens to every frame of the current run (and once more when it is over); returns the removal. */
   onBatch(listener: (batch: SandboxBatch) => void): () => void {
     this.batchListeners.add(listener);
-    return () => this.batchListeners.delete(listener);
+    if (this.batchListeners.size === 1) this.port.watchEvents(true);
+    return () => {
+      if (this.batchListeners.delete(listener) && this.batchListeners.size === 0) this.port.watchEvents(false);
+    };
   }
 
   close(): void {

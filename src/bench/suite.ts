@@ -1,5 +1,6 @@
 // The benchmark suite: runs every part in order (each failure is recorded, never fatal) into one summary.
 
+import { NODE_PROCESS_FLAGS } from '../cli/node-flags';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { round } from '../sim/stats';
@@ -270,7 +271,8 @@ class Bench {
   private async memory(): Promise<MemoryFigures> {
     const { memoryWindow, memorySampleAt } = this.plan;
     const maxSeconds = 300;
-    const child = spawnScript('./memory-child.ts', [String(memoryWindow), String(maxSeconds), ...memorySampleAt.map(String)], ['--expose-gc', ...this.nodeFlags('memory')]);
+    // The same V8 flags as `chatterbox cluster` gives its node processes (src/cli/node-flags.ts).
+    const child = spawnScript('./memory-child.ts', [String(memoryWindow), String(maxSeconds), ...memorySampleAt.map(String)], ['--expose-gc', ...NODE_PROCESS_FLAGS, ...this.nodeFlags('memory')]);
     const result = lastJsonLine(await collect(child, (maxSeconds + 60) * 1000), 'memory child') as LoopbackResult & { gcBeforeSample: boolean };
     if (result.samples.length < memorySampleAt.length) throw new Error(`reached only ${result.committed} committed messages in ${maxSeconds} s`);
     const samples = result.samples.map((s) => ({

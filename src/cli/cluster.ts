@@ -1,5 +1,6 @@
 // `chatterbox cluster`: a local cluster of headless nodes, one process each, and whether they agree.
 
+import { NODE_PROCESS_FLAGS } from './node-flags';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -95,7 +96,7 @@ async function runNodes(flags: ClusterFlags, url: string, room: string, out: Com
     if (traceDir) nodeArgs.push('--trace', `${traceDir}/${id}.jsonl`);
     if (verbose) nodeArgs.push('--verbose');
     if (flags['no-batching']) nodeArgs.push('--no-batching');
-    return runChild(id, spawn(process.execPath, nodeArgs, { stdio: ['ignore', 'pipe', 'pipe'] }), verbose, out).then((outcome) => {
+    return runChild(id, spawn(process.execPath, [...NODE_PROCESS_FLAGS, ...nodeArgs], { stdio: ['ignore', 'pipe', 'pipe'] }), verbose, out).then((outcome) => {
       done.add(id);
       out.progress(`${done.size}/${count} nodes finished`);
       return outcome;

@@ -17,7 +17,7 @@ import { PARAMS, openSession, results, startServer, waitForMesh } from './helper
 function proposeWithStart(): WebSocketFactory {
   return (url) => {
     const inner = nodeWebSocket(url);
-    let held: MessageEvent | null = null;
+    let held: { data: unknown } | null = null;
     const outer: WebSocketLike = {
       get readyState() {
         return inner.readyState;

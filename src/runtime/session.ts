@@ -80,6 +80,8 @@ export class Session extends Emitter<SessionEvents> {
   private peersTimer: unknown = null;
   /** The last `peers` report the server got (ids joined by spaces); null: none since (re)joining. */
   private reportedPeers: string | null = null;
+  /** Proposals, cancellations and starts, handled one after the other (see inOrder). */
+  private runMessages: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: SessionOptions) {
     super();
@@ -99,9 +101,9 @@ export class Session extends Emitter<SessionEvents> {
     this.signaling.on('status', (status) => this.emit('status', status));
     this.signaling.on('welcome', ({ id, iceServers }) => this.onWelcome(id, iceServers));
     this.signaling.on('roster', (roster) => this.onRoster(roster));
-    this.signaling.on('propose', (notice) => void this.onPropose(notice));
-    this.signaling.on('cancelled', (notice) => this.emit('cancelled', notice));
-    this.signaling.on('start', (notice) => this.onStart(notice));
+    this.signaling.on('propose', (notice) => this.inOrder(() => this.onPropose(notice)));
+    this.signaling.on('cancelled', (notice) => this.inOrder(() => this.emit('cancelled', notice)));
+    this.signaling.on('start', (notice) => this.inOrder(() => this.onStart(notice)));
     this.signaling.on('shape', (notice) => this.onShape(notice));
     this.signaling.on('telemetry', ({ from, data }) => this.onTelemetry(from, data));
     this.signaling.on('error', (error) => this.emit('error', error));
@@ -203,6 +205,15 @@ export class Session extends Emitter<SessionEvents> {
       if (key === this.reportedPeers) return;
       if (this.signaling.send({ type: 'peers', connected })) this.reportedPeers = key;
     }, PEERS_REPORT_MS);
+  }
+
+  /**
+   * Handles a run message after the ones before it. Answering a proposal waits for this node's key;
+   * a start that came in the same read from the socket (a busy node reads both at once) must not
+   * overtake it, or this node would ignore the start of the run it just consented to.
+   */
+  private inOrder(handle: () => void | Promise<void>): void {
+    this.runMessages = this.runMessages.then(handle).catch((error: unknown) => this.options.log?.(`session: ${String(error)}`));
   }
 
   /** A peer's key: pinned by this node's run while it goes on, else the roster's (the server's binding). */

@@ -32,6 +32,8 @@ const EXCLUDED: SchemaError = { path: [], message: 'is another type of message' 
 export class SchemaSet {
   private readonly documents = new Map<string, SchemaObject>();
   private readonly patterns = new Map<string, RegExp>();
+  private readonly entries = new WeakMap<SchemaObject, ReadonlyArray<[string, unknown]>>();
+  private readonly targets = new WeakMap<SchemaObject, { schema: Schema; base: string }>();
   /** Resolved references by base and reference: resolving parses URLs, and every message needs dozens. */
   private readonly resolved = new Map<string, { schema: Schema; base: string }>();
 
@@ -67,6 +69,26 @@ export class SchemaSet {
     }
   }
 
+  /** A schema's keywords and arguments, listed once per schema (rosters walk the same few schemas thousands of times). */
+  private keywords(schema: SchemaObject): ReadonlyArray<[string, unknown]> {
+    let entries = this.entries.get(schema);
+    if (!entries) {
+      entries = Object.entries(schema);
+      this.entries.set(schema, entries);
+    }
+    return entries;
+  }
+
+  /** What `schema`'s own `$ref` points to (a schema object always sits in one document, so one base). */
+  private target(schema: SchemaObject, ref: string, base: string): { schema: Schema; base: string } {
+    let target = this.targets.get(schema);
+    if (!target) {
+      target = this.resolve(ref, base);
+      this.targets.set(schema, target);
+    }
+    return target;
+  }
+
   private resolve(ref: string, base: string): { schema: Schema; base: string } {
     const key = `${base} ${ref}`;
     let target = this.resolved.get(key);
@@ -95,7 +117,7 @@ export class SchemaSet {
   private walk(schema: Schema, value: unknown, base: string, path: Array<string | number>): SchemaError | null {
     if (schema === true) return null;
     if (schema === false) return { path, message: 'is not allowed' };
-    for (const [keyword, argument] of Object.entries(schema)) {
+    for (const [keyword, argument] of this.keywords(schema)) {
       const message = this.assertion(keyword, argument, schema, value, base, path);
       if (message === null) continue;
       return typeof message === 'string' ? { path, message } : message;
@@ -107,7 +129,7 @@ export class SchemaSet {
   private assertion(keyword: string, argument: unknown, schema: SchemaObject, value: unknown, base: string, path: Array<string | number>): string | SchemaError | null {
     switch (keyword) {
       case '$ref': {
-        const target = this.resolve(argument as string, base);
+        const target = this.target(schema, argument as string, base);
         return this.walk(target.schema, value, target.base, path);
       }
       case 'type':
@@ -218,14 +240,18 @@ export class SchemaSet {
   private arrayAssertion(keyword: string, argument: unknown, value: unknown[], base: string, path: Array<string | number>): string | SchemaError | null {
     switch (keyword) {
       case 'items':
-        return firstError(value.map((item, index) => () => this.walk(argument as Schema, item, base, [...path, index])));
+        for (let index = 0; index < value.length; index += 1) {
+          const error = this.walk(argument as Schema, value[index], base, [...path, index]);
+          if (error) return error;
+        }
+        return null;
       case 'minItems':
         return value.length < (argument as number) ? `must hold at least ${argument} item${argument === 1 ? '' : 's'}` : null;
       case 'maxItems':
         return value.length > (argument as number) ? `must hold at most ${argument} items` : null;
       default: {
         if (argument !== true) return null;
-        const repeated = value.findIndex((item, index) => value.slice(0, index).some((earlier) => deepEqual(earlier, item)));
+        const repeated = firstRepeated(value);
         return repeated < 0 ? null : `must not repeat an item (${JSON.stringify(value[repeated])})`;
       }
     }
@@ -288,6 +314,24 @@ function subschemas(keyword: string, argument: unknown): Array<[string, unknown]
   if (keyword === 'oneOf' || keyword === 'allOf') return (argument as unknown[]).map((sub, index) => [`/${index}`, sub]);
   if (keyword === 'items' || keyword === 'propertyNames' || keyword === 'additionalProperties') return [['', argument]];
   return [];
+}
+
+/**
+ * The index of the first item equal to an earlier one, or -1. Strings, numbers, booleans and null
+ * (member lists, serials) are compared through a Set; objects and arrays pairwise.
+ */
+function firstRepeated(items: readonly unknown[]): number {
+  const seen = new Set<unknown>();
+  for (let index = 0; index < items.length; index += 1) {
+    const item = items[index];
+    if (typeof item === 'object' && item !== null) {
+      if (items.slice(0, index).some((earlier) => deepEqual(earlier, item))) return index;
+    } else if (seen.has(item)) {
+      return index;
+    }
+    seen.add(item);
+  }
+  return -1;
 }
 
 function firstError(checks: ReadonlyArray<() => SchemaError | null>): SchemaError | null {

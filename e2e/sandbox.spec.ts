@@ -53,8 +53,9 @@ test('a single tab runs the sandbox with 5 nodes, and its result equals chatterb
 });
 
 test('a shared run (a crash and a restart by hand) replays exactly from its link', async ({ browser }) => {
-  const page = await openTab(browser, '/#sandbox=v1;n=4;seed=3;send=1500;wait=1000');
-  // Slow motion first: the run (2.5 s at 1×) must not end before the clicks on a loaded machine.
+  // A 20 s send phase, then slow motion: the run opens at 1× and must not end before the clicks,
+  // however loaded the machine (a 2.5 s run did, in a CI run at load 12).
+  const page = await openTab(browser, '/#sandbox=v1;n=4;seed=3;send=20000;wait=1000');
   await page.getByTestId('sandbox-speed-0.1').click();
   await page.getByTestId('node-n2').click();
   await page.getByTestId('node-crash').click();
@@ -65,7 +66,7 @@ test('a shared run (a crash and a restart by hand) replays exactly from its link
   const results = await resultTable(page);
   await page.getByTestId('sandbox-share').click();
   const link = await page.getByTestId('share-url').inputValue();
-  expect(link).toMatch(/#sandbox=v1;n=4;seed=3;send=1500;a=[\d.]+@crash:2,[\d.]+@restart:2$/);
+  expect(link).toMatch(/#sandbox=v1;n=4;seed=3;send=20000;a=[\d.]+@crash:2,[\d.]+@restart:2$/);
   const again = await openTab(browser, link.replace(/^https?:\/\/[^/]+/, ''));
   await runToEndAtFullSpeed(again);
   expect(await resultTable(again)).toEqual(results);

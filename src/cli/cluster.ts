@@ -20,6 +20,7 @@ const CLUSTER_FLAGS = defineFlags({
   nodes: { type: 'integer', value: 'N', min: 1, max: MAX_CLUSTER_NODES, default: 3, help: 'number of nodes' },
   'nodes-per-process': { type: 'integer', value: 'K', min: 1, max: MAX_NODES_PER_PROCESS, help: `nodes that share one process and its WebRTC stack; 1: a process per node (default: one process per CPU core, at most ${MAX_CONNECTIONS_PER_PROCESS} connections to a process)` },
   ...RUN_FLAGS,
+  'connect-timeout': { type: 'number', value: 'SECONDS', min: 1, max: 3600, help: 'a node gives up if its run has not started by then (default: 60 + 3 per node)' },
   signal: { type: 'string', value: 'URL', help: 'use this signaling server instead of starting one' },
   room: { type: 'string', value: 'NAME', help: 'room name (default: a random one)' },
   'trace-dir': { type: 'string', value: 'DIR', help: 'write each node\'s trace to DIR/<id>.jsonl, and all of them merged to DIR/cluster.jsonl (DIR is created)' },
@@ -63,7 +64,9 @@ export async function runCluster(args: readonly string[], out: CommandOutput): P
   }
   if (flags.case.length > 0 && flags.external === undefined) throw new UsageError('--case needs --external');
   if (flags.external !== undefined) {
-    if (named.has('nodes-per-process')) throw new UsageError('--nodes-per-process does not apply to --external (each case runs a process per node)');
+    for (const flag of ['nodes-per-process', 'connect-timeout'] as const) {
+      if (named.has(flag)) throw new UsageError(`--${flag} does not apply to --external (the matrix runs a process per node, with its own timeouts)`);
+    }
     return runConformance(flags, named, out);
   }
   const room = checkedRoom(flags.room ?? `cluster-${randomBytes(4).toString('hex')}`);
@@ -104,8 +107,9 @@ async function runNodes(flags: ClusterFlags, url: string, room: string, out: Com
   const processes = Math.ceil(count / perProcess);
   out.progress(`starting ${count} nodes in ${processes} process${processes === 1 ? '' : 'es'}, in room ${room}`);
   const ports = clusterIcePorts(count);
+  const connectTimeoutS = flags['connect-timeout'] ?? 60 + 3 * count; // a 64-node mesh took over 3 minutes on a busy 2-core machine
   const launches = simMemberIds(count).map((id, i) => {
-    const args = ['--signal', url, '--room', room, '--id', id, '--expect', String(count), '--ice-ports', ports[i], '--json', ...runParamsToArgs(params)];
+    const args = ['--signal', url, '--room', room, '--id', id, '--expect', String(count), '--ice-ports', ports[i], '--connect-timeout', String(connectTimeoutS), '--json', ...runParamsToArgs(params)];
     if (traceDir) args.push('--trace', `${traceDir}/${id}.jsonl`);
     if (verbose) args.push('--verbose');
     if (flags['no-batching']) args.push('--no-batching');

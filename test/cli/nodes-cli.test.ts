@@ -72,6 +72,7 @@ describe('chatterbox cluster --nodes-per-process', () => {
       [['--nodes-per-process', 'two'], '--nodes-per-process must be a decimal integer from 1 to 64, got "two"'],
       [['--nodes', '65'], '--nodes 65 is out of range: must be from 1 to 64'],
       [['--nodes-per-process', '2', '--external', 'node x.js'], '--nodes-per-process does not apply to --external'],
+      [['--connect-timeout', '0'], '--connect-timeout must be at least 1, got 0'],
     ];
     for (const [args, message] of cases) {
       const run = await chatterbox('cluster', ...args);

@@ -1,13 +1,14 @@
-// A local cluster for the bench: a signaling server here and N `chatterbox node` processes, one per node.
+// A local cluster for the bench: a signaling server here and N nodes, K to a `chatterbox nodes` process.
 
 import { randomBytes } from 'node:crypto';
 import { createSignalingServer } from '../../signaling-server/server';
 import type { NodeTimeline } from '../cli/node';
+import { clusterIcePorts, defaultNodesPerProcess, MAX_CLUSTER_NODES, runNodeProcesses } from '../cli/node-processes';
 import { runParamsToArgs } from '../cli/run-flags';
 import { DEFAULT_PARAMS } from '../core';
 import { simMemberIds } from '../sim/simulate';
 import { mean, round } from '../sim/stats';
-import { collect, lastJsonLine, spawnChatterbox } from './processes';
+import { lastJsonLine, spawnChatterbox } from './processes';
 
 export interface ClusterOptions {
   nodes: number;
@@ -17,6 +18,8 @@ export interface ClusterOptions {
   batching: boolean;
   /** Whole-run limit: nodes still running then are killed and the run fails (all nodes are waited for). */
   timeoutMs: number;
+  /** Nodes that share one process (default: as `chatterbox cluster`). */
+  nodesPerProcess?: number;
   /** Node flags for every node process (e.g. --cpu-prof). */
   nodeFlags?: readonly string[];
 }
@@ -28,7 +31,9 @@ export interface NodeReport {
   checksum: string;
   complete: boolean;
   timeline: NodeTimeline;
+  /** Resident memory of the node's process, shared by its `nodesInProcess` nodes. */
   rssBytes: number;
+  nodesInProcess: number;
 }
 
 export interface ClusterRun {
@@ -43,27 +48,30 @@ export interface ClusterRun {
 }
 
 export async function runLocalCluster(options: ClusterOptions): Promise<ClusterRun> {
-  const server = await createSignalingServer({ port: 0, host: '127.0.0.1' });
+  const server = await createSignalingServer({ port: 0, host: '127.0.0.1', maxMembersPerRoom: MAX_CLUSTER_NODES });
   try {
     const room = `bench-${randomBytes(4).toString('hex')}`;
-    const settled = await Promise.allSettled(simMemberIds(options.nodes).map((id) => runNode(options, server.url, room, id)));
-    const failed = settled.find((s) => s.status === 'rejected');
-    if (failed) throw failed.reason;
-    return summarize(options, settled.map((s) => (s as PromiseFulfilledResult<NodeReport>).value));
+    const ports = clusterIcePorts(options.nodes);
+    const launches = simMemberIds(options.nodes).map((id, i) => ({ id, args: [...nodeArgs(options, server.url, room, id), '--ice-ports', ports[i]] }));
+    const outputs = await runNodeProcesses(launches, {
+      perProcess: options.nodesPerProcess ?? defaultNodesPerProcess(options.nodes),
+      spawn: (args) => spawnChatterbox(args, options.nodeFlags),
+      timeoutMs: options.timeoutMs,
+    });
+    return summarize(options, outputs.map((output) => lastJsonLine(output, `node ${output.id}`) as NodeReport));
   } finally {
     await server.close();
   }
 }
 
-async function runNode(options: ClusterOptions, url: string, room: string, id: string): Promise<NodeReport> {
+function nodeArgs(options: ClusterOptions, url: string, room: string, id: string): string[] {
   const params = { ...DEFAULT_PARAMS, sendForMs: options.sendForS * 1000, waitForMs: options.waitForS * 1000, window: options.window };
   const args = [
-    'node', '--signal', url, '--room', room, '--id', id, '--expect', String(options.nodes), '--json',
+    '--signal', url, '--room', room, '--id', id, '--expect', String(options.nodes), '--json',
     ...runParamsToArgs(params), '--connect-timeout', String(connectTimeoutS(options)),
   ];
   if (!options.batching) args.push('--no-batching');
-  const outcome = await collect(spawnChatterbox(args, options.nodeFlags), options.timeoutMs);
-  return lastJsonLine(outcome, `node ${id}`) as NodeReport;
+  return args;
 }
 
 /** Nodes give up on the mesh a little before the whole-run limit, so they say how far they got. */
@@ -93,11 +101,18 @@ export interface MeshFormation {
   formationMs: number;
   /** Last node joined the room to the last run start: the mesh alone, without process start-up. */
   meshOnlyMs: number;
-  /** Process start to joining the room (loading, TypeScript, wrtc, WebSocket), mean and slowest over the nodes. */
+  /** Process start to joining the room (loading, wrtc, WebSocket, key), mean and slowest over the nodes. */
   joinMeanMs: number;
   joinMaxMs: number;
-  rssMeanMB: number;
-  rssMaxMB: number;
+  /** Nodes per `chatterbox nodes` process (the largest; the nodes are spread evenly). */
+  nodesPerProcess: number;
+  /** The processes' resident memory over their nodes, mean over the nodes. */
+  rssPerNodeMB: number;
+  /** A process's resident memory at its nodes' end, mean and largest. */
+  rssPerProcessMeanMB: number;
+  rssPerProcessMaxMB: number;
+  /** Every node completed the run with the same (count, checksum). */
+  agree: boolean;
 }
 
 export function meshFormation(run: ClusterRun): MeshFormation {
@@ -110,8 +125,10 @@ export function meshFormation(run: ClusterRun): MeshFormation {
     meshOnlyMs: lastRunStart - Math.max(...timelines.map((t) => t.joinedMs ?? NaN)),
     joinMeanMs: Math.round(mean(joins)),
     joinMaxMs: Math.max(...joins),
-    rssMeanMB: round(mean(rss), 1),
-    rssMaxMB: round(Math.max(...rss), 1),
+    nodesPerProcess: Math.max(...run.nodes.map((n) => n.nodesInProcess)),
+    rssPerNodeMB: round(mean(run.nodes.map((n, i) => rss[i] / n.nodesInProcess)), 1),
+    rssPerProcessMeanMB: round(mean(rss), 1),
+    rssPerProcessMaxMB: round(Math.max(...rss), 1),
+    agree: run.agree,
   };
 }
-

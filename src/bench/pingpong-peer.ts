@@ -4,8 +4,9 @@
 // Every stdout line is JSON: { signal } for the other peer, then (pinger only) { roundTrips, seconds, sendCallUs }.
 
 import { createInterface } from 'node:readline';
+import Peer from 'simple-peer';
 import type SimplePeer from 'simple-peer';
-import { nodePeerFactory } from '../net/node-transport';
+import { loadWrtc } from '../net/node-transport';
 
 /** About the size of an encoded DATA frame. */
 const PAYLOAD_BYTES = 32;
@@ -17,7 +18,7 @@ if ((role !== 'pinger' && role !== 'echoer') || !(seconds > 0)) {
   process.exit(2);
 }
 
-const peer = nodePeerFactory()({ initiator: role === 'pinger', trickle: true });
+const peer = new Peer({ initiator: role === 'pinger', trickle: true, wrtc: loadWrtc() as unknown as SimplePeer.Options['wrtc'] });
 const emit = (message: unknown): void => void process.stdout.write(JSON.stringify(message) + '\n');
 
 peer.on('signal', (signal) => emit({ signal }));

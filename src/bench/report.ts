@@ -37,7 +37,7 @@ export function markdownReport(s: BenchSummary): string {
     '',
     simulatorTable(s),
     '',
-    '## Mesh formation and memory per node process',
+    '## Mesh formation and memory (nodes sharing processes, as chatterbox cluster runs them by default)',
     '',
     meshTable(s),
     '',
@@ -101,9 +101,11 @@ function simulatorTable(s: BenchSummary): string {
 function meshTable(s: BenchSummary): string {
   if (!isFigure(s.mesh)) return errorText(s.mesh);
   const rows = Object.entries(s.mesh).map(([nodes, m]: [string, Outcome<MeshFormation>]) =>
-    isFigure(m) ? [nodes, n(m.formationMs), n(m.meshOnlyMs), `${n(m.joinMeanMs)} / ${n(m.joinMaxMs)}`, n(m.rssMeanMB, 1), n(m.rssMaxMB, 1)] : [nodes, errorText(m), '', '', '', ''],
+    isFigure(m)
+      ? [nodes, String(m.nodesPerProcess), n(m.formationMs), n(m.meshOnlyMs), `${n(m.joinMeanMs)} / ${n(m.joinMaxMs)}`, n(m.rssPerNodeMB, 1), `${n(m.rssPerProcessMeanMB, 1)} / ${n(m.rssPerProcessMaxMB, 1)}`, m.agree ? 'yes' : 'NO']
+      : [nodes, errorText(m), '', '', '', '', '', ''],
   );
-  const header = ['N', 'formation ms (first process start to run start)', 'mesh only ms (last join to run start)', 'process start to join ms, mean / max', 'RSS mean MB', 'RSS max MB'];
+  const header = ['N', 'nodes per process', 'formation ms (first process start to run start)', 'mesh only ms (last join to run start)', 'process start to join ms, mean / max', 'RSS per node MB', 'RSS per process MB, mean / max', 'agree'];
   return markdownTable(header, rows);
 }
 

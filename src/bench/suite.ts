@@ -4,6 +4,7 @@ import { NODE_PROCESS_FLAGS } from '../cli/node-flags';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { round } from '../sim/stats';
+import { defaultNodesPerProcess } from '../cli/node-processes';
 import { commitsPerSenderPerSec, meshFormation, runLocalCluster, type ClusterRun, type MeshFormation } from './cluster-run';
 import { describeMachine, type Machine } from './machine';
 import { runPingPong, type PingPongResult } from './pingpong';
@@ -53,7 +54,7 @@ export const FULL_PLAN: Plan = {
   tenNodes: 10,
   tenNodeS: 60,
   simNodes: 25,
-  meshNodes: [4, 8, 16, 32],
+  meshNodes: [4, 8, 16, 32, 64],
   meshSendForS: 0.5,
   memorySampleAt: [100_000, 1_000_000, 2_000_000],
   memoryWindow: 64,
@@ -141,7 +142,7 @@ class Bench {
   private readonly plan: Plan;
   private readonly started = performance.now();
   private readonly partSeconds: Partial<Record<PartName, number>> = {};
-  /** W = 1 batched runs by node count, reused by the windowed and mesh parts. */
+  /** W = 1 batched runs by node count (a process per node), reused by the windowed part. */
   private readonly w1Runs = new Map<number, ClusterRun>();
   private readonly profileDirs = new Map<string, string>();
 
@@ -258,7 +259,7 @@ class Bench {
         continue;
       }
       try {
-        const run = this.w1Runs.get(nodes) ?? (await this.clusterRun(`mesh-n${nodes}`, nodes, 1, true, this.plan.meshSendForS));
+        const run = await this.clusterRun(`mesh-n${nodes}`, nodes, 1, true, this.plan.meshSendForS, defaultNodesPerProcess(nodes));
         figures[nodes] = meshFormation(run);
         this.options.progress(`bench: mesh of ${nodes} formed in ${figures[nodes].formationMs} ms`);
       } catch (error) {
@@ -305,11 +306,15 @@ class Bench {
     }
   }
 
-  private async clusterRun(label: string, nodes: number, window: number, batching: boolean, sendForS: number): Promise<ClusterRun> {
+  /**
+   * A local cluster; `nodesPerProcess` 1 (each node its own process, as the throughput parts have
+   * always measured) unless told (the mesh part: the cluster's default).
+   */
+  private async clusterRun(label: string, nodes: number, window: number, batching: boolean, sendForS: number, nodesPerProcess = 1): Promise<ClusterRun> {
     const waitForS = this.plan.waitForS;
     const timeoutMs = (sendForS + waitForS) * 1000 + 60_000 + nodes * 5000;
-    const run = await runLocalCluster({ nodes, sendForS, waitForS, window, batching, timeoutMs, nodeFlags: this.nodeFlags(label) });
-    if (window === 1 && batching && !this.w1Runs.has(nodes)) this.w1Runs.set(nodes, run);
+    const run = await runLocalCluster({ nodes, sendForS, waitForS, window, batching, timeoutMs, nodesPerProcess, nodeFlags: this.nodeFlags(label) });
+    if (window === 1 && batching && nodesPerProcess === 1 && !this.w1Runs.has(nodes)) this.w1Runs.set(nodes, run);
     return run;
   }
 

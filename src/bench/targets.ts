@@ -16,7 +16,7 @@ export interface Target {
 type Figures = Omit<BenchSummary, 'targets'>;
 
 export function evaluateTargets(s: Figures): Target[] {
-  return [ratioTarget(s), tenNodeTarget(s), ...simTargets(s), meshTarget(s), memoryTarget(s), ...uiTargets(s)];
+  return [ratioTarget(s), tenNodeTarget(s), ...simTargets(s), meshTarget(s), mesh64Target(s), memoryTarget(s), ...uiTargets(s)];
 }
 
 function notMeasured(part: string, goal: string, why: string): Target {
@@ -63,6 +63,16 @@ function meshTarget(s: Figures): Target {
   const m = mesh['32'];
   if (!isFigure(m)) return notMeasured('6', goal, m ? errorText(m) : 'no 32-node run');
   return { part: '6', goal, measured: `${n(m.formationMs)} ms from the first process start (${n(m.meshOnlyMs)} ms after the last join)`, met: m.formationMs < 10_000 };
+}
+
+function mesh64Target(s: Figures): Target {
+  const goal = '64 nodes form a mesh, run and agree';
+  const mesh = s.mesh;
+  if (!isFigure(mesh)) return notMeasured('6', goal, errorText(mesh));
+  const m = mesh['64'];
+  if (!isFigure(m)) return notMeasured('6', goal, m ? errorText(m) : 'no 64-node run');
+  const rss = `RSS ${m.rssPerNodeMB} MB per node (${m.nodesPerProcess} nodes per process)`;
+  return { part: '6', goal, measured: `${m.agree ? 'agreed' : 'did NOT agree'}; formed in ${n(m.formationMs)} ms; ${rss}`, met: m.agree };
 }
 
 function memoryTarget(s: Figures): Target {

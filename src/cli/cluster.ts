@@ -1,7 +1,7 @@
-// `chatterbox cluster`: a local cluster of headless nodes, one process each, and whether they agree.
+// `chatterbox cluster`: a local cluster of headless nodes, K to a process, and whether they agree.
 
+import { spawn } from 'node:child_process';
 import { NODE_PROCESS_FLAGS } from './node-flags';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { writeClusterTrace } from './cluster-trace-file';
@@ -10,14 +10,18 @@ import { createSignalingServer } from '../../signaling-server/server';
 import { simMemberIds } from '../sim/simulate';
 import { defineFlags, describeFlags, readFlags, UsageError, type FlagValues } from './flags';
 import { CONFORMANCE_HELP, runConformance } from './conformance';
+import { clusterIcePorts, defaultNodesPerProcess, MAX_CLUSTER_NODES, MAX_CONNECTIONS_PER_PROCESS, runNodeProcesses, type NodeOutput } from './node-processes';
+import { MAX_NODES_PER_PROCESS } from './nodes';
 import type { CommandOutput } from './output';
 import { checkedRoom, RUN_FLAGS, runParamsFromFlags, runParamsToArgs } from './run-flags';
 
 const BIN = fileURLToPath(new URL('../../bin/chatterbox.js', import.meta.url));
 
 const CLUSTER_FLAGS = defineFlags({
-  nodes: { type: 'integer', value: 'N', min: 1, max: 32, default: 3, help: 'number of node processes' },
+  nodes: { type: 'integer', value: 'N', min: 1, max: MAX_CLUSTER_NODES, default: 3, help: 'number of nodes' },
+  'nodes-per-process': { type: 'integer', value: 'K', min: 1, max: MAX_NODES_PER_PROCESS, help: `nodes that share one process and its WebRTC stack; 1: a process per node (default: one process per CPU core, at most ${MAX_CONNECTIONS_PER_PROCESS} connections to a process)` },
   ...RUN_FLAGS,
+  'connect-timeout': { type: 'number', value: 'SECONDS', min: 1, max: 3600, help: 'a node gives up if its run has not started by then (default: 60 + 3 per node)' },
   signal: { type: 'string', value: 'URL', help: 'use this signaling server instead of starting one' },
   room: { type: 'string', value: 'NAME', help: 'room name (default: a random one)' },
   'trace-dir': { type: 'string', value: 'DIR', help: 'write each node\'s trace to DIR/<id>.jsonl, and all of them merged to DIR/cluster.jsonl (DIR is created)' },
@@ -33,8 +37,10 @@ export type ClusterFlags = FlagValues<typeof CLUSTER_FLAGS>;
 
 export const CLUSTER_HELP = `chatterbox cluster [options]
 
-Starts a signaling server (unless --signal is given) and N headless nodes, one process each, in
-one room; they form a WebRTC mesh, run, and this prints every node's result and whether they agree.
+Starts a signaling server (unless --signal is given) and N headless nodes in one room, K nodes to a
+process (\`chatterbox nodes\`; each node is a full node: its own key, signaling connection, mesh and
+result); they form a WebRTC mesh, run, and this prints every node's result and whether they agree.
+A server given with --signal must admit N members to a room (\`chatterbox signal\` admits 32).
 
 ${describeFlags(CLUSTER_FLAGS)}
 
@@ -58,12 +64,17 @@ export async function runCluster(args: readonly string[], out: CommandOutput): P
     return 0;
   }
   if (flags.case.length > 0 && flags.external === undefined) throw new UsageError('--case needs --external');
-  if (flags.external !== undefined) return runConformance(flags, named, out);
+  if (flags.external !== undefined) {
+    for (const flag of ['nodes-per-process', 'connect-timeout'] as const) {
+      if (named.has(flag)) throw new UsageError(`--${flag} does not apply to --external (the matrix runs a process per node, with its own timeouts)`);
+    }
+    return runConformance(flags, named, out);
+  }
   const room = checkedRoom(flags.room ?? `cluster-${randomBytes(4).toString('hex')}`);
   const traceDir = flags['trace-dir'];
   if (traceDir) createTraceDir(traceDir);
   const given = flags.signal;
-  const server = given ? null : await createSignalingServer({ port: 0, host: '127.0.0.1' });
+  const server = given ? null : await createSignalingServer({ port: 0, host: '127.0.0.1', maxMembersPerRoom: MAX_CLUSTER_NODES });
   try {
     const url = given ?? server!.url;
     const outcomes = await runNodes(flags, url, room, out);
@@ -85,48 +96,43 @@ function createTraceDir(dir: string): void {
 
 async function runNodes(flags: ClusterFlags, url: string, room: string, out: CommandOutput): Promise<NodeOutcome[]> {
   const count = flags.nodes;
-  const ids = simMemberIds(count);
   const params = runParamsFromFlags(flags);
   const traceDir = flags['trace-dir'];
   const verbose = flags.verbose;
-  const done = new Set<string>();
-  out.progress(`starting ${count} nodes in room ${room}`);
-  const runs = ids.map((id) => {
-    const nodeArgs = [BIN, 'node', '--signal', url, '--room', room, '--id', id, '--expect', String(count), '--json', ...runParamsToArgs(params)];
-    if (traceDir) nodeArgs.push('--trace', `${traceDir}/${id}.jsonl`);
-    if (verbose) nodeArgs.push('--verbose');
-    if (flags['no-batching']) nodeArgs.push('--no-batching');
-    return runChild(id, spawn(process.execPath, [...NODE_PROCESS_FLAGS, ...nodeArgs], { stdio: ['ignore', 'pipe', 'pipe'] }), verbose, out).then((outcome) => {
-      done.add(id);
-      out.progress(`${done.size}/${count} nodes finished`);
-      return outcome;
-    });
+  const perProcess = Math.min(flags['nodes-per-process'] ?? defaultNodesPerProcess(count), count);
+  const connections = perProcess * (count - 1);
+  if (connections > MAX_CONNECTIONS_PER_PROCESS) {
+    out.stderr(`--nodes-per-process ${perProcess} puts ${connections} WebRTC connections in one process, about 20 file descriptors each: a process may run out of them (ulimit -n)`);
+  }
+  let done = 0;
+  const processes = Math.ceil(count / perProcess);
+  out.progress(`starting ${count} nodes in ${processes} process${processes === 1 ? '' : 'es'}, in room ${room}`);
+  const ports = clusterIcePorts(count);
+  const connectTimeoutS = flags['connect-timeout'] ?? 60 + 3 * count; // a 64-node mesh took over 3 minutes on a busy 2-core machine
+  const launches = simMemberIds(count).map((id, i) => {
+    const args = ['--signal', url, '--room', room, '--id', id, '--expect', String(count), '--ice-ports', ports[i], '--connect-timeout', String(connectTimeoutS), '--json', ...runParamsToArgs(params)];
+    if (traceDir) args.push('--trace', `${traceDir}/${id}.jsonl`);
+    if (verbose) args.push('--verbose');
+    if (flags['no-batching']) args.push('--no-batching');
+    return { id, args };
   });
-  const outcomes = await Promise.all(runs);
+  const outputs = await runNodeProcesses(launches, {
+    perProcess,
+    spawn: (args) => spawn(process.execPath, [...NODE_PROCESS_FLAGS, BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }),
+    onLog: verbose ? (who, line) => out.stderr(`[${who}] ${line}`) : undefined,
+    onDone: () => out.progress(`${(done += 1)}/${count} nodes finished`),
+  });
   out.progress('');
-  return outcomes;
+  return outputs.map(parseOutcome);
 }
 
-function runChild(id: string, child: ChildProcess, verbose: boolean, out: CommandOutput): Promise<NodeOutcome> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-    if (verbose) for (const line of chunk.split('\n').filter(Boolean)) out.stderr(`[${id}] ${line}`);
-  });
-  return new Promise((resolve) => {
-    child.on('close', (exitCode) => resolve(parseOutcome(id, exitCode, stdout, stderr)));
-  });
-}
-
-function parseOutcome(id: string, exitCode: number | null, stdout: string, stderr: string): NodeOutcome {
+function parseOutcome({ id, code, stdout, stderr }: NodeOutput): NodeOutcome {
   try {
     const result = JSON.parse(stdout.trim().split('\n').pop() ?? '');
-    return { id, count: result.count, checksum: result.checksum, exitCode };
+    return { id, count: result.count, checksum: result.checksum, exitCode: code };
   } catch {
     const lastError = stderr.trim().split('\n').pop() ?? 'no output';
-    return { id, count: null, checksum: null, exitCode, error: lastError };
+    return { id, count: null, checksum: null, exitCode: code, error: lastError };
   }
 }
 

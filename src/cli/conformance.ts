@@ -17,6 +17,7 @@ import type { ClusterFlags } from './cluster';
 import { UsageError } from './flags';
 import type { CommandOutput } from './output';
 import { runParamsToArgs } from './run-flags';
+import { splitWords } from './words';
 
 const BIN = fileURLToPath(new URL('../../bin/chatterbox.js', import.meta.url));
 
@@ -113,7 +114,7 @@ export async function runConformance(flags: ClusterFlags, given: ReadonlySet<str
   const settings = { ...harnessSettings(flags, given), observer: await createIdentity() };
   const cases = selectedCases(flags.case, settings.ours.length);
   const keptTraceDir = flags['trace-dir'];
-  const server = await createSignalingServer({ port: 0, host: '127.0.0.1' });
+  const server = await createSignalingServer({ port: 0, host: '127.0.0.1', maxMembersPerRoom: Math.max(32, settings.ours.length + 1) });
   let finished = 0;
   out.progress(`0/${cases.length} cases done`);
   try {
@@ -151,7 +152,7 @@ function harnessSettings(flags: ClusterFlags, given: ReadonlySet<string>): Omit<
   }
   const nodes = given.has('nodes') ? flags.nodes : 2;
   if (nodes > 31) throw new UsageError('--nodes with --external must be at most 31: a room holds 32 members, the external node included');
-  const command = splitCommand(flags.external!);
+  const command = splitWords(flags.external!, '--external');
   const traceDir = flags['trace-dir'];
   return {
     command,
@@ -167,17 +168,6 @@ function harnessSettings(flags: ClusterFlags, given: ReadonlySet<string>): Omit<
     noBatching: flags['no-batching'],
     verbose: flags.verbose,
   };
-}
-
-/** Splits CMD ARGS… on blanks; '…' or "…" around a whole word keeps its blanks (no other shell syntax). */
-export function splitCommand(text: string): string[] {
-  const words: string[] = [];
-  for (const match of text.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)) {
-    if (match[3]?.includes('"') || match[3]?.includes("'")) throw new UsageError(`--external has an unmatched quote, or a quote inside a word: ${text}`);
-    words.push(match[1] ?? match[2] ?? match[3]);
-  }
-  if (words.length === 0) throw new UsageError('--external needs a command');
-  return words;
 }
 
 function selectedCases(names: readonly string[], ourCount: number): ConformanceCase[] {

@@ -14,6 +14,7 @@ const COMMANDS: Record<string, Command> = {
   bench: { summary: 'measure throughput, mesh formation, memory and the UI on this machine', load: async () => (await import('./bench')).runBenchCommand },
   cluster: { summary: 'run a local cluster of headless nodes and check they agree', load: async () => (await import('./cluster')).runCluster },
   node: { summary: 'run one headless node in a room (WebRTC)', load: async () => (await import('./node')).runNode },
+  nodes: { summary: 'run several headless nodes in one process (as cluster does)', load: async () => (await import('./nodes')).runNodes },
   signal: { summary: 'run the signaling server (and the built UI)', load: async () => (await import('./signal')).runSignal },
   sim: { summary: 'run the protocol on a simulated, faulty network', load: async () => (await import('./sim')).runSim },
 };

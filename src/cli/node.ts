@@ -3,7 +3,7 @@
 import { createWriteStream, existsSync, readFileSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { compareIds, formatFixed, memberListError, isMemberId, type MemberId, type NodeResult, type RunParams } from '../core';
-import { nodePeerFactory, nodeWebSocket } from '../net/node-transport';
+import { nodePeerFactory, nodeWebSocket, PORTS_PER_CONNECTION, type PortRange } from '../net/node-transport';
 import { microsecondClock } from '../runtime/clock';
 import type { NodeRuntime, PeerResult } from '../runtime/runtime';
 import { Session } from '../runtime/session';
@@ -24,9 +24,10 @@ const NODE_FLAGS = defineFlags({
   signal: { type: 'string', value: 'URL', default: DEFAULT_SIGNAL_URL, help: 'signaling server' },
   room: { type: 'string', value: 'NAME', help: 'room to join (default "chatterbox")' },
   id: { type: 'string', value: 'ID', help: 'this node\'s member id (default: assigned by the server)' },
-  expect: { type: 'integer', value: 'N', min: 1, max: 32, help: 'start the run once N members are connected to each other over WebRTC' },
+  expect: { type: 'integer', value: 'N', min: 1, max: 64, help: 'start the run once N members are connected to each other over WebRTC' },
   'peer-config-file': { type: 'string', value: 'FILE', help: 'JSON array of member ids: start when exactly these are connected' },
   ice: { type: 'strings', value: 'URL', help: 'STUN/TURN server, repeatable; turn:USER:PASS@host:port for credentials' },
+  'ice-ports': { type: 'string', value: 'MIN-MAX', help: `bind WebRTC sockets to these ports, ${PORTS_PER_CONNECTION} per connection in turn (default: any free port)` },
   trace: { type: 'string', value: 'FILE', help: 'write this node\'s run as JSON Lines (docs/TRACE.md)' },
   json: { type: 'boolean', help: 'print the result as one JSON object' },
   'no-batching': { type: 'boolean', help: 'send every frame on its own (the plain protocol, byte for byte)' },
@@ -55,7 +56,7 @@ to another key; a member declined this node's proposed run),
 ${NODE_EXIT.stalled} stalled (a member stopped acking; named on stderr), ${NODE_EXIT.disagree} finished but the cluster disagrees
 (who differs is named on stderr), ${NODE_EXIT.error} unexpected error.`;
 
-interface NodeConfig {
+export interface NodeConfig {
   signalUrl: string;
   room: string;
   id?: MemberId;
@@ -67,6 +68,7 @@ interface NodeConfig {
   keyPath?: string;
   roomSecret?: string;
   iceServers: IceServer[];
+  icePorts?: PortRange;
   tracePath?: string;
   json: boolean;
   batching: boolean;
@@ -75,15 +77,33 @@ interface NodeConfig {
 }
 
 export async function runNode(args: readonly string[], out: CommandOutput): Promise<number> {
-  const { values: flags, given } = readFlags(args, NODE_FLAGS);
-  if (flags.help) {
+  const config = readNodeArgs(args);
+  if (config === 'help') {
     out.stdout(NODE_HELP);
     return 0;
   }
+  const node = await createHeadlessNode(config, out, 1);
+  const interrupt = (): void => node.interrupt();
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  return node.run();
+}
+
+/** A node's command line (what `chatterbox node` takes), checked: its config, or 'help' for --help. Throws UsageError. */
+export function readNodeArgs(args: readonly string[]): NodeConfig | 'help' {
+  const { values: flags, given } = readFlags(args, NODE_FLAGS);
+  if (flags.help) return 'help';
   const givenRunFlags = RUN_PARAM_FLAGS.filter((flag) => given.has(flag));
-  const config = nodeConfigFromFlags(flags, givenRunFlags);
+  return nodeConfigFromFlags(flags, givenRunFlags);
+}
+
+/**
+ * A headless node, ready to run, with its key (read or created from --key, else a fresh one).
+ * `nodesInProcess`: how many nodes this process runs (`chatterbox nodes`), reported beside its RSS.
+ */
+export async function createHeadlessNode(config: NodeConfig, out: CommandOutput, nodesInProcess: number): Promise<HeadlessNode> {
   const identity = config.keyPath === undefined ? undefined : await identityFromKeyFile(config.keyPath);
-  return new HeadlessNode(config, identity, out).run();
+  return new HeadlessNode(config, identity, out, nodesInProcess);
 }
 
 function nodeConfigFromFlags(flags: NodeFlags, givenRunFlags: string[]): NodeConfig {
@@ -113,12 +133,23 @@ function nodeConfigFromFlags(flags: NodeFlags, givenRunFlags: string[]): NodeCon
     keyPath: flags.key,
     roomSecret: checkedRoomSecret(flags['room-secret']),
     iceServers,
+    icePorts: flags['ice-ports'] === undefined ? undefined : icePortsFromFlag(flags['ice-ports']),
     tracePath,
     json: flags.json,
     batching: !flags['no-batching'],
     verbose: flags.verbose,
     connectTimeoutMs: flags['connect-timeout'] * 1000,
   };
+}
+
+/** `--ice-ports MIN-MAX`: ports from 1024 to 65535, at least one connection's worth. */
+function icePortsFromFlag(text: string): PortRange {
+  const match = /^(\d{1,5})-(\d{1,5})$/.exec(text);
+  const [min, max] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
+  if (!(min >= 1024 && max <= 65535 && max - min + 1 >= PORTS_PER_CONNECTION)) {
+    throw new UsageError(`--ice-ports must be MIN-MAX with 1024 <= MIN < MAX <= 65535 (${PORTS_PER_CONNECTION} ports or more), got ${JSON.stringify(text)}`);
+  }
+  return { min, max };
 }
 
 /** `--room-secret SECRET`: 1 to 128 characters, as the server takes it. */
@@ -151,7 +182,7 @@ export interface NodeTimeline {
   doneMs?: number;
 }
 
-class HeadlessNode {
+export class HeadlessNode {
   private session: Session | null = null;
   private readonly timeline: NodeTimeline = { processStartMs: Math.round(performance.timeOrigin) };
   private trace: WriteStream | null = null;
@@ -169,22 +200,30 @@ class HeadlessNode {
     private readonly config: NodeConfig,
     private readonly identity: Identity | undefined,
     private readonly out: CommandOutput,
+    private readonly nodesInProcess: number,
   ) {}
 
-  run(): Promise<number> {
+  /**
+   * Joins, forms the mesh, runs and reports; resolves with the node's exit code once it has shut
+   * down. `holdOpen` is called when the node is done: its connections close once the promise it
+   * returns settles (nodes sharing a process keep answering their peers until all are done).
+   */
+  run(holdOpen: () => Promise<void> = async () => undefined): Promise<number> {
     return new Promise<number>((resolve) => {
       this.finish = (code) => {
         this.finish = () => undefined;
-        void this.shutdown().then(() => resolve(code));
+        void holdOpen()
+          .then(() => this.shutdown())
+          .then(() => resolve(code));
       };
-      const interrupt = (): void => {
-        this.out.stderr('interrupted');
-        this.finish(NODE_EXIT.interrupted);
-      };
-      process.once('SIGINT', interrupt);
-      process.once('SIGTERM', interrupt);
       this.open();
     });
+  }
+
+  /** Ctrl-C or SIGTERM: the node stops and exits 130. */
+  interrupt(): void {
+    this.out.stderr('interrupted');
+    this.finish(NODE_EXIT.interrupted);
   }
 
   private open(): void {
@@ -198,11 +237,12 @@ class HeadlessNode {
       consent: (proposal) => this.consentTo(proposal),
       ...(config.roomSecret === undefined ? {} : { secret: config.roomSecret }),
       connect: nodeWebSocket,
-      createPeer: nodePeerFactory(),
+      createPeer: nodePeerFactory(config.icePorts),
       iceServers: config.iceServers,
       batching: config.batching,
       clock: microsecondClock(),
-      log: (message) => this.debug(message),
+      // Without -v no log: the mesh then skips what it fetches only to log it (ICE stats per link).
+      ...(config.verbose ? { log: (message: string) => this.debug(message) } : {}),
     });
     this.session = session;
     session.on('welcome', ({ id }) => {
@@ -360,7 +400,7 @@ class HeadlessNode {
     const agree = verdict.kind === 'agree' && verdict.missing.length === 0;
     this.out.progress('');
     if (this.config.json) {
-      const stats = { timeline: this.timeline, rssBytes: process.memoryUsage().rss };
+      const stats = { timeline: this.timeline, rssBytes: process.memoryUsage().rss, nodesInProcess: this.nodesInProcess };
       this.out.stdout(JSON.stringify({ id: this.session?.id, ...mine, complete: result.complete, agree, differing, missingResults: verdict.missing, badValuesFrom: result.badValuesFrom, reason: result.reason, ...stats }));
     } else {
       this.out.stdout(result.line);

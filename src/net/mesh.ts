@@ -2,7 +2,6 @@
 // Each connection also carries a pre-negotiated frame channel, handed to whoever runs the protocol.
 // Offers and answers are signed by their sender's key and checked against the key we hold for it.
 
-import type SimplePeer from 'simple-peer';
 import {
   checkSignalData,
   descriptionProofText,
@@ -22,7 +21,38 @@ import type { FrameChannel } from './frame-plane';
 import type { SignalingClient } from './signaling-client';
 import { systemTimers, type Timers } from './timers';
 
-export type PeerFactory = (options: SimplePeer.Options) => SimplePeer.Instance;
+/** The signals one side of a connection hands the mesh to relay, and takes from the other side. */
+export type MeshSignal = SignalData['signal'];
+
+export interface MeshPeerOptions {
+  /** The offerer (the lower id) or the answerer. */
+  initiator: boolean;
+  /** Trickle ICE: candidates travel one by one (always). */
+  trickle: true;
+  config: { iceServers: IceServer[] };
+}
+
+/**
+ * One connection attempt as the mesh drives it: simple-peer's surface, which a simple-peer instance
+ * (the browser's) and a NodePeer (headless nodes, src/net/node-peer.ts) both offer.
+ */
+export interface MeshPeer {
+  signal(signal: MeshSignal): void;
+  /** A signal to relay to the other side. */
+  on(event: 'signal', listener: (signal: MeshSignal) => void): unknown;
+  /** ICE connected (simple-peer: and its own channel open); 'close': the connection is gone. */
+  on(event: 'connect' | 'close', listener: () => void): unknown;
+  /** A message on simple-peer's own channel (a NodePeer has none). */
+  on(event: 'data', listener: (data: Uint8Array) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'iceStateChange', listener: (state: string) => void): unknown;
+  removeAllListeners(): unknown;
+  destroy(): void;
+  /** The underlying RTCPeerConnection (the frame channel and ICE stats come from it). */
+  readonly _pc: RTCPeerConnection;
+}
+
+export type PeerFactory = (options: MeshPeerOptions) => MeshPeer;
 export type LinkState = 'connecting' | 'open' | 'lost';
 
 export interface MeshEvents extends Record<string, unknown> {
@@ -63,7 +93,7 @@ export interface MeshOptions {
 interface Link {
   peer: MemberId;
   initiator: boolean;
-  connection: SimplePeer.Instance | null;
+  connection: MeshPeer | null;
   /** Identifies one connection attempt; signals of older attempts are ignored. */
   attempt: number;
   state: LinkState;
@@ -79,13 +109,21 @@ interface Link {
   outbox: Promise<void>;
 }
 
+/**
+ * Our attempts that may be connecting at once; further offers wait until one opens or fails. In a
+ * 64-node cluster on two cores, offering to every peer at once left answers waiting so long for
+ * the CPU that offers timed out and started over (BENCHMARKS.md, "Mesh formation").
+ */
+const MAX_OFFERS_CONNECTING = 8;
 const RETRY_MS = 500;
 const MAX_RETRY_MS = 5000;
 /**
  * An offer with no answer after this long is given up and retried (the offer or the answer was
  * lost). Once answered, the attempt is ICE's to finish or fail: a busy machine connects slowly.
+ * Signals travel over TCP and are rarely lost; answers are often late: in a 64-node cluster on two
+ * cores, offers waited over 20 s for their answers, and giving them up only added work.
  */
-const ATTEMPT_TIMEOUT_MS = 20_000;
+const ATTEMPT_TIMEOUT_MS = 60_000;
 /** ICE `disconnected` is often transient (a busy CPU misses consent checks): wait this long for it to recover. */
 const ICE_DISCONNECTED_GRACE_MS = 4000;
 
@@ -96,6 +134,12 @@ export class Mesh extends Emitter<MeshEvents> {
   /** "peer key" pairs already reported as refused. */
   private readonly refusals = new Set<string>();
   private destroyed = false;
+  /** Links whose next attempt is ours to offer and waits (see offerNext), and offers waiting for their turn. */
+  private readonly waitingToOffer: Link[] = [];
+  private offersStarting = 0;
+  /** Who waits for a turn to create a connection (see nextTurn), and the timer of the next turn. */
+  private readonly waitingTurns: Array<() => void> = [];
+  private turnTimer: unknown = null;
   private readonly unsubscribe: () => void;
   private readonly timers: Timers;
 
@@ -138,6 +182,7 @@ export class Mesh extends Emitter<MeshEvents> {
   /** Destroys every peer connection (wrtc can crash at exit otherwise). */
   destroy(): void {
     this.destroyed = true;
+    if (this.turnTimer !== null) this.timers.clear(this.turnTimer);
     this.unsubscribe();
     for (const peer of [...this.links.keys()]) this.removeLink(peer);
   }
@@ -158,15 +203,69 @@ export class Mesh extends Emitter<MeshEvents> {
     };
     this.links.set(peer, link);
     this.emit('link', { peer, state: 'connecting' });
-    if (link.initiator) this.connect(link, randomAttempt());
+    if (link.initiator) this.queueOffer(link);
+  }
+
+  /** Queues a new attempt on `link` (ours to offer): it starts once few enough of our offers are still connecting. */
+  private queueOffer(link: Link): void {
+    if (!this.waitingToOffer.includes(link)) this.waitingToOffer.push(link);
+    this.offerNext();
+  }
+
+  /**
+   * Starts queued attempts while fewer than MAX_OFFERS_CONNECTING of ours are connecting, in the
+   * order they were queued (peers by id: the first offers of a full room go to different peers).
+   */
+  private offerNext(): void {
+    while (this.waitingToOffer.length > 0 && this.offersConnecting() + this.offersStarting < MAX_OFFERS_CONNECTING && !this.destroyed) {
+      const link = this.waitingToOffer.shift()!;
+      this.offersStarting += 1;
+      void this.nextTurn().then(() => {
+        this.offersStarting -= 1;
+        if (this.links.get(link.peer) === link && !link.connection && link.state !== 'open') {
+          this.connect(link, randomAttempt());
+          this.setState(link, 'connecting');
+        }
+        this.offerNext();
+      });
+    }
+  }
+
+  /** Our attempts whose connection exists and has not opened yet. */
+  private offersConnecting(): number {
+    let count = 0;
+    for (const link of this.links.values()) if (link.initiator && link.connection && link.state === 'connecting') count += 1;
+    return count;
+  }
+
+  /**
+   * Resolves at this node's next turn to create a connection: one per turn of the event loop, so a
+   * roster naming 63 new members does not hold the thread for all 63 (creating a connection is a
+   * blocking call into wrtc), and whatever else waits (another node's join in the same process,
+   * signals to answer) gets its turn in between.
+   */
+  private nextTurn(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waitingTurns.push(resolve);
+      if (this.turnTimer === null) this.turnTimer = this.timers.set(() => this.giveTurn(), 0);
+    });
+  }
+
+  private giveTurn(): void {
+    this.turnTimer = null;
+    this.waitingTurns.shift()?.();
+    if (this.waitingTurns.length > 0 && !this.destroyed) this.turnTimer = this.timers.set(() => this.giveTurn(), 0);
   }
 
   private removeLink(peer: MemberId): void {
     const link = this.links.get(peer);
     if (!link) return;
     this.links.delete(peer);
+    const waiting = this.waitingToOffer.indexOf(link);
+    if (waiting >= 0) this.waitingToOffer.splice(waiting, 1);
     this.closeConnection(link);
     if (link.retryTimer) this.timers.clear(link.retryTimer);
+    this.offerNext();
   }
 
   /** Starts connection attempt `attempt` (the initiator picks it; the other side follows). */
@@ -180,8 +279,8 @@ export class Mesh extends Emitter<MeshEvents> {
     });
     link.connection = connection;
     this.emit('channel', { peer: link.peer, attempt, channel: openFrameChannel(connection) });
-    connection.on('signal', (signal) => {
-      if (!isTcpCandidate(signal)) this.sendSignal(link, attempt, signal as unknown as SignalData['signal']);
+    connection.on('signal', (signal: MeshSignal) => {
+      if (!isTcpCandidate(signal)) this.sendSignal(link, attempt, signal);
     });
     let warned = false;
     connection.on('data', () => {
@@ -197,7 +296,7 @@ export class Mesh extends Emitter<MeshEvents> {
   }
 
   /** Logs the candidate pair ICE chose: whether the link is direct or goes through a TURN relay. */
-  private logSelectedPair(peer: MemberId, connection: SimplePeer.Instance): void {
+  private logSelectedPair(peer: MemberId, connection: MeshPeer): void {
     const log = this.options.log;
     if (!log) return;
     peerConnectionOf(connection)
@@ -209,7 +308,7 @@ export class Mesh extends Emitter<MeshEvents> {
   }
 
   /** ICE `failed` loses the link at once; `disconnected` only if it lasts (it often recovers by itself). */
-  private onIceState(link: Link, connection: SimplePeer.Instance, state: string): void {
+  private onIceState(link: Link, connection: MeshPeer, state: string): void {
     if (link.connection !== connection) return;
     if (state === 'failed') {
       this.onLost(link, connection, 'ICE failed');
@@ -264,7 +363,15 @@ export class Mesh extends Emitter<MeshEvents> {
       if (refusal) return this.refuse(from, data.key!, refusal);
     }
     if (this.destroyed) return;
+    if (this.startsConnection(from, data)) await this.nextTurn();
+    if (this.destroyed) return;
     this.applySignal(from, data, ignore);
+  }
+
+  /** An offer of a new attempt from a peer we answer: applying it creates a connection. */
+  private startsConnection(from: MemberId, data: SignalData): boolean {
+    const link = this.links.get(from);
+    return data.signal.type === 'offer' && link !== undefined && !link.initiator && data.attempt !== link.attempt;
   }
 
   /** Why a signed offer or answer from `from` is not to be trusted, or null if it is signed by the key we hold for it. */
@@ -302,7 +409,7 @@ export class Mesh extends Emitter<MeshEvents> {
       link.attemptTimer = null;
     }
     try {
-      link.connection?.signal(signal as SimplePeer.SignalData);
+      link.connection?.signal(signal);
     } catch (error) {
       ignore(`not a valid offer, answer or candidate (${String(error)})`);
     }
@@ -327,7 +434,7 @@ export class Mesh extends Emitter<MeshEvents> {
   }
 
   /** ICE failure or close: the peer is lost; destroy it and try again while it is still a member. */
-  private onLost(link: Link, connection: SimplePeer.Instance, reason: string): void {
+  private onLost(link: Link, connection: MeshPeer, reason: string): void {
     if (link.connection !== connection || this.destroyed) return;
     this.options.log?.(`mesh: link to ${link.peer} lost (${reason})`);
     this.closeConnection(link);
@@ -341,10 +448,7 @@ export class Mesh extends Emitter<MeshEvents> {
     link.failures += 1;
     link.retryTimer = this.timers.set(() => {
       link.retryTimer = null;
-      if (this.links.get(link.peer) === link && link.state !== 'open') {
-        this.setState(link, 'connecting');
-        this.connect(link, randomAttempt());
-      }
+      if (this.links.get(link.peer) === link && link.state !== 'open') this.queueOffer(link);
     }, delay);
   }
 
@@ -365,17 +469,18 @@ export class Mesh extends Emitter<MeshEvents> {
     if (link.state === state) return;
     link.state = state;
     this.emit('link', { peer: link.peer, state });
+    if (link.initiator && state !== 'connecting') this.offerNext(); // one of ours is no longer connecting
   }
 }
 
 /** Creates the connection's frame channel (both ends do, with the same id: no in-band handshake). */
-function openFrameChannel(connection: SimplePeer.Instance): FrameChannel {
+function openFrameChannel(connection: MeshPeer): FrameChannel {
   return peerConnectionOf(connection).createDataChannel(FRAME_CHANNEL.label, { negotiated: true, id: FRAME_CHANNEL.id, ordered: true }) as unknown as FrameChannel;
 }
 
-/** simple-peer's underlying RTCPeerConnection (the browser's, or wrtc's in Node). */
-function peerConnectionOf(connection: SimplePeer.Instance): RTCPeerConnection {
-  return (connection as unknown as { _pc: RTCPeerConnection })._pc;
+/** The connection's RTCPeerConnection (the browser's, or wrtc's in Node). */
+function peerConnectionOf(connection: MeshPeer): RTCPeerConnection {
+  return connection._pc;
 }
 
 function randomAttempt(): number {

@@ -266,7 +266,9 @@ export class Session extends Emitter<SessionEvents> {
     this.host.shape(peer, { cut: link.cut, lossPercent: link.lossPercent, delayMs: link.delayMs });
   }
 
+  /** Checks and passes on a member's snapshot; unchecked and dropped when nobody here draws it (a headless node). */
   private onTelemetry(from: MemberId, data: Record<string, unknown>): void {
+    if (!this.has('telemetry')) return;
     const checked = checkTelemetryData(data, from);
     if (!checked.ok) {
       this.options.log?.(`telemetry from ${from} ignored: ${checked.reason}`);

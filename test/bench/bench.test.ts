@@ -56,7 +56,7 @@ function fixture(): Omit<BenchSummary, 'targets'> {
     meshFormationMs: { '4': 2000, '32': null },
     mesh32Ms: null,
     mesh: {
-      '4': { formationMs: 2000, meshOnlyMs: 100, joinMeanMs: 1500, joinMaxMs: 1800, rssMeanMB: 100, rssMaxMB: 104 },
+      '4': { formationMs: 2000, meshOnlyMs: 100, joinMeanMs: 1500, joinMaxMs: 1800, nodesPerProcess: 2, rssPerNodeMB: 50, rssPerProcessMeanMB: 100, rssPerProcessMaxMB: 104, agree: true },
       '32': { error: 'node n07 timed out' },
     },
     memory: {
@@ -171,28 +171,31 @@ describe('bench report', () => {
   it('judges every target: met, not met, or not measured', () => {
     const targets = evaluateTargets(fixture());
     const byGoal = (text: string) => targets.find((t) => t.goal.includes(text))!;
-    expect(targets).toHaveLength(13);
+    expect(targets).toHaveLength(14);
     expect(byGoal('0.5 x raw').met).toBe(true);
     expect(byGoal('2,812,430').met).toBeNull();
     expect(byGoal('speedup').met).toBe(false);
     expect(byGoal('p50 < 400').met).toBe(true);
     expect(byGoal('frames per commit').met).toBe(false);
     expect(byGoal('32 nodes').measured).toContain('node n07 timed out');
+    expect(byGoal('64 nodes').met).toBeNull();
     expect(byGoal('RSS').met).toBe(true);
     expect(byGoal('fps').met).toBeNull();
   });
 
   it('judges measured targets against their thresholds', () => {
     const ten = { nodes: 10, window: 16, durationS: 10, agree: true, spread: 0, baseline: 281_243, target: 2_812_430 };
-    const mesh32 = (formationMs: number) => ({ formationMs, meshOnlyMs: 100, joinMeanMs: 1500, joinMaxMs: 1800, rssMeanMB: 100, rssMaxMB: 104 });
+    const mesh = (formationMs: number, agree = true) => ({ formationMs, meshOnlyMs: 100, joinMeanMs: 1500, joinMaxMs: 1800, nodesPerProcess: 8, rssPerNodeMB: 30, rssPerProcessMeanMB: 240, rssPerProcessMaxMB: 250, agree });
     const judge = (figures: Partial<Omit<BenchSummary, 'targets'>>, goal: string) => evaluateTargets({ ...fixture(), ...figures }).find((t) => t.goal.includes(goal))!;
     expect(judge({ ratio: 0.4 }, '0.5 x raw').met).toBe(false);
     // 10 s of the 60 s target: 2,812,430 / 6 = 468,738 messages, and the nodes must agree.
     expect(judge({ tenNode: { ...ten, agreedMessages: 468_738 } }, '2,812,430').met).toBe(true);
     expect(judge({ tenNode: { ...ten, agreedMessages: 468_737 } }, '2,812,430').met).toBe(false);
     expect(judge({ tenNode: { ...ten, agreedMessages: 468_738, agree: false } }, '2,812,430').met).toBe(false);
-    expect(judge({ mesh: { '32': mesh32(9_999) } }, '32 nodes').met).toBe(true);
-    expect(judge({ mesh: { '32': mesh32(10_000) } }, '32 nodes').met).toBe(false);
+    expect(judge({ mesh: { '32': mesh(9_999) } }, '32 nodes').met).toBe(true);
+    expect(judge({ mesh: { '32': mesh(10_000) } }, '32 nodes').met).toBe(false);
+    expect(judge({ mesh: { '64': mesh(90_000) } }, '64 nodes').met).toBe(true);
+    expect(judge({ mesh: { '64': mesh(20_000, false) } }, '64 nodes').met).toBe(false);
     expect(judge({ memory: { ...(fixture().memory as MemoryFigures), growthMB: 20 } }, 'RSS').met).toBe(false);
   });
 
@@ -218,7 +221,7 @@ describe('bench report', () => {
     expect(markdown).toContain('| W=1, N=8 |  |  |  | failed: node n5 timed out |');
     expect(markdown).toContain('| windowed, W=4 | 3 | 4 | yes | 45,000 | 3,000.0 | 0 |');
     expect(markdown).toContain('| windowed, W=1-no-batching | 3 | 1 | no | 6,000 | 400.0 | 0 |');
-    expect(markdown).toContain('| 4 | 2,000 | 100 | 1,500 / 1,800 | 100.0 | 104.0 |');
+    expect(markdown).toContain('| 4 | 2 | 2,000 | 100 | 1,500 / 1,800 | 50.0 | 100.0 / 104.0 | yes |');
     expect(markdown).toContain('Ten nodes: skipped: skipped with --skip');
     expect(markdown).toContain('UI skipped: the UI is not there yet');
     expect(markdown).toContain('| 2 | W=1 commits/s per sender at N=3 >= 0.5 x raw round trips/s | 1200 / 2000 = 0.6 | met |');

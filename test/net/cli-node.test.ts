@@ -130,7 +130,7 @@ describe('chatterbox node', () => {
   it('rejects bad flags with exit code 2 and says which', async () => {
     const run = await runNodeProcess(['--expect', '0']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('--expect 0 is out of range: must be from 1 to 32');
+    expect(run.stderr).toContain('--expect 0 is out of range: must be from 1 to 64');
   });
 
   it('cannot connect to a missing signaling server: exit code 3', async () => {

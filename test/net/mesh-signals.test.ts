@@ -2,9 +2,8 @@
 // and takes an offer or answer only when it is signed by the key it holds for the sender.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import type SimplePeer from 'simple-peer';
 import { Emitter } from '../../src/net/emitter';
-import { Mesh } from '../../src/net/mesh';
+import { Mesh, type MeshPeer } from '../../src/net/mesh';
 import type { SignalingClient } from '../../src/net/signaling-client';
 import { createIdentity, descriptionProofText, signText, type Identity } from '../../src/signaling';
 
@@ -19,11 +18,11 @@ class FakeSignaling extends Emitter<{ signal: { from: string; data: Record<strin
   }
 }
 
-/** What the mesh's peers said through simple-peer's events (the last peer's handler per event). */
+/** What the mesh's peers said through their events (the last peer's handler per event). */
 const peerHandlers = new Map<string, (value: unknown) => void>();
 
-/** A stand-in for simple-peer: records the signals it is given, and the mesh's event handlers. */
-function fakePeer(signals: unknown[]): SimplePeer.Instance {
+/** A stand-in for a connection (simple-peer's surface): records the signals it is given, and the mesh's event handlers. */
+function fakePeer(signals: unknown[]): MeshPeer {
   const channel = { readyState: 'connecting', bufferedAmount: 0, close: () => undefined };
   return {
     _pc: { createDataChannel: () => channel },
@@ -31,7 +30,7 @@ function fakePeer(signals: unknown[]): SimplePeer.Instance {
     signal: (data: unknown) => signals.push(data),
     removeAllListeners: () => undefined,
     destroy: () => undefined,
-  } as unknown as SimplePeer.Instance;
+  } as unknown as MeshPeer;
 }
 
 const ROOM = 'r';
@@ -39,6 +38,9 @@ const keys: Record<string, Identity> = {};
 beforeAll(async () => {
   for (const id of ['a', 'b', 'impostor']) keys[id] = await createIdentity();
 });
+
+/** Lets the mesh verify what it was given (signatures are checked asynchronously, in order). */
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 50));
 
 interface TestMesh {
   signaling: FakeSignaling;
@@ -48,8 +50,8 @@ interface TestMesh {
   attempt: () => number;
 }
 
-/** A mesh of members a and b, as `self`, that trusts each member's key from `keys`. */
-function mesh(self: string): TestMesh {
+/** A mesh of members a and b, as `self`, that trusts each member's key from `keys` (its offer made, if it offers). */
+async function mesh(self: string): Promise<TestMesh> {
   const signaling = new FakeSignaling();
   const logs: string[] = [];
   const signals: unknown[] = [];
@@ -68,6 +70,7 @@ function mesh(self: string): TestMesh {
   let attempt = 0;
   m.on('channel', (c) => (attempt = c.attempt));
   m.setMembers(['a', 'b']);
+  await settle(); // the offerer creates its connection on its next turn
   return { signaling, logs, signals, refusals, attempt: () => attempt };
 }
 
@@ -77,12 +80,10 @@ async function signed(signer: Identity, from: string, to: string, attempt: numbe
   return { attempt, signal: { type, sdp }, key: signer.key, sig };
 }
 
-/** Lets the mesh verify what it was given (signatures are checked asynchronously, in order). */
-const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 50));
 
 describe('mesh signals', () => {
   it('relays UDP candidates and leaves out TCP ones (docs/SIGNALING.md, "ICE")', async () => {
-    const a = mesh('a'); // a offers to b: its peer's signals go out
+    const a = await mesh('a'); // a offers to b: its peer's signals go out
     const candidate = (line: string) => ({ type: 'candidate', candidate: { candidate: line, sdpMLineIndex: 0, sdpMid: '0' } });
     peerHandlers.get('signal')!(candidate('candidate:1 1 tcp 1518214911 192.0.2.2 47565 typ host tcptype passive'));
     peerHandlers.get('signal')!(candidate('candidate:2 1 udp 2122194687 192.0.2.2 43003 typ host'));
@@ -93,12 +94,12 @@ describe('mesh signals', () => {
   });
 
   it('the higher id follows a new signed offer; the lower id logs an offer it did not ask for (glare)', async () => {
-    const b = mesh('b');
+    const b = await mesh('b');
     b.signaling.deliver('a', await signed(keys.a, 'a', 'b', 7, 'offer'));
     await settle();
     expect(b.signals).toEqual([{ type: 'offer', sdp: 'v=0' }]);
     expect(b.attempt()).toBe(7);
-    const a = mesh('a');
+    const a = await mesh('a');
     a.signaling.deliver('b', await signed(keys.b, 'b', 'a', 9, 'offer'));
     await settle();
     expect(a.signals).toEqual([]);
@@ -106,7 +107,7 @@ describe('mesh signals', () => {
   });
 
   it('logs a stale attempt, a stranger, and data that signal-data.json refuses, saying why', async () => {
-    const a = mesh('a');
+    const a = await mesh('a');
     a.signaling.deliver('b', await signed(keys.b, 'b', 'a', a.attempt() + 1, 'answer'));
     a.signaling.deliver('zed', { attempt: 1, signal: { type: 'candidate', candidate: { candidate: '' } } });
     a.signaling.deliver('b', { attempt: 'one', signal: { type: 'candidate', candidate: { candidate: '' } } });
@@ -128,7 +129,7 @@ describe('mesh signals', () => {
   });
 
   it('refuses an offer signed by another key than the sender\'s, or unsigned, or signed for another receiver, and says so once per key', async () => {
-    const b = mesh('b');
+    const b = await mesh('b');
     b.signaling.deliver('a', await signed(keys.impostor, 'a', 'b', 5, 'offer'));
     b.signaling.deliver('a', await signed(keys.impostor, 'a', 'b', 6, 'offer'));
     b.signaling.deliver('a', { attempt: 7, signal: { type: 'offer', sdp: 'v=0' } });
@@ -145,10 +146,34 @@ describe('mesh signals', () => {
   });
 
   it('a candidate that arrives while its offer is being verified is applied after the offer', async () => {
-    const b = mesh('b');
+    const b = await mesh('b');
     b.signaling.deliver('a', await signed(keys.a, 'a', 'b', 11, 'offer', 'v=0 real'));
     b.signaling.deliver('a', { attempt: 11, signal: { type: 'candidate', candidate: { candidate: 'candidate:1 1 udp 1 192.0.2.1 9 typ host' } } });
     await settle();
     expect(b.signals).toEqual([{ type: 'offer', sdp: 'v=0 real' }, { type: 'candidate', candidate: { candidate: 'candidate:1 1 udp 1 192.0.2.1 9 typ host' } }]);
+  });
+});
+
+describe('mesh offers', () => {
+  it('has at most 8 of its own offers connecting at once; the next goes out when one opens', async () => {
+    const channels: { peer: string; attempt: number }[] = [];
+    const peers = Array.from({ length: 12 }, (_, i) => `b${String(i).padStart(2, '0')}`);
+    const m = new Mesh({
+      self: 'a',
+      room: ROOM,
+      identity: Promise.resolve(keys.a),
+      trustedKey: () => null,
+      signaling: new FakeSignaling() as unknown as SignalingClient,
+      createPeer: () => fakePeer([]),
+      iceServers: [],
+    });
+    m.on('channel', ({ peer, attempt }) => channels.push({ peer, attempt }));
+    m.setMembers(['a', ...peers]);
+    await settle();
+    expect(channels.map((c) => c.peer)).toEqual(peers.slice(0, 8));
+    m.channelOpen(channels[2].peer, channels[2].attempt);
+    await settle();
+    expect(channels.map((c) => c.peer)).toEqual(peers.slice(0, 9));
+    m.destroy();
   });
 });

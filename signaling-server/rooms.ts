@@ -40,6 +40,8 @@ export interface Participant {
   connected: MemberId[];
   /** The fingerprint of the key that proved this id: the id is bound to it. */
   readonly fingerprint: string;
+  /** Whether other members' telemetry is relayed to it (its join's `telemetry`, default true). */
+  readonly watchesTelemetry: boolean;
   send(message: ServerMessage): void;
   /** Sends an already serialised message (a broadcast serialises once for the whole room). */
   sendText(text: string): void;
@@ -144,6 +146,14 @@ export class Room {
     const text = JSON.stringify(message);
     for (const participant of this.participants.values()) {
       if (participant.id !== exceptId) participant.sendText(text);
+    }
+  }
+
+  /** Sends a member's telemetry to everyone else in the room who watches telemetry. */
+  relayTelemetry(message: Extract<ServerMessage, { type: 'telemetry' }>): void {
+    const text = JSON.stringify(message);
+    for (const participant of this.participants.values()) {
+      if (participant.id !== message.from && participant.watchesTelemetry) participant.sendText(text);
     }
   }
 
@@ -369,7 +379,7 @@ export class RoomRegistry {
     if (bindingRefusal) return { ok: false, error: bindingRefusal };
     const holder = join.id === undefined ? undefined : room.get(join.id);
     if (holder && holder.role !== join.role) return refusal('duplicate-id', `${join.id} is held as ${holder.role} in room ${join.room}; join with the same role to take it back`);
-    if (holder) return { ok: true, value: { room, participant: this.takeOver(room, holder, sendText, close) } };
+    if (holder) return { ok: true, value: { room, participant: this.takeOver(room, holder, join.telemetry !== false, sendText, close) } };
     const capacity = join.role === 'member' ? this.limits.maxMembersPerRoom : this.limits.maxObserversPerRoom;
     if (room.count(join.role) >= capacity) {
       return refusal('room-full', `room ${join.room} already has ${capacity} ${join.role}s`);
@@ -379,6 +389,7 @@ export class RoomRegistry {
       role: join.role,
       connected: [],
       fingerprint,
+      watchesTelemetry: join.telemetry !== false,
       send: (message) => sendText(JSON.stringify(message)),
       sendText,
       close,
@@ -392,8 +403,8 @@ export class RoomRegistry {
    * A join that proved the id's key takes the id back: same id, role, key and reported peers; the
    * old (perhaps half-open) socket is closed, and its leaving no longer counts.
    */
-  private takeOver(room: Room, holder: Participant, sendText: Participant['sendText'], close: Participant['close']): Participant {
-    const participant: Participant = { ...holder, send: (message) => sendText(JSON.stringify(message)), sendText, close };
+  private takeOver(room: Room, holder: Participant, watchesTelemetry: boolean, sendText: Participant['sendText'], close: Participant['close']): Participant {
+    const participant: Participant = { ...holder, watchesTelemetry, send: (message) => sendText(JSON.stringify(message)), sendText, close };
     room.add(participant);
     holder.close();
     return participant;

@@ -494,7 +494,7 @@ class SignalingHub {
       this.droppedTelemetry.drop(`${from} in room ${session.room.name}`);
       return;
     }
-    session.room.broadcast({ type: 'telemetry', from, data: message.data }, from);
+    session.room.relayTelemetry({ type: 'telemetry', from, data: message.data });
   }
 
   private disconnect(client: Client): void {

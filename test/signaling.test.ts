@@ -360,6 +360,31 @@ describe('relaying', () => {
     await a.sync();
     expect(a.received('telemetry')).toEqual([]);
   });
+
+  it('does not relay telemetry to a member whose join said telemetry: false (a headless node), and does once it rejoins without', async () => {
+    const server = await serve();
+    const a = await join(server, 'r', 'a');
+    const headless = await connect(server);
+    const key = createIdentity();
+    headless.identity = key;
+    headless.send({ type: 'join', room: 'r', role: 'member', id: 'h', telemetry: false });
+    await headless.next('welcome');
+    const tab = await join(server, 'r', 'tab');
+    a.send({ type: 'telemetry', data: { delivered: 1 } });
+    expect(await tab.next('telemetry')).toMatchObject({ from: 'a', data: { delivered: 1 } });
+    await headless.sync();
+    expect(headless.received('telemetry')).toEqual([]);
+    const again = await join(server, 'r', 'h', 'member', key); // the same key takes the id back, without the flag
+    a.send({ type: 'telemetry', data: { delivered: 2 } });
+    expect(await again.next('telemetry')).toMatchObject({ from: 'a', data: { delivered: 2 } });
+  });
+
+  it('refuses a join whose telemetry flag is not a boolean', async () => {
+    const server = await serve();
+    const client = await connect(server);
+    client.send({ type: 'join', room: 'r', role: 'member', id: 'h', telemetry: 'no' });
+    expect((await client.error()).code).toBe('bad-message');
+  });
 });
 
 describe('validation and limits', () => {

@@ -159,7 +159,7 @@ function harnessSettings(flags: ClusterFlags, given: ReadonlySet<string>): Omit<
     ours: simMemberIds(nodes),
     base: {
       sendForMs: Math.round((given.has('send-for') ? flags['send-for'] : MATRIX_SEND_FOR_S) * 1000),
-      waitForMs: Math.round((given.has('wait-for') ? flags['wait-for'] : MATRIX_WAIT_FOR_S) * 1000),
+      waitForMs: Math.round((flags['wait-for'] ?? MATRIX_WAIT_FOR_S) * 1000),
       seed: flags['with-seed'],
       tickMs: flags['tick-duration'],
       window: DEFAULT_PARAMS.window,

@@ -236,6 +236,7 @@ export class HeadlessNode {
       ...(this.identity ? { identity: Promise.resolve(this.identity) } : {}),
       consent: (proposal) => this.consentTo(proposal),
       ...(config.roomSecret === undefined ? {} : { secret: config.roomSecret }),
+      watchTelemetry: false,
       connect: nodeWebSocket,
       createPeer: nodePeerFactory(config.icePorts),
       iceServers: config.iceServers,

@@ -116,6 +116,12 @@ export interface StepResult {
 
 const US_PER_MS = 1000;
 const MAX_BACKOFF = 4;
+/**
+ * The round trip assumed for a member until its first clean sample: the first resend timeout is
+ * then max(tick, 1 s), TCP's initial timeout (RFC 6298). With one tick instead, every first message
+ * of a run on a busy machine was resent before its acks could come back, doubling the first rounds.
+ */
+const INITIAL_RTT_US = 500_000;
 
 /** A node that is not in a run yet (phase connecting). */
 export function createNode(self: MemberId): NodeState {
@@ -282,15 +288,16 @@ function resendUnacked(state: NodeState, now: number, effects: Effect[]): void {
 }
 
 /**
- * Resend timeout of serial `seq`: max(tick, 2 x the smallest measured RTT among members missing it),
- * times the backoff. Backing off after a resend is what lets a first clean RTT sample arrive when
- * the round trip is longer than a tick (acks of resent messages are not sampled).
+ * Resend timeout of serial `seq`: max(tick, 2 x the smallest RTT among members missing it), times
+ * the backoff; a member not yet sampled counts as INITIAL_RTT_US. Backing off after a resend is what
+ * lets a first clean RTT sample arrive when the round trip is longer than that (acks of resent
+ * messages are not sampled).
  */
 function resendTimeout(state: NodeState, seq: number): number {
   let fastest = Infinity;
   for (const member of state.members) {
     if (member === state.self || state.sender.ackedUpTo.get(member)! >= seq) continue;
-    fastest = Math.min(fastest, state.sender.rttUs.get(member) ?? 0);
+    fastest = Math.min(fastest, state.sender.rttUs.get(member) ?? INITIAL_RTT_US);
   }
   const tickUs = state.params.tickMs * US_PER_MS;
   return (fastest === Infinity ? tickUs : Math.max(tickUs, 2 * fastest)) * state.sender.backoff;

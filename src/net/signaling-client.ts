@@ -55,6 +55,8 @@ export interface SignalingOptions {
   identity: Promise<Identity>;
   /** The room's secret, if it has one. */
   secret?: string;
+  /** Whether the server should relay other members' telemetry to this client (default true). */
+  watchTelemetry?: boolean;
   connect: WebSocketFactory;
   /** Keep reconnecting after the connection drops (default true). */
   reconnect?: boolean;
@@ -120,7 +122,8 @@ export class SignalingClient extends Emitter<SignalingEvents> {
     const sig = await signText(identity, joinProofText(nonce, room));
     if (this.socket !== socket || socket.readyState !== OPEN) return;
     const secret = this.options.secret === undefined ? {} : { secret: this.options.secret };
-    const join: ClientMessage = { type: 'join', room, role, ...(this.id ? { id: this.id } : {}), key: identity.key, sig, ...secret };
+    const telemetry = this.options.watchTelemetry === false ? { telemetry: false } : {};
+    const join: ClientMessage = { type: 'join', room, role, ...(this.id ? { id: this.id } : {}), key: identity.key, sig, ...secret, ...telemetry };
     socket.send(JSON.stringify(join));
   }
 

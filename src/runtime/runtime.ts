@@ -23,6 +23,7 @@ import {
   type NodeState,
   type Phase,
   type ProtocolEvent,
+  type ProtocolFrame,
   type RunParams,
   type TimerName,
   type TraceRecord,
@@ -70,8 +71,19 @@ export interface RuntimeOptions {
   timers?: Timers;
 }
 
-/** How often RTT probes go out while a run is active. */
+/** How often each member is probed for its round trip while a run is active (in small clusters). */
 const PING_INTERVAL_MS = 1000;
+/**
+ * At most this many PINGs a second from one node, one at a time, round robin over the members: in
+ * a 32-node cluster, a PING to every member every second cost as many frames as a protocol round,
+ * all at once, and the burst at the start of the wait phase made runs miss their deadline.
+ */
+const MAX_PINGS_PER_SECOND = 8;
+/**
+ * Protocol frames that arrive before this node's start are held, up to this many, and handed to the
+ * reducer at the start: a peer that started a moment earlier would otherwise wait a resend timeout.
+ */
+const MAX_HELD_FRAMES = 4096;
 
 export class NodeRuntime extends Emitter<RuntimeEvents> {
   /** The node's protocol state: only the reducer changes it; others read it through the getters below. */
@@ -85,6 +97,10 @@ export class NodeRuntime extends Emitter<RuntimeEvents> {
   private readonly pendingAcks = new Map<MemberId, Extract<Frame, { kind: 'ack' }>>();
   private pingTimer: unknown = null;
   private pingNonce = 0;
+  /** Position of the next member to ping in the run's member list. */
+  private pingNext = 0;
+  /** Protocol frames received before the start, in order (see MAX_HELD_FRAMES). */
+  private held: Array<{ from: MemberId; frame: ProtocolFrame }> = [];
 
   constructor(private readonly options: RuntimeOptions) {
     super();
@@ -102,6 +118,8 @@ export class NodeRuntime extends Emitter<RuntimeEvents> {
     const event: ProtocolEvent = { type: 'start', now: this.options.clock(), run: run.run, members: run.members, params: run.params };
     this.record(inputRecord(this.self, event, run.runId));
     this.apply(event);
+    this.applyHeldFrames();
+    this.pingNext = run.members.indexOf(this.self) + 1;
     this.schedulePing();
   }
 
@@ -120,6 +138,10 @@ export class NodeRuntime extends Emitter<RuntimeEvents> {
   }
 
   private handleFrame(from: MemberId, frame: Frame): void {
+    if (isProtocolFrame(frame) && !this.run && this.held.length < MAX_HELD_FRAMES) {
+      this.held.push({ from, frame });
+      return;
+    }
     const now = this.options.clock();
     if (this.has('recv')) this.emit('recv', { from, frame, at: now });
     if (this.has('trace')) this.record(recvRecord(this.self, now, from, frame));
@@ -128,6 +150,13 @@ export class NodeRuntime extends Emitter<RuntimeEvents> {
     } else {
       this.onControlFrame(frame, now);
     }
+  }
+
+  /** Hands the reducer what arrived before the start, as if it arrived now (frames of another run are dropped there). */
+  private applyHeldFrames(): void {
+    const held = this.held;
+    this.held = [];
+    for (const { from, frame } of held) this.handleFrame(from, frame);
   }
 
   /** Records a change of the link to a peer (the trace shows when channels opened, closed or failed). */
@@ -307,16 +336,21 @@ export class NodeRuntime extends Emitter<RuntimeEvents> {
     for (let next = nextDeadline(this.state); next && next.at <= this.options.clock(); next = nextDeadline(this.state)) this.fire(next.name);
   }
 
+  /** Pings the members one at a time, round robin: each about every PING_INTERVAL_MS, at most MAX_PINGS_PER_SECOND in all. */
   private schedulePing(): void {
+    const run = this.run;
+    if (!run || run.members.length < 2) return;
+    const spacingMs = Math.max(PING_INTERVAL_MS / (run.members.length - 1), 1000 / MAX_PINGS_PER_SECOND);
     this.pingTimer = this.timers.set(() => {
-      if (!this.run || this.state.phase === 'done') return;
+      if (this.state.phase !== 'sending') return; // the wait phase's frames are what decides the run
+      if (run.members[this.pingNext % run.members.length] === this.self) this.pingNext += 1;
+      const member = run.members[this.pingNext % run.members.length];
+      this.pingNext += 1;
       const now = this.options.clock();
       this.pingNonce = (this.pingNonce + 1) >>> 0;
-      for (const member of this.run.members) {
-        if (member !== this.self) this.sendFrame(member, { kind: 'ping', run: this.run.run, from: this.self, nonce: this.pingNonce, time: now }, now);
-      }
+      this.sendFrame(member, { kind: 'ping', run: run.run, from: this.self, nonce: this.pingNonce, time: now }, now);
       this.schedulePing();
-    }, PING_INTERVAL_MS);
+    }, spacingMs);
   }
 
   /** Emits a trace record; hot paths check has('trace') first so nobody pays for unread records. */

@@ -20,6 +20,8 @@ export interface SessionOptions {
   identity?: Promise<Identity>;
   /** The room's secret (`--room-secret`, `?secret=`), if it has one. */
   secret?: string;
+  /** Whether to receive the other members' telemetry (default true; a headless node draws nothing). */
+  watchTelemetry?: boolean;
   /**
    * Whether this node consents to a proposed run: null accepts, a reason declines. Default: accept.
    * Checked after the session's own check that the proposal lists this node's key.
@@ -97,7 +99,7 @@ export class Session extends Emitter<SessionEvents> {
     });
     this.host.on('open', ({ peer, attempt }) => this.mesh?.channelOpen(peer, attempt));
     this.host.on('lost', ({ peer, attempt, reason }) => this.mesh?.channelLost(peer, attempt, reason));
-    this.signaling = new SignalingClient({ url: options.signalUrl, room: options.room, role: options.role, id: options.id, identity: this.identity, secret: options.secret, connect: options.connect, log: options.log });
+    this.signaling = new SignalingClient({ url: options.signalUrl, room: options.room, role: options.role, id: options.id, identity: this.identity, secret: options.secret, watchTelemetry: options.watchTelemetry, connect: options.connect, log: options.log });
     this.signaling.on('status', (status) => this.emit('status', status));
     this.signaling.on('welcome', ({ id, iceServers }) => this.onWelcome(id, iceServers));
     this.signaling.on('roster', (roster) => this.onRoster(roster));

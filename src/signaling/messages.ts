@@ -73,6 +73,8 @@ export interface JoinMessage {
   sig: string;
   /** The room's secret: set by the join that creates the room, required of every later one. */
   secret?: string;
+  /** false: do not relay other members' telemetry to this client (default true). */
+  telemetry?: boolean;
 }
 
 export interface SignalMessage {

@@ -60,11 +60,19 @@ describe('sender', () => {
     expect(sends(effects)[0]).toMatchObject({ seq: 2, sentAt: 1 });
   });
 
-  it('resends on a tick only to members that have not acked, and only after a whole tick', () => {
+  it('resends on a tick only to members that have not acked, and before any round trip is known only after 1 s', () => {
     const a = started('a');
     apply(a, frame(ack('b', 1)));
-    expect(sends(apply(a, { type: 'timer', now: 50 * MS, name: 'tick' }))).toEqual([]);
-    expect(sends(apply(a, { type: 'timer', now: 100 * MS, name: 'tick' })).map((s) => [s.to, s.seq])).toEqual([['c', 1]]);
+    expect(sends(apply(a, { type: 'timer', now: 100 * MS, name: 'tick' }))).toEqual([]); // c not sampled: it counts as 500 ms
+    expect(sends(apply(a, { type: 'timer', now: 900 * MS, name: 'tick' }))).toEqual([]);
+    expect(sends(apply(a, { type: 'timer', now: 1000 * MS, name: 'tick' })).map((s) => [s.to, s.seq])).toEqual([['c', 1]]);
+  });
+
+  it('resends after one tick once the round trip is known to be shorter', () => {
+    const a = started('a', ['a', 'b']);
+    apply(a, frame(ack('b', 1), 20 * MS)); // a clean 20 ms sample; message 2 goes out at 20 ms
+    expect(sends(apply(a, { type: 'timer', now: 110 * MS, name: 'tick' }))).toEqual([]);
+    expect(sends(apply(a, { type: 'timer', now: 120 * MS, name: 'tick' })).map((s) => [s.to, s.seq])).toEqual([['b', 2]]);
   });
 
   it('measures the round trip and does not resend while acks are still on the way', () => {
@@ -165,9 +173,9 @@ describe('phases', () => {
     expect(sends(apply(a, { type: 'timer', now: 1100 * MS, name: 'tick' })).map((s) => [s.kind, s.seq])).toEqual([['data', 1]]);
     const acked = apply(a, frame(ack('b', 1), 1101 * MS));
     expect(sends(acked).map((s) => [s.kind, s.seq])).toEqual([['fin', 2]]);
-    // The resend above doubled the resend timeout (backoff): the FIN is resent after 2 ticks, not 1.
-    expect(sends(apply(a, { type: 'timer', now: 1200 * MS, name: 'tick' }))).toEqual([]);
-    expect(sends(apply(a, { type: 'timer', now: 1301 * MS, name: 'tick' })).map((s) => [s.kind, s.seq])).toEqual([['fin', 2]]);
+    // b is still unsampled (its ack was of a resent message): 2 x 500 ms, doubled by the resend's backoff.
+    expect(sends(apply(a, { type: 'timer', now: 3000 * MS, name: 'tick' }))).toEqual([]);
+    expect(sends(apply(a, { type: 'timer', now: 3101 * MS, name: 'tick' })).map((s) => [s.kind, s.seq])).toEqual([['fin', 2]]);
   });
 
   it('settles early once every FIN is in and its own FIN is acked by all', () => {

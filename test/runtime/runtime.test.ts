@@ -35,3 +35,58 @@ describe('runtime', () => {
     expect(runtime.committedCount()).toBe(0);
   });
 });
+
+/** Timers that fire only when the test says so; each set() is kept with its delay. */
+function manualTimers() {
+  const pending: { fn: () => void; ms: number; handle: number }[] = [];
+  let next = 1;
+  return {
+    pending,
+    set: (fn: () => void, ms: number) => {
+      pending.push({ fn, ms, handle: next });
+      return next++;
+    },
+    clear: (handle: unknown) => {
+      const i = pending.findIndex((t) => t.handle === handle);
+      if (i >= 0) pending.splice(i, 1);
+    },
+  };
+}
+
+describe('runtime around its start', () => {
+  it('holds DATA that arrives before its own start and acks it right after the start, without waiting for a resend', async () => {
+    const sent: { to: string; frames: Frame[] }[] = [];
+    const runtime = new NodeRuntime({ self: 'b', sink: { send: (to, bytes) => sent.push({ to, frames: decodeMessage(bytes).frames }) }, clock: () => 5_000_000, timers: manualTimers() });
+    runtime.receive('a', encodeFrame({ kind: 'data', run: 5, from: 'a', seq: 1, sentAt: 4_990_000, value: value(1, 'a', 1) }));
+    runtime.receive('a', encodeFrame({ kind: 'data', run: 9, from: 'a', seq: 1, sentAt: 4_990_000, value: value(1, 'a', 1) })); // another run
+    await Promise.resolve();
+    expect(sent).toEqual([]);
+    runtime.start({ runId: 'r', run: 5, members: ['a', 'b'], params: { sendForMs: 1000, waitForMs: 1000, seed: 1, tickMs: 100, window: 1 } });
+    await Promise.resolve();
+    const acks = sent.flatMap((s) => s.frames.filter((f) => f.kind === 'ack').map((f) => ({ to: s.to, frame: f })));
+    expect(acks).toEqual([{ to: 'a', frame: { kind: 'ack', run: 5, from: 'b', seq: 1 } }]);
+    expect(runtime.snapshot().buffers.find((b) => b.from === 'a')?.contiguous).toBe(1);
+  });
+
+  it('pings one member at a time, round robin, at most 8 a second, and stops at the wait phase', () => {
+    const timers = manualTimers();
+    const pings: string[] = [];
+    let now = 1_000_000;
+    const members = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l'];
+    const runtime = new NodeRuntime({ self: 'c', sink: { send: (to, bytes) => decodeMessage(bytes).frames.forEach((f) => f.kind === 'ping' && pings.push(to)) }, clock: () => now, timers });
+    runtime.start({ runId: 'r', run: 5, members, params: { sendForMs: 5000, waitForMs: 1000, seed: 1, tickMs: 100, window: 1 } });
+    const firePing = (): void => {
+      const ping = timers.pending.find((t) => t.ms === 125)!; // 11 others: 1000/11 ms would be 11 a second
+      timers.clear(ping.handle);
+      ping.fn();
+    };
+    for (let i = 0; i < 12; i += 1) firePing();
+    expect(pings).toEqual(['d', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'a', 'b', 'd']);
+    now += 5_000_000; // past the send phase
+    const phase = timers.pending.find((t) => t.ms !== 125)!;
+    phase.fn();
+    expect(runtime.phase).toBe('waiting');
+    firePing();
+    expect(pings).toHaveLength(12);
+  });
+});

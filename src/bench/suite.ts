@@ -4,7 +4,7 @@ import { NODE_PROCESS_FLAGS } from '../cli/node-flags';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { round } from '../sim/stats';
-import { defaultNodesPerProcess } from '../cli/node-processes';
+import { defaultClusterWaitSeconds, defaultNodesPerProcess } from '../cli/node-processes';
 import { commitsPerSenderPerSec, meshFormation, runLocalCluster, type ClusterRun, type MeshFormation } from './cluster-run';
 import { describeMachine, type Machine } from './machine';
 import { runPingPong, type PingPongResult } from './pingpong';
@@ -308,10 +308,11 @@ class Bench {
 
   /**
    * A local cluster; `nodesPerProcess` 1 (each node its own process, as the throughput parts have
-   * always measured) unless told (the mesh part: the cluster's default).
+   * always measured) unless told (the mesh part: the cluster's default, and its wait phase for
+   * more than 16 nodes).
    */
   private async clusterRun(label: string, nodes: number, window: number, batching: boolean, sendForS: number, nodesPerProcess = 1): Promise<ClusterRun> {
-    const waitForS = this.plan.waitForS;
+    const waitForS = nodesPerProcess === 1 ? this.plan.waitForS : Math.max(this.plan.waitForS, defaultClusterWaitSeconds(nodes));
     const timeoutMs = (sendForS + waitForS) * 1000 + 60_000 + nodes * 5000;
     const run = await runLocalCluster({ nodes, sendForS, waitForS, window, batching, timeoutMs, nodesPerProcess, nodeFlags: this.nodeFlags(label) });
     if (window === 1 && batching && nodesPerProcess === 1 && !this.w1Runs.has(nodes)) this.w1Runs.set(nodes, run);

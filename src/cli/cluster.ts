@@ -11,24 +11,10 @@ import { DEFAULT_PARAMS } from '../core';
 import { simMemberIds } from '../sim/simulate';
 import { defineFlags, describeFlags, readFlags, UsageError, type FlagValues } from './flags';
 import { CONFORMANCE_HELP, runConformance } from './conformance';
-import { clusterIcePorts, defaultNodesPerProcess, MAX_CLUSTER_NODES, MAX_CONNECTIONS_PER_PROCESS, runNodeProcesses, type NodeOutput } from './node-processes';
+import { clusterIcePorts, defaultClusterWaitSeconds, defaultNodesPerProcess, WAIT_SECONDS_DIVISOR, MAX_CLUSTER_NODES, MAX_CONNECTIONS_PER_PROCESS, runNodeProcesses, type NodeOutput } from './node-processes';
 import { MAX_NODES_PER_PROCESS } from './nodes';
 import type { CommandOutput } from './output';
 import { checkedRoom, RUN_FLAGS, runParamsFromFlags, runParamsToArgs } from './run-flags';
-
-/**
- * A cluster of more than this many nodes waits longer by default: its nodes share this machine's
- * cores, and the wait phase must hold the last round and the FIN round (plus the nodes' start
- * skew). A round moves 2N(N − 1) frames; two cores carry about 5,000 a second through wrtc, so at
- * 32 nodes a round takes 0.3-0.45 s, and a 1 s wait phase let 3 runs in 4 settle (BENCHMARKS.md).
- */
-const SMALL_CLUSTER = 16;
-const WAIT_SECONDS_DIVISOR = 512;
-
-/** The wait phase a cluster of `count` nodes runs with when --wait-for is not given. */
-export function defaultClusterWaitSeconds(count: number): number {
-  return count <= SMALL_CLUSTER ? DEFAULT_PARAMS.waitForMs / 1000 : (count * count) / WAIT_SECONDS_DIVISOR;
-}
 
 const BIN = fileURLToPath(new URL('../../bin/chatterbox.js', import.meta.url));
 
@@ -36,7 +22,7 @@ const CLUSTER_FLAGS = defineFlags({
   nodes: { type: 'integer', value: 'N', min: 1, max: MAX_CLUSTER_NODES, default: 3, help: 'number of nodes' },
   'nodes-per-process': { type: 'integer', value: 'K', min: 1, max: MAX_NODES_PER_PROCESS, help: `nodes that share one process and its WebRTC stack; 1: a process per node (default: one process per CPU core, at most ${MAX_CONNECTIONS_PER_PROCESS} connections to a process)` },
   ...RUN_FLAGS,
-  'wait-for': { type: 'number', value: 'SECONDS', min: 0, max: RUN_FLAGS['wait-for'].max, help: `length of the wait phase (default: ${DEFAULT_PARAMS.waitForMs / 1000} s, or N² / ${WAIT_SECONDS_DIVISOR} s for more than ${SMALL_CLUSTER} nodes)` },
+  'wait-for': { type: 'number', value: 'SECONDS', min: 0, max: RUN_FLAGS['wait-for'].max, help: `length of the wait phase (default: the longer of ${DEFAULT_PARAMS.waitForMs / 1000} s and N² / ${WAIT_SECONDS_DIVISOR} s: 2 s at 32 nodes)` },
   'connect-timeout': { type: 'number', value: 'SECONDS', min: 1, max: 3600, help: 'a node gives up if its run has not started by then (default: 60 + 3 per node)' },
   signal: { type: 'string', value: 'URL', help: 'use this signaling server instead of starting one' },
   room: { type: 'string', value: 'NAME', help: 'room name (default: a random one)' },

@@ -3,6 +3,7 @@
 
 import type { ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { DEFAULT_PARAMS } from '../core';
 import { PORTS_PER_CONNECTION } from '../net/node-transport';
 import { joinWords } from './words';
 
@@ -45,6 +46,20 @@ export const MAX_CLUSTER_NODES = 64;
  * mesh) ran out of this machine's 20,000.
  */
 export const MAX_CONNECTIONS_PER_PROCESS = 512;
+
+/**
+ * Nodes per second² of wait phase: a cluster waits max(1 s, N² / this) by default. Its nodes share
+ * this machine's cores, and the wait phase must hold the last round and the FIN round (plus the
+ * nodes' start skew). A round moves 2N(N − 1) frames; two cores carry about 5,000 a second through
+ * wrtc, so at 32 nodes a round takes 0.3-0.45 s, and a 1 s wait phase let 3 runs in 4 settle
+ * (BENCHMARKS.md, "32 nodes agree").
+ */
+export const WAIT_SECONDS_DIVISOR = 512;
+
+/** The wait phase a cluster of `count` nodes runs with when --wait-for is not given: 1 s up to 22 nodes, 2 s at 32, 8 s at 64. */
+export function defaultClusterWaitSeconds(count: number): number {
+  return Math.max(DEFAULT_PARAMS.waitForMs / 1000, (count * count) / WAIT_SECONDS_DIVISOR);
+}
 
 /**
  * Nodes per process unless told: spread over one process per CPU core (each process has one

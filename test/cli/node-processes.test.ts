@@ -2,7 +2,7 @@
 // the command line each `--node` carries.
 
 import { describe, expect, it } from 'vitest';
-import { clusterIcePorts, defaultNodesPerProcess, MAX_CONNECTIONS_PER_PROCESS, spreadEvenly } from '../../src/cli/node-processes';
+import { clusterIcePorts, defaultClusterWaitSeconds, defaultNodesPerProcess, MAX_CONNECTIONS_PER_PROCESS, spreadEvenly } from '../../src/cli/node-processes';
 import { joinWords, splitWords } from '../../src/cli/words';
 
 describe('cluster layout', () => {
@@ -12,6 +12,10 @@ describe('cluster layout', () => {
     expect(sizes(10, 4)).toEqual([4, 3, 3]);
     expect(sizes(64, 8)).toEqual(Array(8).fill(8));
     expect(spreadEvenly([...Array(7).keys()], 3).flat()).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+
+  it('waits the longer of the protocol default (1 s) and N² / 512 s: a round moves 2N(N − 1) frames on the same cores', () => {
+    expect([2, 16, 17, 22, 23, 32, 64].map(defaultClusterWaitSeconds)).toEqual([1, 1, 1, 1, 529 / 512, 2, 8]);
   });
 
   it('puts one process on each core by default, with at most 512 connections in a process', () => {

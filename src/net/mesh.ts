@@ -118,10 +118,12 @@ const MAX_OFFERS_CONNECTING = 8;
 const RETRY_MS = 500;
 const MAX_RETRY_MS = 5000;
 /**
- * An offer with no answer after this long is given up and retried (the offer or the answer was
- * lost). Once answered, the attempt is ICE's to finish or fail: a busy machine connects slowly.
- * Signals travel over TCP and are rarely lost; answers are often late: in a 64-node cluster on two
- * cores, offers waited over 20 s for their answers, and giving them up only added work.
+ * An attempt of ours whose frame channel has not opened after this long is given up and retried:
+ * the offer or the answer was lost, or the other side gave the connection up while ours still
+ * checked (in a 64-node cluster on two cores, answerers lost links to ICE failure while their
+ * offerers never saw a state change, and waited for them forever). Signals travel over TCP and are
+ * rarely lost; answers are often late: offers waited over 20 s for their answers there, and giving
+ * them up sooner only added work.
  */
 const ATTEMPT_TIMEOUT_MS = 60_000;
 /** ICE `disconnected` is often transient (a busy CPU misses consent checks): wait this long for it to recover. */
@@ -292,7 +294,7 @@ export class Mesh extends Emitter<MeshEvents> {
     connection.on('close', () => this.onLost(link, connection, 'closed'));
     connection.on('error', (error: Error) => this.onLost(link, connection, error.message));
     connection.on('iceStateChange', (state: string) => this.onIceState(link, connection, state));
-    if (link.initiator) link.attemptTimer = this.timers.set(() => this.onLost(link, connection, `no answer within ${ATTEMPT_TIMEOUT_MS / 1000} s`), ATTEMPT_TIMEOUT_MS);
+    if (link.initiator) link.attemptTimer = this.timers.set(() => this.onLost(link, connection, `not open within ${ATTEMPT_TIMEOUT_MS / 1000} s`), ATTEMPT_TIMEOUT_MS);
   }
 
   /** Logs the candidate pair ICE chose: whether the link is direct or goes through a TURN relay. */
@@ -404,10 +406,6 @@ export class Mesh extends Emitter<MeshEvents> {
       if (signal.type !== 'offer') return ignore(`attempt ${attempt} starts with ${JSON.stringify(signal.type)}, not an offer`);
       this.connect(link, attempt); // the initiator started over: follow it
     }
-    if (link.initiator && link.attemptTimer) {
-      this.timers.clear(link.attemptTimer); // answered
-      link.attemptTimer = null;
-    }
     try {
       link.connection?.signal(signal);
     } catch (error) {
@@ -424,6 +422,8 @@ export class Mesh extends Emitter<MeshEvents> {
     const link = this.links.get(peer);
     if (!link?.connection || link.attempt !== attempt) return;
     link.failures = 0;
+    if (link.attemptTimer) this.timers.clear(link.attemptTimer);
+    link.attemptTimer = null;
     this.setState(link, 'open');
   }
 

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Emitter } from '../../src/net/emitter';
 import { Mesh, type MeshPeer } from '../../src/net/mesh';
 import type { SignalingClient } from '../../src/net/signaling-client';
+import type { Timers } from '../../src/net/timers';
 import { createIdentity, descriptionProofText, signText, type Identity } from '../../src/signaling';
 
 class FakeSignaling extends Emitter<{ signal: { from: string; data: Record<string, unknown> } }> {
@@ -51,7 +52,7 @@ interface TestMesh {
 }
 
 /** A mesh of members a and b, as `self`, that trusts each member's key from `keys` (its offer made, if it offers). */
-async function mesh(self: string): Promise<TestMesh> {
+async function mesh(self: string, timers?: Timers): Promise<TestMesh> {
   const signaling = new FakeSignaling();
   const logs: string[] = [];
   const signals: unknown[] = [];
@@ -65,6 +66,7 @@ async function mesh(self: string): Promise<TestMesh> {
     createPeer: () => fakePeer(signals),
     iceServers: [],
     log: (line) => logs.push(line),
+    ...(timers ? { timers } : {}),
   });
   m.on('refused', ({ peer, reason }) => refusals.push(`${peer}: ${reason}`));
   let attempt = 0;
@@ -126,6 +128,18 @@ describe('mesh signals', () => {
     a.signaling.deliver('b', await signed(keys.b, 'b', 'a', a.attempt(), 'answer'));
     await settle();
     expect(a.signals).toEqual([{ type: 'answer', sdp: 'v=0' }]);
+  });
+
+  it('gives up an answered attempt whose channel never opens after 60 s, and offers anew (the answerer may have lost it)', async () => {
+    const minuteIn300Ms: Timers = { set: (fn, ms) => setTimeout(fn, ms >= 60_000 ? 300 : ms), clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>) };
+    const a = await mesh('a', minuteIn300Ms);
+    const first = a.attempt();
+    a.signaling.deliver('b', await signed(keys.b, 'b', 'a', first, 'answer'));
+    await settle();
+    expect(a.signals).toEqual([{ type: 'answer', sdp: 'v=0' }]); // answered, then nothing: ICE keeps checking
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // 60 s (here 300 ms), then the 0.5 s retry delay
+    expect(a.logs).toContain('mesh: link to b lost (not open within 60 s)');
+    expect(a.attempt()).not.toBe(first);
   });
 
   it('refuses an offer signed by another key than the sender\'s, or unsigned, or signed for another receiver, and says so once per key', async () => {

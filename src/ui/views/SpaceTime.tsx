@@ -5,7 +5,7 @@
 // sentAt and value on hover, and exports the window as SVG. One canvas, drawn by the animation loop
 // only when something shown changed (spacetime/diagram.ts); React renders only the controls and notes.
 
-import { useEffect, useMemo, useRef, useState, type CSSProperties, type PointerEvent as ReactPointerEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type CSSProperties, type PointerEvent as ReactPointerEvent, type RefObject } from 'react';
 import { useColors, useMembers } from '../hooks';
 import { useController } from '../services';
 import { useSize } from '../use-size';
@@ -17,6 +17,12 @@ import { describeFlight, describeMark } from '../spacetime/selection';
 const CLICK_SLOP = 4;
 /** Wheel zoom: the window scales by exp(deltaY × this). */
 const WHEEL_ZOOM = 0.0015;
+/**
+ * Out of view (below the fold while the cluster runs), the diagram is drawn at most this often
+ * instead of every frame: enough to keep its data attributes current, and the main thread free
+ * for what is seen. Scrolled into view, it is drawn at the next frame.
+ */
+const OUT_OF_VIEW_DRAW_MS = 500;
 
 interface Tooltip {
   x: number;
@@ -41,19 +47,25 @@ export function SpaceTime() {
   shown.current = { members, colorOf, width: size.width, height };
   const press = useRef<{ x: number; y: number; lastX: number; dragged: boolean } | null>(null);
 
+  const inView = useInView(canvas, () => controller.animator.wake());
+  const lastDrawMs = useRef(-Infinity);
+
   useEffect(() => controller.animator.wake(), [controller, members, colorOf, size.width, height]);
   useEffect(
     () =>
       controller.animator.addLayer((frame) => {
         const element = canvas.current;
         if (!element) return false;
+        const nowMs = performance.now();
+        if (!inView.current && nowMs - lastDrawMs.current < OUT_OF_VIEW_DRAW_MS) return true; // drawn later: keep the loop going
+        lastDrawMs.current = nowMs;
         const { members: lanes, colorOf: colors, width, height: tall } = shown.current;
         const context = { history: controller.animator.history, members: lanes, colorOf: colors, plot: plotOf(width, tall), playhead: frame.time, scale: controller.animator.playhead.scale };
-        const redrew = diagram.draw(element, context, performance.now());
+        const redrew = diagram.draw(element, context, nowMs);
         if (redrew && box.current) describeWindow(box.current, diagram);
         return redrew;
       }),
-    [controller, diagram],
+    [controller, diagram, inView],
   );
   useEffect(() => {
     const element = box.current;
@@ -203,4 +215,23 @@ function notesOf(status: DiagramStatus): string {
 
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** Whether the element is in the viewport (true until the browser says otherwise); `onEnter` runs when it scrolls into view. */
+function useInView(element: RefObject<HTMLElement | null>, onEnter: () => void): RefObject<boolean> {
+  const inView = useRef(true);
+  const enter = useRef(onEnter);
+  enter.current = onEnter;
+  useEffect(() => {
+    const target = element.current;
+    if (!target || typeof IntersectionObserver === 'undefined') return undefined;
+    const observer = new IntersectionObserver((entries) => {
+      const visible = entries.some((entry) => entry.isIntersecting);
+      if (visible && !inView.current) enter.current();
+      inView.current = visible;
+    });
+    observer.observe(target);
+    return () => observer.disconnect();
+  }, [element]);
+  return inView;
 }

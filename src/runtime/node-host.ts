@@ -50,17 +50,22 @@ interface NodeHostEvents extends HostEvents {
   run: { runtime: NodeRuntime; notice: StartNotice };
 }
 
+/** Messages held between runs for the next one, at most (about a window of DATA from each of 64 members). */
+const MAX_HELD_MESSAGES = 4096;
+
 export class NodeHost extends Emitter<NodeHostEvents> implements NodeHostPort {
   readonly plane: FramePlane;
   runtime: NodeRuntime | null = null;
   private readonly timers: Timers;
   private telemetryTimer: unknown = null;
+  /** Messages that arrived between runs, for the next run's runtime (see onMessage). */
+  private heldForNextRun: Array<{ from: MemberId; bytes: Uint8Array }> = [];
 
   constructor(private readonly options: NodeHostOptions) {
     super();
     this.timers = options.timers ?? systemTimers;
     this.plane = new FramePlane({ timers: this.timers, batching: options.batching });
-    this.plane.on('frame', ({ from, bytes }) => this.runtime?.receive(from, bytes));
+    this.plane.on('frame', ({ from, bytes }) => this.onMessage(from, bytes));
     this.plane.on('batch', ({ to, frames }) => this.runtime?.noteBatch(to, frames));
     this.plane.on('open', (open) => {
       this.runtime?.noteLink(open.peer, 'open');
@@ -84,6 +89,18 @@ export class NodeHost extends Emitter<NodeHostEvents> implements NodeHostPort {
     this.plane.shaper.set(peer, settings);
   }
 
+  /**
+   * A message from a peer. Between runs (before the first start, or once the last run is done) it
+   * may belong to the next run, whose members that got the start a moment earlier already send:
+   * it is also held for that run's runtime, which gets it right after its start. Dropped instead,
+   * it would wait for its sender's resend, 1 s before any round trip is known.
+   */
+  private onMessage(from: MemberId, bytes: Uint8Array): void {
+    const runtime = this.runtime;
+    if ((!runtime || runtime.phase === 'done') && this.heldForNextRun.length < MAX_HELD_MESSAGES) this.heldForNextRun.push({ from, bytes });
+    runtime?.receive(from, bytes);
+  }
+
   /** Starts the run (the session passes each run once). */
   start(self: MemberId, notice: StartNotice): void {
     this.runtime?.dispose();
@@ -98,6 +115,9 @@ export class NodeHost extends Emitter<NodeHostEvents> implements NodeHostPort {
       this.emit('finished', { runId: notice.runId });
     });
     runtime.start({ runId: notice.runId, run: notice.run, members: notice.members, params: notice.params });
+    const held = this.heldForNextRun;
+    this.heldForNextRun = [];
+    for (const { from, bytes } of held) runtime.receive(from, bytes); // another run's frames are dropped there, and logged
   }
 
   drain(): Promise<void> {

@@ -23,7 +23,6 @@ import {
   type NodeState,
   type Phase,
   type ProtocolEvent,
-  type ProtocolFrame,
   type RunParams,
   type TimerName,
   type TraceRecord,
@@ -79,11 +78,6 @@ const PING_INTERVAL_MS = 1000;
  * all at once, and the burst at the start of the wait phase made runs miss their deadline.
  */
 const MAX_PINGS_PER_SECOND = 8;
-/**
- * Protocol frames that arrive before this node's start are held, up to this many, and handed to the
- * reducer at the start: a peer that started a moment earlier would otherwise wait a resend timeout.
- */
-const MAX_HELD_FRAMES = 4096;
 
 export class NodeRuntime extends Emitter<RuntimeEvents> {
   /** The node's protocol state: only the reducer changes it; others read it through the getters below. */
@@ -99,8 +93,6 @@ export class NodeRuntime extends Emitter<RuntimeEvents> {
   private pingNonce = 0;
   /** Position of the next member to ping in the run's member list. */
   private pingNext = 0;
-  /** Protocol frames received before the start, in order (see MAX_HELD_FRAMES). */
-  private held: Array<{ from: MemberId; frame: ProtocolFrame }> = [];
 
   constructor(private readonly options: RuntimeOptions) {
     super();
@@ -118,7 +110,6 @@ export class NodeRuntime extends Emitter<RuntimeEvents> {
     const event: ProtocolEvent = { type: 'start', now: this.options.clock(), run: run.run, members: run.members, params: run.params };
     this.record(inputRecord(this.self, event, run.runId));
     this.apply(event);
-    this.applyHeldFrames();
     this.pingNext = run.members.indexOf(this.self) + 1;
     this.schedulePing();
   }
@@ -138,10 +129,6 @@ export class NodeRuntime extends Emitter<RuntimeEvents> {
   }
 
   private handleFrame(from: MemberId, frame: Frame): void {
-    if (isProtocolFrame(frame) && !this.run && this.held.length < MAX_HELD_FRAMES) {
-      this.held.push({ from, frame });
-      return;
-    }
     const now = this.options.clock();
     if (this.has('recv')) this.emit('recv', { from, frame, at: now });
     if (this.has('trace')) this.record(recvRecord(this.self, now, from, frame));
@@ -150,13 +137,6 @@ export class NodeRuntime extends Emitter<RuntimeEvents> {
     } else {
       this.onControlFrame(frame, now);
     }
-  }
-
-  /** Hands the reducer what arrived before the start, as if it arrived now (frames of another run are dropped there). */
-  private applyHeldFrames(): void {
-    const held = this.held;
-    this.held = [];
-    for (const { from, frame } of held) this.handleFrame(from, frame);
   }
 
   /** Records a change of the link to a peer (the trace shows when channels opened, closed or failed). */

@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeMessage, encodeFrame, packFrames, value, type Frame } from '../../src/core';
 import { NodeRuntime } from '../../src/runtime/runtime';
+import { NodeHost } from '../../src/runtime/node-host';
+import type { FrameChannel } from '../../src/net/frame-plane';
 
 function runtimeWithSink() {
   const sent: { to: string; frames: Frame[] }[] = [];
@@ -54,20 +56,6 @@ function manualTimers() {
 }
 
 describe('runtime around its start', () => {
-  it('holds DATA that arrives before its own start and acks it right after the start, without waiting for a resend', async () => {
-    const sent: { to: string; frames: Frame[] }[] = [];
-    const runtime = new NodeRuntime({ self: 'b', sink: { send: (to, bytes) => sent.push({ to, frames: decodeMessage(bytes).frames }) }, clock: () => 5_000_000, timers: manualTimers() });
-    runtime.receive('a', encodeFrame({ kind: 'data', run: 5, from: 'a', seq: 1, sentAt: 4_990_000, value: value(1, 'a', 1) }));
-    runtime.receive('a', encodeFrame({ kind: 'data', run: 9, from: 'a', seq: 1, sentAt: 4_990_000, value: value(1, 'a', 1) })); // another run
-    await Promise.resolve();
-    expect(sent).toEqual([]);
-    runtime.start({ runId: 'r', run: 5, members: ['a', 'b'], params: { sendForMs: 1000, waitForMs: 1000, seed: 1, tickMs: 100, window: 1 } });
-    await Promise.resolve();
-    const acks = sent.flatMap((s) => s.frames.filter((f) => f.kind === 'ack').map((f) => ({ to: s.to, frame: f })));
-    expect(acks).toEqual([{ to: 'a', frame: { kind: 'ack', run: 5, from: 'b', seq: 1 } }]);
-    expect(runtime.snapshot().buffers.find((b) => b.from === 'a')?.contiguous).toBe(1);
-  });
-
   it('pings one member at a time, round robin, at most 8 a second, and stops at the wait phase', () => {
     const timers = manualTimers();
     const pings: string[] = [];
@@ -88,5 +76,39 @@ describe('runtime around its start', () => {
     expect(runtime.phase).toBe('waiting');
     firePing();
     expect(pings).toHaveLength(12);
+  });
+});
+
+/** An open frame channel whose sent messages the test reads, and whose incoming ones it delivers. */
+function fakeChannel() {
+  const sent: Frame[] = [];
+  const channel: FrameChannel = {
+    readyState: 'open',
+    bufferedAmount: 0,
+    binaryType: 'arraybuffer',
+    onopen: null,
+    onmessage: null,
+    onclose: null,
+    onerror: null,
+    send: (data) => sent.push(...decodeMessage(data).frames),
+    close: () => undefined,
+  };
+  return { channel, sent, deliver: (frame: Frame) => channel.onmessage?.({ data: encodeFrame(frame).slice().buffer }) };
+}
+
+describe('node host between runs', () => {
+  it('holds DATA that arrives before the run starts here and hands it to the run, which acks it without waiting for a resend', async () => {
+    const host = new NodeHost({ clock: () => 5_000_000, timers: manualTimers(), telemetryMs: 0 });
+    const a = fakeChannel();
+    host.attach('a', 1, a.channel);
+    a.deliver({ kind: 'data', run: 5, from: 'a', seq: 1, sentAt: 4_990_000, value: value(1, 'a', 1) }); // a started a moment earlier
+    a.deliver({ kind: 'data', run: 9, from: 'a', seq: 1, sentAt: 4_990_000, value: value(1, 'a', 1) }); // another run's: dropped
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(a.sent).toEqual([]);
+    host.start('b', { runId: 'r', run: 5, members: ['a', 'b'], keys: [], params: { sendForMs: 1000, waitForMs: 1000, seed: 1, tickMs: 100, window: 1 }, startedBy: 'a' } as never);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(a.sent.filter((f) => f.kind === 'ack')).toEqual([{ kind: 'ack', run: 5, from: 'b', seq: 1 }]);
+    expect(host.runtime!.snapshot().buffers.find((buffer) => buffer.from === 'a')?.contiguous).toBe(1);
+    host.close();
   });
 });

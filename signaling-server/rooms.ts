@@ -143,18 +143,18 @@ export class Room {
   }
 
   broadcast(message: ServerMessage, exceptId?: MemberId): void {
-    const text = JSON.stringify(message);
-    for (const participant of this.participants.values()) {
-      if (participant.id !== exceptId) participant.sendText(text);
-    }
+    this.sendToEach(message, (participant) => participant.id !== exceptId);
   }
 
   /** Sends a member's telemetry to everyone else in the room who watches telemetry. */
   relayTelemetry(message: Extract<ServerMessage, { type: 'telemetry' }>): void {
+    this.sendToEach(message, (participant) => participant.id !== message.from && participant.watchesTelemetry);
+  }
+
+  /** Serialises `message` once and sends it to every participant `chosen` picks. */
+  private sendToEach(message: ServerMessage, chosen: (participant: Participant) => boolean): void {
     const text = JSON.stringify(message);
-    for (const participant of this.participants.values()) {
-      if (participant.id !== message.from && participant.watchesTelemetry) participant.sendText(text);
-    }
+    for (const participant of this.participants.values()) if (chosen(participant)) participant.sendText(text);
   }
 
   /**

@@ -1,11 +1,11 @@
 // `chatterbox cluster`: a local cluster of headless nodes, K to a process, and whether they agree.
 
 import { spawn } from 'node:child_process';
-import { NODE_PROCESS_FLAGS } from './node-flags';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { writeClusterTrace } from './cluster-trace-file';
 import { fileURLToPath } from 'node:url';
+import { writeClusterTrace } from './cluster-trace-file';
+import { NODE_PROCESS_FLAGS } from './node-flags';
 import { createSignalingServer } from '../../signaling-server/server';
 import { DEFAULT_PARAMS } from '../core';
 import { simMemberIds } from '../sim/simulate';

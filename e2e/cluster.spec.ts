@@ -6,6 +6,7 @@ import { closeAll, expectAgreement, expectDone, expectMesh, openTab, randomRoom,
 
 test.describe.serial('three tabs', () => {
   let tracePath = '';
+  let clusterTracePath = '';
 
   test('(a) form a mesh, run, and all show the same result and agree', async ({ browser }, testInfo) => {
     const room = randomRoom();
@@ -36,6 +37,12 @@ test.describe.serial('three tabs', () => {
     expect(lines[0].ev).toBe('start');
     expect(lines.some((l) => l.ev === 'commit')).toBe(true);
     expect(lines.find((l) => l.ev === 'result')).toMatchObject({ count: Number(/^\((\d+),/.exec(results[0])![1]) });
+
+    const fetching = pages[1].waitForEvent('download');
+    await pages[1].getByTestId('cluster-trace-download').click();
+    clusterTracePath = testInfo.outputPath('cluster-trace.jsonl');
+    await (await fetching).saveAs(clusterTracePath);
+    await expect(pages[1].getByTestId('cluster-trace-status')).toContainText('of 3 nodes, clocks aligned.');
     await closeAll(pages);
   });
 
@@ -49,6 +56,19 @@ test.describe.serial('three tabs', () => {
     const expected = readFileSync(tracePath, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).find((l) => l.ev === 'result');
     await expect(page.getByTestId('result')).toHaveText(`(${expected.count}, ${expected.checksum})`);
     await page.screenshot({ path: testInfo.outputPath('replay.png'), fullPage: true });
+    await closeAll([page]);
+  });
+
+  test('(k) the cluster trace a tab fetched from the others replays with all three nodes', async ({ browser }) => {
+    test.skip(!clusterTracePath, 'needs the cluster trace of (a)');
+    const page = await openTab(browser, `/?room=${randomRoom()}`);
+    await page.getByTestId('trace-open').setInputFiles(clusterTracePath);
+    const slider = page.getByTestId('replay-slider');
+    await slider.fill(String(await slider.getAttribute('max')));
+    await expect(page.getByTestId('agreement')).toContainText(/All 3 nodes agree on \(\d+, /);
+    const nodes = new Set(readFileSync(clusterTracePath, 'utf8').trim().split('\n').map((l) => JSON.parse(l).node));
+    for (const node of nodes) await expect(page.getByText(`${node}: the replay reproduces the recorded result`)).toBeVisible();
+    expect(nodes.size).toBe(3);
     await closeAll([page]);
   });
 });

@@ -1,6 +1,9 @@
 // Tabs and headless CLI nodes in one room; a link cut in the UI; an observer watching a CLI cluster.
 
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { closeAll, expectAgreement, expectDone, expectMesh, openTab, ownId, randomRoom, setParam, signalUrl } from './fixtures';
 import { runNodeProcess } from '../test/support/cli-process';
@@ -73,11 +76,12 @@ test('(c) cutting a link in the UI stops acks on it; restoring it lets the run e
   await closeAll(pages);
 });
 
-test('(d) an observer tab shows a headless 3-node cluster progressing to done', async ({ browser, baseURL }, testInfo) => {
+test('(d) an observer tab shows a headless 3-node cluster progressing to done, and downloads its cluster trace, which replays', async ({ browser, baseURL }, testInfo) => {
   const room = randomRoom();
+  const traceDir = mkdtempSync(path.join(os.tmpdir(), 'chatterbox-e2e-observed-'));
   const observer = await openTab(browser, `/?room=${room}&observe`);
   await expect(observer.getByTestId('phase')).toContainText('connecting');
-  const cluster = spawn(process.execPath, ['bin/chatterbox.js', 'cluster', '--nodes', '3', '--signal', signalUrl(baseURL!), '--room', room, '--send-for', '4', '--wait-for', '2', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const cluster = spawn(process.execPath, ['bin/chatterbox.js', 'cluster', '--nodes', '3', '--signal', signalUrl(baseURL!), '--room', room, '--send-for', '4', '--wait-for', '2', '--trace-dir', traceDir, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   cluster.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
   const exited = new Promise<number | null>((resolve) => cluster.on('close', resolve));
@@ -89,5 +93,19 @@ test('(d) an observer tab shows a headless 3-node cluster progressing to done', 
   expect(report.agree).toBe(true);
   expect(shown).toBe(`(${report.nodes[0].count}, ${report.nodes[0].checksum})`);
   await expectAgreement(observer);
+
+  // The nodes have left; the observer fetched their traces as their run ended.
+  const downloading = observer.waitForEvent('download');
+  await observer.getByTestId('cluster-trace-download').click();
+  const clusterTrace = testInfo.outputPath('observed-cluster.jsonl');
+  await (await downloading).saveAs(clusterTrace);
+  await expect(observer.getByTestId('cluster-trace-status')).toContainText('of 3 nodes, clocks aligned.');
+  const records = readFileSync(clusterTrace, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { ev: string; node: string });
+  expect(records.filter((r) => r.ev === 'clock').map((r) => r.node)).toEqual(report.nodes.map((n: { id: string }) => n.id));
+  await observer.getByTestId('trace-open').setInputFiles(clusterTrace);
+  const slider = observer.getByTestId('replay-slider');
+  await slider.fill(String(await slider.getAttribute('max')));
+  for (const node of report.nodes) await expect(observer.getByText(`${node.id}: the replay reproduces the recorded result`)).toBeVisible();
+  rmSync(traceDir, { recursive: true, force: true });
   await closeAll([observer]);
 });

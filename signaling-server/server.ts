@@ -25,6 +25,8 @@ import {
   type StartMessage,
   type TelemetryMessage,
   type FinishedMessage,
+  type TraceGetMessage,
+  type TracePartMessage,
   type ProtocolError,
 } from '../src/signaling';
 import { Budget, RateLimiter } from './rate-limit';
@@ -376,6 +378,12 @@ class SignalingHub {
       case 'finished':
         this.finishRun(session, message);
         break;
+      case 'trace-get':
+        this.relayTraceGet(client.socket, session, message);
+        break;
+      case 'trace-part':
+        this.relayTracePart(client.socket, session, message);
+        break;
     }
   }
 
@@ -495,6 +503,33 @@ class SignalingHub {
       return;
     }
     session.room.relayTelemetry({ type: 'telemetry', from, data: message.data });
+  }
+
+  /** Relays a request for a member's trace to that member only (docs/SIGNALING.md, "Sharing traces"). */
+  private relayTraceGet(socket: WebSocket, session: Session, message: TraceGetMessage): void {
+    const { room, participant } = session;
+    const target = room.get(message.to);
+    if (!target || target.role !== 'member' || target.id === participant.id) {
+      sendError(socket, 'unknown-peer', `no other member ${message.to} in room ${room.name} to ask for a trace`);
+      return;
+    }
+    target.send({ type: 'trace-get', from: participant.id, runId: message.runId, part: message.part });
+  }
+
+  /** Relays a member's part of its trace to the one participant that asked for it. */
+  private relayTracePart(socket: WebSocket, session: Session, message: TracePartMessage): void {
+    const { room, participant } = session;
+    if (participant.role !== 'member') {
+      sendError(socket, 'forbidden', 'observers have no trace to send; only members answer trace-get');
+      return;
+    }
+    const target = room.get(message.to);
+    if (!target || target.id === participant.id) {
+      sendError(socket, 'unknown-peer', `no other participant ${message.to} in room ${room.name} to send a trace to`);
+      return;
+    }
+    const { runId, part, lines, more, reason } = message;
+    target.send({ type: 'trace-part', from: participant.id, runId, part, lines, more, ...(reason === undefined ? {} : { reason }) });
   }
 
   private disconnect(client: Client): void {

@@ -387,6 +387,59 @@ describe('relaying', () => {
   });
 });
 
+describe('sharing traces (an attacker in the room)', () => {
+  const part = (to: string, extra: object = {}): object => ({ type: 'trace-part', to, runId: 'R', part: 0, lines: '{"t":0}\n', more: false, ...extra });
+
+  it('relays a trace-get to the member asked only, and its trace-part to the asker only, each with from stamped', async () => {
+    const server = await serve();
+    const a = await join(server, 'r', 'a');
+    const b = await join(server, 'r', 'b');
+    const watcher = await join(server, 'r', 'w', 'observer');
+    watcher.send({ type: 'trace-get', to: 'a', runId: 'R', part: 0 });
+    expect(await a.next('trace-get')).toEqual({ type: 'trace-get', from: 'w', runId: 'R', part: 0 });
+    a.send(part('w'));
+    expect(await watcher.next('trace-part')).toEqual({ type: 'trace-part', from: 'a', runId: 'R', part: 0, lines: '{"t":0}\n', more: false });
+    await b.sync();
+    expect(b.received('trace-get')).toEqual([]);
+    expect(b.received('trace-part')).toEqual([]);
+  });
+
+  it('refuses a trace-part that names a sender (from is the server\'s to stamp)', async () => {
+    const server = await serve();
+    const a = await join(server, 'r', 'a');
+    await join(server, 'r', 'b');
+    a.send({ ...part('b'), from: 'b' });
+    expect(await a.error()).toMatchObject({ code: 'bad-message', message: expect.stringContaining('from') });
+  });
+
+  it('lets only members send trace parts, and asks only members', async () => {
+    const server = await serve();
+    await join(server, 'r', 'a');
+    const watcher = await join(server, 'r', 'w', 'observer');
+    const other = await join(server, 'r', 'v', 'observer');
+    watcher.send(part('a'));
+    expect(await watcher.error()).toMatchObject({ code: 'forbidden', message: expect.stringContaining('only members') });
+    watcher.send({ type: 'trace-get', to: 'v', runId: 'R', part: 0 });
+    expect((await watcher.error()).code).toBe('unknown-peer');
+    watcher.send({ type: 'trace-get', to: 'nobody', runId: 'R', part: 0 });
+    expect((await watcher.error()).code).toBe('unknown-peer');
+    await other.sync();
+    expect(other.received('trace-get')).toEqual([]);
+  });
+
+  it('refuses a trace-part frame above 49664 bytes without relaying it, and a negative part', async () => {
+    const server = await serve();
+    const a = await join(server, 'r', 'a');
+    const b = await join(server, 'r', 'b');
+    a.send(part('b', { lines: 'x'.repeat(49 * 1024) }));
+    expect(await a.error()).toMatchObject({ code: 'bad-message', message: expect.stringContaining('at most 49664 bytes') });
+    b.send({ type: 'trace-get', to: 'a', runId: 'R', part: -1 });
+    expect(await b.error()).toMatchObject({ code: 'bad-message', message: expect.stringContaining('part') });
+    await b.sync();
+    expect(b.received('trace-part')).toEqual([]);
+  });
+});
+
 describe('validation and limits', () => {
   it('answers malformed JSON with bad-json and keeps the socket usable', async () => {
     const server = await serve();

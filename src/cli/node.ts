@@ -18,6 +18,12 @@ import { checkedRoom, iceServersFromFlag, RUN_FLAGS, RUN_PARAM_FLAGS, runParamsF
 
 export const NODE_EXIT = { done: 0, error: 1, usage: 2, noConnection: 3, stalled: 4, disagree: 5, interrupted: 130 } as const;
 export const DEFAULT_SIGNAL_URL = 'ws://127.0.0.1:8787';
+/** A node shares at most this many lines of its trace (the first ones), as a tab keeps at most. */
+const MAX_SHARED_TRACE_LINES = 500_000;
+/** After its run, a node that shares its trace stays while someone fetches it: until this long without a trace-get… */
+const TRACE_SHARING_QUIET_MS = 2000;
+/** …and this long at most. */
+const TRACE_SHARING_LINGER_MS = 120_000;
 
 const NODE_FLAGS = defineFlags({
   ...RUN_FLAGS,
@@ -28,7 +34,7 @@ const NODE_FLAGS = defineFlags({
   'peer-config-file': { type: 'string', value: 'FILE', help: 'JSON array of member ids: start when exactly these are connected' },
   ice: { type: 'strings', value: 'URL', help: 'STUN/TURN server, repeatable; turn:USER:PASS@host:port for credentials' },
   'ice-ports': { type: 'string', value: 'MIN-MAX', help: `bind WebRTC sockets to these ports, ${PORTS_PER_CONNECTION} per connection in turn (default: any free port)` },
-  trace: { type: 'string', value: 'FILE', help: 'write this node\'s run as JSON Lines (docs/TRACE.md)' },
+  trace: { type: 'string', value: 'FILE', help: 'write this node\'s run as JSON Lines (docs/TRACE.md), and share it with participants who ask (docs/SIGNALING.md, "Sharing traces")' },
   json: { type: 'boolean', help: 'print the result as one JSON object' },
   'no-batching': { type: 'boolean', help: 'send every frame on its own (the plain protocol, byte for byte)' },
   'connect-timeout': { type: 'number', value: 'SECONDS', min: 1, max: 3600, default: 60, help: 'give up if the run has not started by then' },
@@ -186,6 +192,8 @@ export class HeadlessNode {
   private session: Session | null = null;
   private readonly timeline: NodeTimeline = { processStartMs: Math.round(performance.timeOrigin) };
   private trace: WriteStream | null = null;
+  /** The run's trace lines, kept (with --trace) to share with whoever asks (docs/SIGNALING.md, "Sharing traces"). */
+  private shared: { runId: string; lines: string[]; done: boolean } | null = null;
   private finish: (code: number) => void = () => undefined;
   private startRequested = 0;
   private connectTimer: ReturnType<typeof setTimeout> | null = null;
@@ -235,6 +243,8 @@ export class HeadlessNode {
       id: config.id,
       ...(this.identity ? { identity: Promise.resolve(this.identity) } : {}),
       consent: (proposal) => this.consentTo(proposal),
+      sharedTrace: () => this.shared && { runId: this.shared.runId, done: this.shared.done, pieces: () => this.shared?.lines ?? [] },
+      withoutTrace: () => `${this.session?.id ?? 'this node'} keeps no trace: it was started without --trace`,
       ...(config.roomSecret === undefined ? {} : { secret: config.roomSecret }),
       watchTelemetry: false,
       connect: nodeWebSocket,
@@ -259,7 +269,7 @@ export class HeadlessNode {
       this.maybeRequestStart();
     });
     session.on('error', ({ code, message }) => this.onServerError(code, message));
-    session.on('run', ({ runtime }) => this.onRun(runtime));
+    session.on('run', ({ runtime, notice }) => this.onRun(runtime, notice.runId));
     this.connectTimer = setTimeout(() => this.giveUp(), config.connectTimeoutMs);
     this.progressTimer = setInterval(() => this.showProgress(), 200);
   }
@@ -358,7 +368,7 @@ export class HeadlessNode {
     else setTimeout(() => this.maybeRequestStart(), 500);
   }
 
-  private onRun(runtime: NodeRuntime): void {
+  private onRun(runtime: NodeRuntime, runId: string): void {
     this.timeline.runStartMs = Date.now();
     if (this.connectTimer) clearTimeout(this.connectTimer);
     this.connectTimer = null;
@@ -369,7 +379,16 @@ export class HeadlessNode {
         this.out.stderr(`cannot write the trace ${this.config.tracePath}: ${error.message}`);
         this.finish(NODE_EXIT.error);
       });
-      runtime.on('trace', (record) => trace.write(traceLine(record) + '\n'));
+      const shared = { runId, lines: [] as string[], done: false };
+      this.shared = shared;
+      runtime.on('trace', (record) => {
+        const line = traceLine(record) + '\n';
+        trace.write(line);
+        if (shared.lines.length < MAX_SHARED_TRACE_LINES) shared.lines.push(line);
+      });
+      runtime.on('phase', ({ phase }) => {
+        shared.done = phase === 'done';
+      });
     }
     runtime.on('log', ({ level, message }) => (level === 'warn' ? this.out.stderr(message) : this.debug(message)));
     runtime.on('rejected', ({ from, reason }) => this.rejected.report(from, reason));
@@ -453,6 +472,7 @@ export class HeadlessNode {
     if (this.progressTimer) clearInterval(this.progressTimer);
     this.rejected.flush();
     this.out.progress('');
+    if (this.shared) await this.session?.traceSharingIdle(TRACE_SHARING_QUIET_MS, TRACE_SHARING_LINGER_MS);
     await this.session?.closeGracefully();
     const trace = this.trace;
     if (trace) await new Promise<void>((resolve) => trace.end(resolve));

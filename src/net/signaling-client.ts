@@ -15,6 +15,8 @@ import {
   type ServerMessage,
   type ShapeNotice,
   type StartNotice,
+  type TraceGetNotice,
+  type TracePartNotice,
 } from '../signaling';
 import type { MemberId } from '../core';
 import { Emitter } from './emitter';
@@ -43,6 +45,8 @@ export interface SignalingEvents extends Record<string, unknown> {
   start: StartNotice;
   shape: ShapeNotice;
   telemetry: { from: MemberId; data: Record<string, unknown> };
+  'trace-get': TraceGetNotice;
+  'trace-part': TracePartNotice;
   error: { code: string; message: string };
 }
 
@@ -171,6 +175,10 @@ export class SignalingClient extends Emitter<SignalingEvents> {
         break;
       case 'telemetry':
         this.emit('telemetry', { from: message.from, data: message.data });
+        break;
+      case 'trace-get':
+      case 'trace-part':
+        this.emit(message.type, message);
         break;
       case 'error':
         this.emit('error', { code: message.code, message: message.message });

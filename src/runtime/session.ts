@@ -8,6 +8,8 @@ import { Mesh, type LinkState, type PeerFactory } from '../net/mesh';
 import { SignalingClient, type SignalingStatus, type WebSocketFactory } from '../net/signaling-client';
 import { systemTimers, type Timers } from '../net/timers';
 import { NodeHost, type NodeHostPort } from './node-host';
+import { TraceCollector, type CollectionProgress, type FetchedTrace } from './trace-collector';
+import { TraceServer, type SharedTrace } from './trace-sharing';
 import type { NodeRuntime } from './runtime';
 import type { NodeSnapshot } from './snapshot';
 
@@ -39,6 +41,10 @@ export interface SessionOptions {
   telemetryMs?: number;
   /** Where the protocol runs (a tab's worker, say); default: in this process, a NodeHost. */
   host?: NodeHostPort;
+  /** The trace this member shares when asked (docs/SIGNALING.md, "Sharing traces"); default: none. */
+  sharedTrace?: () => SharedTrace | null;
+  /** Why this member has no trace to share, when `sharedTrace` gives none. */
+  withoutTrace?: () => string;
   log?: (message: string) => void;
 }
 
@@ -84,6 +90,9 @@ export class Session extends Emitter<SessionEvents> {
   private reportedPeers: string | null = null;
   /** Proposals, cancellations and starts, handled one after the other (see inOrder). */
   private runMessages: Promise<void> = Promise.resolve();
+  /** Answers other participants' trace-gets (members only). */
+  private readonly traceServer: TraceServer | null;
+  private readonly traceCollector: TraceCollector;
 
   constructor(private readonly options: SessionOptions) {
     super();
@@ -96,6 +105,7 @@ export class Session extends Emitter<SessionEvents> {
     this.host.on('finished', ({ runId }) => {
       this.runKeys = null;
       this.signaling.send({ type: 'finished', runId });
+      this.traceServer?.wake();
     });
     this.host.on('open', ({ peer, attempt }) => this.mesh?.channelOpen(peer, attempt));
     this.host.on('lost', ({ peer, attempt, reason }) => this.mesh?.channelLost(peer, attempt, reason));
@@ -109,6 +119,21 @@ export class Session extends Emitter<SessionEvents> {
     this.signaling.on('shape', (notice) => this.onShape(notice));
     this.signaling.on('telemetry', ({ from, data }) => this.onTelemetry(from, data));
     this.signaling.on('error', (error) => this.emit('error', error));
+    this.traceServer = options.role === 'member' ? this.createTraceServer() : null;
+    this.traceCollector = new TraceCollector({ send: (get) => this.signaling.send(get), timers: this.timers });
+    // After the run messages before it: a get sent on seeing a start finds this node's run begun.
+    this.signaling.on('trace-get', (get) => this.inOrder(() => this.traceServer?.receive(get)));
+    this.signaling.on('trace-part', (part) => this.traceCollector.receive(part));
+  }
+
+  private createTraceServer(): TraceServer {
+    const self = (): string => this.id ?? 'this node';
+    return new TraceServer({
+      source: this.options.sharedTrace ?? (() => null),
+      withoutTrace: this.options.withoutTrace ?? (() => `${self()} keeps no trace`),
+      send: (part) => this.signaling.send(part),
+      timers: this.timers,
+    });
   }
 
   get id(): MemberId | null {
@@ -140,6 +165,29 @@ export class Session extends Emitter<SessionEvents> {
     return this.mesh?.connectedPeers() ?? [];
   }
 
+  /** Fetches the traces of `members` of run `runId` through the server, each from its member (never this node's own). */
+  collectTraces(runId: string, members: readonly MemberId[], onProgress: (progress: CollectionProgress) => void, firstPartWithinMs?: number): Promise<FetchedTrace[]> {
+    return this.traceCollector.collect(runId, members, onProgress, firstPartWithinMs);
+  }
+
+  /** Gives up the collection under way, if any (its members' traces are then missing, for `reason`). */
+  abandonTraceCollection(reason: string): void {
+    this.traceCollector.abandon(reason);
+  }
+
+  /**
+   * Resolves once nobody is fetching this member's trace: no trace-get waiting and none answered in
+   * the last `quietMs`, or after `atMostMs` (a process about to exit lingers for its askers).
+   */
+  traceSharingIdle(quietMs: number, atMostMs: number): Promise<void> {
+    return this.traceServer?.idle(quietMs, atMostMs) ?? Promise.resolve();
+  }
+
+  /** This member's shared trace changed (its run ended, as its owner sees it): held trace-gets may be answered. */
+  sharedTraceChanged(): void {
+    this.traceServer?.wake();
+  }
+
   /** Lets frames already sent (a RESULT, say) leave before closing; for processes about to exit. */
   async closeGracefully(): Promise<void> {
     await this.host.drain();
@@ -148,6 +196,7 @@ export class Session extends Emitter<SessionEvents> {
 
   close(): void {
     if (this.peersTimer) this.timers.clear(this.peersTimer);
+    this.traceServer?.close();
     this.host.close();
     this.mesh?.destroy();
     this.signaling.close();
@@ -186,6 +235,7 @@ export class Session extends Emitter<SessionEvents> {
 
   private onRoster(roster: RosterMessage): void {
     this.roster = roster;
+    this.traceCollector.membersNow(new Set(roster.members.map((m) => m.id)));
     if (this.mesh && this.id) {
       this.mesh.setMembers(roster.members.map((m) => m.id));
       for (const link of roster.links) this.applyShape(link);

@@ -8,6 +8,8 @@ import { LIMITS } from './schemas';
 
 const MAX_SIGNAL_DATA_BYTES = 16 * 1024;
 const MAX_TELEMETRY_DATA_BYTES = 8 * 1024;
+/** The most a trace-part's `lines` may take, JSON-escaped, so its frame stays well within the socket's 64 KiB. */
+export const MAX_TRACE_PART_BYTES = 48 * 1024;
 /** Bytes a frame may spend beyond its data on the envelope ({"type":"signal","to":…,"data":…}). */
 export const ENVELOPE_BYTES = 512;
 /**
@@ -17,6 +19,7 @@ export const ENVELOPE_BYTES = 512;
 export const MAX_FRAME_BYTES: Readonly<Partial<Record<ClientMessage['type'], number>>> = {
   signal: MAX_SIGNAL_DATA_BYTES + ENVELOPE_BYTES,
   telemetry: MAX_TELEMETRY_DATA_BYTES + ENVELOPE_BYTES,
+  'trace-part': MAX_TRACE_PART_BYTES + ENVELOPE_BYTES,
 };
 /** The longest run a server starts: sendForMs + waitForMs at most 10 minutes (run-too-long). */
 export const MAX_RUN_MS = 10 * 60 * 1000;
@@ -155,6 +158,25 @@ export interface FinishedMessage {
   runId: string;
 }
 
+/** Asks member `to` for part `part` of its trace of run `runId` (docs/SIGNALING.md, "Sharing traces"). */
+export interface TraceGetMessage {
+  type: 'trace-get';
+  to: MemberId;
+  runId: string;
+  part: number;
+}
+
+/** A member's answer to a trace-get: JSON Lines of its trace, or why it has none. */
+export interface TracePartMessage {
+  type: 'trace-part';
+  to: MemberId;
+  runId: string;
+  part: number;
+  lines: string;
+  more: boolean;
+  reason?: string;
+}
+
 interface PingMessage {
   type: 'ping';
 }
@@ -169,6 +191,8 @@ export type ClientMessage =
   | ShapeMessage
   | TelemetryMessage
   | FinishedMessage
+  | TraceGetMessage
+  | TracePartMessage
   | PingMessage;
 
 // ---- server → client ----
@@ -255,6 +279,12 @@ interface TelemetryRelay {
   data: JsonObject;
 }
 
+/** A trace-get relayed to the member it asks, `from` stamped by the server. */
+export type TraceGetNotice = Omit<TraceGetMessage, 'to'> & { from: MemberId };
+
+/** A trace-part relayed to the participant that asked, `from` stamped by the server. */
+export type TracePartNotice = Omit<TracePartMessage, 'to'> & { from: MemberId };
+
 interface PongMessage {
   type: 'pong';
 }
@@ -297,6 +327,8 @@ export type ServerMessage =
   | StartNotice
   | ShapeNotice
   | TelemetryRelay
+  | TraceGetNotice
+  | TracePartNotice
   | PongMessage
   | ErrorMessage;
 

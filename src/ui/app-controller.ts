@@ -6,7 +6,9 @@ import type { PageConfig } from './config';
 import { RunHistory } from './history/history';
 import { scene, type Scene } from './history/scene';
 import type { LinkSettings } from '../net/link-shaper';
-import type { MemberId, TraceRecord } from '../core';
+import { traceLine, type MemberId, type TraceRecord } from '../core';
+import type { CollectionProgress } from '../runtime/trace-collector';
+import { fetchedRecords } from './replay/fetched-trace';
 import { clockRecords, mergeClusterTrace } from '../runtime/cluster-trace';
 import type { SandboxSetup } from '../sandbox/setup';
 import { LiveController } from './live/live-controller';
@@ -125,6 +127,27 @@ export class AppController {
     this.showReplay(name, history);
   }
 
+  /**
+   * The live run's cluster trace: every member's trace fetched through the server (this tab's own
+   * as it is), merged with the clocks aligned as for several files. A member whose trace is
+   * missing, or holds another node's records, is left out and named in `missing`.
+   */
+  async liveClusterTrace(onProgress: (progress: CollectionProgress) => void): Promise<LiveClusterTrace> {
+    if (!this.live) throw new Error('this page runs no live node');
+    const { runId, traces } = await this.live.fetchRunTraces(onProgress);
+    const missing = traces.flatMap((trace) => (trace.missing === null ? [] : [trace.missing]));
+    const parsed: TraceRecord[][] = [];
+    for (const trace of traces) {
+      if (trace.missing !== null) continue;
+      const records = await fetchedRecords(trace);
+      if (typeof records === 'string') missing.push(records);
+      else parsed.push(records);
+    }
+    if (parsed.length === 0) throw new Error(`no member sent a trace of run ${runId}: ${missing.join('; ')}`);
+    const records = clusterTraceRecords(parsed);
+    return { runId, blob: jsonLinesBlob(records), nodes: parsed.length, records: records.length, missing };
+  }
+
   /** One file's records, or why it cannot be read (naming the file when it is one of several). */
   private async readTrace(file: File, named: boolean): Promise<TraceRecord[] | string> {
     const which = named ? `${file.name}: ` : '';
@@ -221,6 +244,24 @@ function comfortableSpeed(typicalFlightUs: number): number {
   const ideal = Math.min(1, typicalFlightUs / 1000 / COMFORTABLE_FLIGHT_MS);
   const distance = (speed: number): number => Math.abs(Math.log(speed / ideal));
   return REPLAY_SPEEDS.reduce((best, speed) => (distance(speed) < distance(best) ? speed : best));
+}
+
+/** The live run's merged trace, and whose trace is not in it (and why). */
+export interface LiveClusterTrace {
+  runId: string;
+  blob: Blob;
+  nodes: number;
+  records: number;
+  missing: string[];
+}
+
+/** Records as a JSON Lines file, joined in slices so a large trace does not become one huge string. */
+function jsonLinesBlob(records: readonly TraceRecord[]): Blob {
+  const slices: string[] = [];
+  for (let i = 0; i < records.length; i += 10_000) {
+    slices.push(records.slice(i, i + 10_000).map((record) => traceLine(record) + '\n').join(''));
+  }
+  return new Blob(slices, { type: 'application/x-ndjson' });
 }
 
 /** Per-node traces as one cluster trace: the clock records, then every record on the reference clock (as `chatterbox cluster --trace-dir` writes cluster.jsonl). */

@@ -8,6 +8,8 @@ import { browserPeerFactory, browserWebSocket } from '../../net/browser-transpor
 import { HEALTHY_LINK, type LinkSettings } from '../../net/link-shaper';
 import type { LinkState } from '../../net/mesh';
 import type { SignalingStatus } from '../../net/signaling-client';
+import { TRACE_ANSWER_TIMEOUT_MS, type CollectionProgress, type FetchedTrace } from '../../runtime/trace-collector';
+import type { SharedTrace } from '../../runtime/trace-sharing';
 import { microsecondClock } from '../../runtime/clock';
 import type { RunStart } from '../../runtime/runtime';
 import { Session } from '../../runtime/session';
@@ -25,6 +27,17 @@ import { tabIdentity } from './tab-identity';
 const LIVE_LAG_MARGIN_US = 30_000;
 const MAX_LIVE_LAG_US = 3_000_000;
 const SLOW_NETWORK_DELAY_MS = 400;
+/** The server ends a run this long after its deadline at the latest (docs/SIGNALING.md). */
+const RUN_END_GRACE_MS = 10_000;
+
+/** The fetch of one run's traces from its members, shared by everyone who asks for it. */
+interface TraceCollection {
+  runId: string;
+  result: Promise<FetchedTrace[]>;
+  progress: CollectionProgress | null;
+  watchers: Set<(progress: CollectionProgress) => void>;
+  settled: FetchedTrace[] | null;
+}
 
 export class LiveController {
   readonly session: Session;
@@ -32,6 +45,8 @@ export class LiveController {
   /** This tab's node (members only); observers run no protocol. */
   private readonly node: NodePort | null;
   private current = new RunHistory({ realTime: true });
+  /** The traces of the run shown, being fetched or fetched (an observer starts at the run's start). */
+  private collection: TraceCollection | null = null;
   /** Told when a new run's history replaces the previous one. */
   onHistory: (history: RunHistory) => void = () => undefined;
 
@@ -50,6 +65,8 @@ export class LiveController {
       clock: this.clock,
       timers: createWorkerTimers(),
       ...(this.node ? { host: this.node } : {}),
+      sharedTrace: () => this.sharedTrace(),
+      withoutTrace: () => `${useStore.getState().selfId ?? 'this tab'} was not a member of that run`,
       log: (message) => console.debug(message),
     });
     useStore.setState({ nodeMode: this.node?.mode ?? null });
@@ -85,8 +102,63 @@ export class LiveController {
     }
   }
 
+  /**
+   * Every member's trace of the run shown: this tab's own, and the others' fetched through the
+   * server (docs/SIGNALING.md, "Sharing traces"). A member still running answers when it is done.
+   */
+  async fetchRunTraces(onProgress: (progress: CollectionProgress) => void): Promise<{ runId: string; traces: FetchedTrace[] }> {
+    const history = this.current;
+    const run = history.run;
+    if (!run) throw new Error('no run has started in this room since this page opened');
+    const collection = this.reusableCollection(run.runId) ?? this.startCollection(history);
+    collection.watchers.add(onProgress);
+    if (collection.progress) onProgress(collection.progress);
+    let fetched: FetchedTrace[];
+    try {
+      fetched = await collection.result;
+    } finally {
+      collection.watchers.delete(onProgress);
+    }
+    const self = history.self;
+    const own: FetchedTrace[] = self ? [{ node: self, text: history.ownTrace.pieces().join(''), missing: null }] : [];
+    return { runId: run.runId, traces: [...own, ...fetched] };
+  }
+
+  /** The collection of this run under way, or one done with every trace in (one with traces missing is tried again). */
+  private reusableCollection(runId: string): TraceCollection | null {
+    const collection = this.collection;
+    if (!collection || collection.runId !== runId) return null;
+    return collection.settled === null || collection.settled.every((trace) => trace.missing === null) ? collection : null;
+  }
+
+  /** Asks every other member of the history's run for its trace; each answers once its run is done. */
+  private startCollection(history: RunHistory): TraceCollection {
+    const run = history.run!;
+    this.session.abandonTraceCollection(`a newer run (${run.runId}) started before its trace was in`);
+    const runEndsInMs = (run.startedAt - this.clock()) / 1000 + run.params.sendForMs + run.params.waitForMs + RUN_END_GRACE_MS;
+    const others = run.members.filter((id) => id !== history.self);
+    const collection: TraceCollection = { runId: run.runId, progress: null, watchers: new Set(), settled: null, result: Promise.resolve([]) };
+    const onProgress = (progress: CollectionProgress): void => {
+      collection.progress = progress;
+      for (const watcher of collection.watchers) watcher(progress);
+    };
+    collection.result = this.session.collectTraces(run.runId, others, onProgress, runEndsInMs + TRACE_ANSWER_TIMEOUT_MS);
+    void collection.result.then((traces) => (collection.settled = traces));
+    this.collection = collection;
+    return collection;
+  }
+
   close(): void {
     this.session.close();
+  }
+
+  /** This tab's node's trace of the run shown, shared when other participants ask (members of the run only). */
+  private sharedTrace(): SharedTrace | null {
+    const history = this.current;
+    const run = history.run;
+    const self = history.self;
+    if (!run || !self) return null;
+    return { runId: run.runId, done: history.doneTime(self) !== null, pieces: () => history.ownTrace.pieces() };
   }
 
   // ---- wiring ---------------------------------------------------------------------------------
@@ -180,6 +252,7 @@ export class LiveController {
     const run = { runId: notice.runId, run: notice.run, members: [...notice.members], params: notice.params, startedAt };
     this.current = new RunHistory({ run, self, realTime: true });
     this.onHistory(this.current);
+    if (!this.node) this.startCollection(this.current); // an observer fetches every trace as the run ends
   }
 
   /** A batch from this tab's node: every figure in it describes the node at one moment. */
@@ -194,6 +267,7 @@ export class LiveController {
       log: batch.log,
       results: batch.results,
     });
+    if (this.current.doneTime(self) !== null) this.session.sharedTraceChanged();
   }
 
   private onLink(peer: MemberId, state: LinkState): void {

@@ -27,6 +27,11 @@ export class TraceRecorder {
     this.cut = false;
   }
 
+  /** The trace so far, in the pieces the node sent (each whole lines). */
+  pieces(): readonly string[] {
+    return this.chunks;
+  }
+
   toBlob(): Blob {
     return new Blob(this.chunks, { type: 'application/x-ndjson' });
   }

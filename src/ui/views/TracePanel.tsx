@@ -1,7 +1,8 @@
-// Traces: download this tab's run (in the sandbox: the whole cluster's) as JSON Lines, or open a
-// trace file to replay it.
+// Traces: download this tab's run, or the whole cluster's (fetched from every member live, the
+// sandbox's own), as JSON Lines, or open trace files to replay them.
 
-import type { ChangeEvent } from 'react';
+import { useState, type ChangeEvent } from 'react';
+import type { CollectionProgress } from '../../runtime/trace-collector';
 import { formatCount } from '../format';
 import { useController } from '../services';
 import { usePanel } from '../hooks';
@@ -30,9 +31,14 @@ export function TracePanel() {
       {controller.sandbox ? (
         <SandboxTraceDownload />
       ) : (
-        <button type="button" data-testid="trace-download" onClick={download} disabled={records === 0}>
-          Download this node’s trace{records > 0 ? ` (${formatCount(records)} records)` : ''}
-        </button>
+        <>
+          {controller.live?.config.role === 'member' && (
+            <button type="button" data-testid="trace-download" onClick={download} disabled={records === 0}>
+              Download this node’s trace{records > 0 ? ` (${formatCount(records)} records)` : ''}
+            </button>
+          )}
+          <LiveClusterTraceDownload hasRun={runId !== null} />
+        </>
       )}
       {truncated && <span className="muted">The trace stopped recording at {formatCount(records)} records.</span>}
       <label className="file-button">
@@ -62,6 +68,45 @@ function SandboxTraceDownload() {
       Download the cluster trace{records > 0 ? ` (${formatCount(records)} records)` : ''}
     </button>
   );
+}
+
+type Collection = { state: 'idle' } | { state: 'fetching'; progress: CollectionProgress | null } | { state: 'done' | 'failed'; text: string };
+
+/** Fetches every member's trace of the live run through the server and saves them merged (docs/SIGNALING.md, "Sharing traces"). */
+function LiveClusterTraceDownload({ hasRun }: { hasRun: boolean }) {
+  const controller = useController();
+  const room = useStore((s) => s.roster?.room ?? 'room');
+  const [collection, setCollection] = useState<Collection>({ state: 'idle' });
+  const fetching = collection.state === 'fetching';
+  const download = async (): Promise<void> => {
+    setCollection({ state: 'fetching', progress: null });
+    try {
+      const trace = await controller.liveClusterTrace((progress) => setCollection({ state: 'fetching', progress }));
+      saveBlob(trace.blob, `chatterbox-${room}-cluster-${trace.runId.slice(0, 8)}.jsonl`);
+      const missing = trace.missing.length > 0 ? ` Left out: ${trace.missing.join('; ')}.` : '';
+      setCollection({ state: 'done', text: `Saved ${formatCount(trace.records)} records of ${trace.nodes} nodes, clocks aligned.${missing}` });
+    } catch (error) {
+      setCollection({ state: 'failed', text: error instanceof Error ? error.message : String(error) });
+    }
+  };
+  return (
+    <>
+      <button type="button" data-testid="cluster-trace-download" onClick={() => void download()} disabled={!hasRun || fetching} title="Asks every member of the run for its trace, through the signaling server; a member still running answers when it is done">
+        {fetching ? 'Fetching the members’ traces…' : 'Download the cluster trace'}
+      </button>
+      <span className="muted" data-testid="cluster-trace-status" data-state={collection.state}>
+        {describeCollection(collection)}
+      </span>
+    </>
+  );
+}
+
+function describeCollection(collection: Collection): string {
+  if (collection.state === 'idle') return '';
+  if (collection.state !== 'fetching') return collection.text;
+  const progress = collection.progress;
+  if (!progress) return '';
+  return `${progress.done} of ${progress.of} members done, ${(progress.received / 1e6).toFixed(1)} MB received`;
 }
 
 function saveBlob(blob: Blob, name: string): void {

@@ -2,7 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { closeAll, expectAgreement, expectDone, expectMesh, openTab, randomRoom, setParam } from './fixtures';
+import { closeAll, expectAgreement, expectDone, expectMesh, openTab, ownId, randomRoom, setParam } from './fixtures';
 
 test.describe.serial('three tabs', () => {
   let tracePath = '';
@@ -71,4 +71,32 @@ test.describe.serial('three tabs', () => {
     expect(nodes.size).toBe(3);
     await closeAll([page]);
   });
+});
+
+test('a guided scenario on a live room of three tabs plays to its end: it starts a run, cuts a link, restores it, and the tabs agree', async ({ browser }) => {
+  const room = randomRoom();
+  const pages = [];
+  for (let i = 0; i < 3; i += 1) pages.push(await openTab(browser, `/?room=${room}`));
+  await expectMesh(pages, 3);
+  const ids = (await Promise.all(pages.map((page) => ownId(page)))).sort();
+  const linkId = `link-${ids[0]}-${ids[1]}`;
+  const guide = pages[2];
+  await guide.getByTestId('scenario-live-cut-link').click();
+  await guide.getByTestId('scenario-next').click();
+  await expect(guide.getByTestId('scenario-step-title')).toHaveText('Cut the link between the first two members', { timeout: 30_000 });
+  for (const page of pages) await expect(page.getByTestId(linkId)).toHaveAttribute('data-state', 'cut');
+  await guide.getByTestId('scenario-next').click();
+  for (const page of pages) await expect(page.getByTestId(linkId)).not.toHaveAttribute('data-state', 'cut');
+  await expect(guide.getByTestId('scenario-step-title')).toHaveText('Everyone prints the same line', { timeout: 60_000 });
+  const results = [];
+  for (const page of pages) results.push(await expectDone(page));
+  expect(new Set(results).size).toBe(1);
+  for (const page of pages) await expectAgreement(page);
+  const count = /^\((\d+),/.exec(results[0])![1];
+  const row = guide.getByTestId('scenario-runs').locator('tbody tr');
+  await expect(row).toHaveCount(1);
+  await expect(row.locator('td')).toHaveText(['1', '1', Number(count).toLocaleString('en-US')]); // run 1, window 1, the agreed count
+  await guide.getByTestId('scenario-next').click();
+  await expect(guide.getByTestId('scenario-finished')).toBeVisible();
+  await closeAll(pages);
 });

@@ -16,6 +16,7 @@ import { PANEL_REFRESH_MS, PanelClock } from './panel-clock';
 import { MAX_TRACE_BYTES, parseTrace } from './replay/trace-parser';
 import { SandboxController } from './sandbox/sandbox-controller';
 import { ScenarioController } from './sandbox/scenario-controller';
+import { LiveScenarioController } from './live/live-scenario-controller';
 import { dismissBanner, showBanner, useStore, type AppState } from './store';
 import { Animator, type AnimationSource } from './timeline/animator';
 import { Playhead } from './timeline/playhead';
@@ -40,6 +41,8 @@ export class AppController {
   readonly sandbox: SandboxController | null;
   /** Guided scenarios, played in the sandbox. */
   readonly scenarios: ScenarioController | null;
+  /** Guided scenarios on this tab's live room (members only: they start runs and cut links). */
+  readonly liveScenarios: LiveScenarioController | null;
   readonly animator: Animator;
   readonly panels: PanelClock;
   /** The page's own run (live or sandbox): what a closed replay returns to. */
@@ -54,6 +57,7 @@ export class AppController {
     this.live = run.kind === 'live' ? new LiveController(run.config) : null;
     this.sandbox = run.kind === 'sandbox' ? new SandboxController(run.setup) : null;
     this.scenarios = this.sandbox ? new ScenarioController(this.sandbox) : null;
+    this.liveScenarios = this.live?.config.role === 'member' ? new LiveScenarioController(this.live) : null;
     this.liveSource = this.sandbox ? this.sandboxSource(this.sandbox) : this.liveRunSource();
     this.animator = new Animator(this.liveSource);
     this.animator.onFrame(() => this.changed());

@@ -56,6 +56,14 @@ export interface AppState extends SessionFacts {
   sandbox: SandboxFacts | null;
   /** The guided scenario playing in the sandbox (its id and the step showing; step = steps.length once over), or null. */
   scenario: { id: string; step: number } | null;
+  /** The guided scenario playing in this live room (step = steps.length once over), and the runs it started, or null. */
+  liveScenario: { id: string; step: number; runs: LiveScenarioRun[] } | null;
+}
+
+/** A run a live scenario started, once over: its window and the count its members agreed on (null if they did not). */
+export interface LiveScenarioRun {
+  window: number;
+  count: number | null;
 }
 
 export const INITIAL_SESSION: SessionFacts = {
@@ -102,6 +110,7 @@ export const useStore = create<AppState>(() => ({
   replay: null,
   sandbox: null,
   scenario: null,
+  liveScenario: null,
 }));
 
 /** Shows a banner, replacing one with the same id. */

@@ -1,5 +1,5 @@
 // The page: top bar, run, sandbox or replay controls, banners, the cluster view with its side
-// panels (and guided scenarios in the sandbox), the charts, and traces. A tab alone in its room is
+// panels (and guided scenarios, in the sandbox or on a live room), the charts, and traces. A tab alone in its room is
 // offered the sandbox beside the invitation to real tabs.
 
 import { randomRoomName, roomUrl, sandboxUrl, type PageConfig } from '../config';
@@ -11,6 +11,7 @@ import { ErrorBoundary } from './ErrorBoundary';
 import { Inspector, RoundTrips } from './Inspector';
 import { Legend } from './Legend';
 import { LinkPanel } from './LinkPanel';
+import { LiveScenarioPanel } from './LiveScenarioPanel';
 import { ReplayBar } from './ReplayBar';
 import { Results } from './Results';
 import { RunControls } from './RunControls';
@@ -63,6 +64,14 @@ export function App({ config, configProblem }: Props) {
               <Results />
             </ErrorBoundary>
           </section>
+          {mode === 'live' && config?.role === 'member' && (
+            <section className="panel" aria-label="Guided scenarios on this room">
+              <h2>Guided scenarios</h2>
+              <ErrorBoundary area="the guided scenarios">
+                <LiveScenarioPanel />
+              </ErrorBoundary>
+            </section>
+          )}
           <section className="panel" aria-label="Inspector">
             <h2>Node</h2>
             <ErrorBoundary area="the node panel">

@@ -308,13 +308,14 @@ class Bench {
 
   /**
    * A local cluster; `nodesPerProcess` 1 (each node its own process, as the throughput parts have
-   * always measured) unless told (the mesh part: the cluster's default, and its wait phase for
-   * more than 16 nodes).
+   * always measured) unless told (the mesh part: the cluster's default, its wait phase for more
+   * than 16 nodes, and its processes' Node flags).
    */
   private async clusterRun(label: string, nodes: number, window: number, batching: boolean, sendForS: number, nodesPerProcess = 1): Promise<ClusterRun> {
     const waitForS = nodesPerProcess === 1 ? this.plan.waitForS : Math.max(this.plan.waitForS, defaultClusterWaitSeconds(nodes));
     const timeoutMs = (sendForS + waitForS) * 1000 + 60_000 + nodes * 5000;
-    const run = await runLocalCluster({ nodes, sendForS, waitForS, window, batching, timeoutMs, nodesPerProcess, nodeFlags: this.nodeFlags(label) });
+    const clusterFlags = nodesPerProcess === 1 ? [] : NODE_PROCESS_FLAGS; // as `chatterbox cluster` runs its processes
+    const run = await runLocalCluster({ nodes, sendForS, waitForS, window, batching, timeoutMs, nodesPerProcess, nodeFlags: [...clusterFlags, ...this.nodeFlags(label)] });
     if (window === 1 && batching && nodesPerProcess === 1 && !this.w1Runs.has(nodes)) this.w1Runs.set(nodes, run);
     return run;
   }

@@ -1,6 +1,9 @@
-// Process entry of the `chatterbox` bin: runs main and exits with its code.
+// Process entry of the `chatterbox` bin: runs main, and exits with its code (at once for the
+// commands whose connections are left to the exit, see exitsWhenDone).
 
-import { main } from './main';
+import { exitsWhenDone, main } from './main';
 
-const code = await main(process.argv.slice(2));
-process.exitCode = code;
+const argv = process.argv.slice(2);
+const code = await main(argv);
+if (exitsWhenDone(argv)) process.exit(code);
+else process.exitCode = code;

@@ -473,7 +473,7 @@ export class HeadlessNode {
     this.rejected.flush();
     this.out.progress('');
     if (this.shared) await this.session?.traceSharingIdle(TRACE_SHARING_QUIET_MS, TRACE_SHARING_LINGER_MS);
-    await this.session?.closeGracefully();
+    await this.session?.leaveBeforeExit(); // the command's process exits next (src/cli/entry.ts)
     const trace = this.trace;
     if (trace) await new Promise<void>((resolve) => trace.end(resolve));
   }

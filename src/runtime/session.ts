@@ -188,10 +188,17 @@ export class Session extends Emitter<SessionEvents> {
     this.traceServer?.wake();
   }
 
-  /** Lets frames already sent (a RESULT, say) leave before closing; for processes about to exit. */
-  async closeGracefully(): Promise<void> {
+  /**
+   * For a process about to exit: lets frames already sent (a RESULT, say) leave, then leaves the
+   * room, and leaves the WebRTC connections to the exit. wrtc closes a connection on the JavaScript
+   * thread, one after the other (BENCHMARKS.md, "Leaving"); the peers see the connections fail,
+   * after their own runs.
+   */
+  async leaveBeforeExit(): Promise<void> {
     await this.host.drain();
-    this.close();
+    if (this.peersTimer) this.timers.clear(this.peersTimer);
+    this.traceServer?.close();
+    this.signaling.close();
   }
 
   close(): void {

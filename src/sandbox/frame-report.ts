@@ -14,7 +14,7 @@ import { observe, createWatch, type RunWatch, type WatchEvent } from './watch';
 
 /** The most records a sandbox run keeps for download (a tab's own trace stops at the same). */
 export const MAX_KEPT_RECORDS = 500_000;
-/** Above this many traffic records in one frame, the page gets half as many messages from then on. */
+/** A frame holds at most this many traffic records (unless the sample is the sparsest): above, the sample is halved until it fits, from that frame on. */
 const TRAFFIC_PER_FRAME = 400;
 /** The sparsest sample: 1 message in this many. */
 const MAX_EVERY = 64;
@@ -82,6 +82,7 @@ export class FrameReporter {
     if (withNodes) for (const id of this.changed) nodes[id] = figuresOfState(stateOf(id) as NodeState, this.counters.get(id)!, cursorUs);
     const commits: Record<MemberId, LoggedCommit[]> = {};
     for (const [id, log] of Object.entries(this.commits)) commits[id] = log.length > LOG_PER_FRAME ? log.slice(-LOG_PER_FRAME) : log;
+    this.thinTraffic();
     const frame: SandboxFrame = {
       cursorUs,
       nodes,
@@ -93,7 +94,6 @@ export class FrameReporter {
       records: this.recordCount,
       truncated: this.recordCount > this.kept.length,
     };
-    if (this.traffic.length > TRAFFIC_PER_FRAME && this.every < MAX_EVERY) this.every *= 2;
     if (withNodes) this.changed.clear();
     this.commits = {};
     this.traffic = [];
@@ -123,6 +123,19 @@ export class FrameReporter {
     this.commitCounts.set(record.node, index);
     const log = (this.commits[record.node] ??= []);
     log.push({ from: record.from, seq: record.seq, sentAt: record.sentAt, value: record.value, index, at: record.t });
+  }
+
+  /**
+   * Halves the sample until the frame's traffic fits TRAFFIC_PER_FRAME (or the sample is the
+   * sparsest): the frame keeps the messages of the new sample, every record of each, and so do the
+   * frames after it. Right after a start or a change of speed the sample is every message, and the
+   * first frames at full speed held thousands of records, while the page must fold each frame in one.
+   */
+  private thinTraffic(): void {
+    while (this.traffic.length > TRAFFIC_PER_FRAME && this.every < MAX_EVERY) {
+      this.every *= 2;
+      this.traffic = this.traffic.filter((record) => this.sampled(record));
+    }
   }
 
   /** Whether the record belongs to a message in the sample (FINs always do; other records are not traffic). */

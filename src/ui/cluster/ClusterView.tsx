@@ -204,15 +204,21 @@ class SerialMarks {
   }
 }
 
-/** Why a drawn member has no live state: it left the room, a replayed trace did not record it, or it crashed in the sandbox. */
+/** Why a drawn member has no live state: it left the room, a replayed trace did not record it, or it crashed in the sandbox (asked per node and per buffer slot at each drawing of the nodes). */
 function useAbsence(): (id: MemberId) => string | null {
   const realTime = usePanel((view) => view.history.realTime);
   const roster = useStore((s) => s.roster);
   const rebuilt = usePanel((view) => view.history.rebuilt.join(' '));
   const crashed = useStore((s) => (s.mode === 'sandbox' ? (s.sandbox?.crashed.join(' ') ?? '') : null));
   return useMemo(() => {
-    if (crashed !== null) return (id: MemberId) => (crashed.split(' ').includes(id) ? 'crashed' : null);
-    if (!realTime) return (id: MemberId) => (rebuilt.split(' ').includes(id) ? null : 'not traced');
+    if (crashed !== null) {
+      const down = new Set(crashed.split(' '));
+      return (id: MemberId) => (down.has(id) ? 'crashed' : null);
+    }
+    if (!realTime) {
+      const traced = new Set(rebuilt.split(' '));
+      return (id: MemberId) => (traced.has(id) ? null : 'not traced');
+    }
     if (!roster) return () => null;
     const present = new Set(roster.members.map((m) => m.id));
     return (id: MemberId) => (present.has(id) ? null : 'left');

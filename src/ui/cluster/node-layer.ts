@@ -45,15 +45,36 @@ export class NodePainter {
 
   draw(context: CanvasRenderingContext2D, scene: NodeScene): void {
     if (this.geometry?.layout !== scene.layout) this.geometry = { layout: scene.layout, shapes: buildGeometry(scene.layout) };
-    for (const id of scene.layout.members) {
-      const node = scene.layout.nodes.get(id);
-      if (!node) continue;
-      context.globalAlpha = scene.absence(id) ? ABSENT_ALPHA : 1;
-      drawNode(context, scene, this.geometry.shapes, node, scene.snapshots[id] ?? null);
+    const shown = shownNodes(scene);
+    context.textAlign = 'center';
+    context.textBaseline = 'alphabetic';
+    for (const one of shown) {
+      context.globalAlpha = one.alpha;
+      drawShapes(context, scene, this.geometry.shapes, one);
     }
+    drawTexts(context, scene, this.geometry.shapes, shown);
     context.globalAlpha = 1;
     this.drawnScene = scene;
   }
+}
+
+/** A node to draw: where it is, its state, and its opacity (absent nodes are faded). */
+interface ShownNode {
+  node: NodeLayout;
+  snapshot: NodeSnapshot | null;
+  alpha: number;
+  absence: string | null;
+}
+
+function shownNodes(scene: NodeScene): ShownNode[] {
+  const shown: ShownNode[] = [];
+  for (const id of scene.layout.members) {
+    const node = scene.layout.nodes.get(id);
+    if (!node) continue;
+    const absence = scene.absence(id);
+    shown.push({ node, snapshot: scene.snapshots[id] ?? null, alpha: absence ? ABSENT_ALPHA : 1, absence });
+  }
+  return shown;
 }
 
 interface Geometry {
@@ -87,24 +108,38 @@ function buildGeometry(layout: ClusterLayout): Geometry {
   };
 }
 
-function drawNode(context: CanvasRenderingContext2D, scene: NodeScene, geometry: Geometry, node: NodeLayout, snapshot: NodeSnapshot | null): void {
-  drawRing(context, scene, geometry, node, snapshot);
+/** The node's ring, buffer slots (with their serials) and log box; its other texts are drawn by drawTexts. */
+function drawShapes(context: CanvasRenderingContext2D, scene: NodeScene, geometry: Geometry, shown: ShownNode): void {
+  drawRing(context, scene, geometry, shown.node, shown.snapshot);
+  drawSlots(context, scene, shown);
+  drawLogBox(context, scene, shown.node);
+}
+
+/**
+ * Every node's serial, phase and committed count, one font at a time (setting a canvas font is
+ * not free, and the nodes do not overlap, so the order across nodes does not show).
+ */
+function drawTexts(context: CanvasRenderingContext2D, scene: NodeScene, geometry: Geometry, shown: readonly ShownNode[]): void {
   const r = scene.layout.nodeRadius;
   const labels = scene.layout.labels;
-  context.textAlign = 'center';
-  context.textBaseline = 'alphabetic';
   if (labels.serial) {
     context.font = geometry.serialFont;
     context.fillStyle = TEXT;
-    context.fillText(serialText(snapshot), node.x, node.y + (labels.id ? r * 0.2 : r * 0.18 + 4));
+    const below = labels.id ? r * 0.2 : r * 0.18 + 4;
+    for (const { node, snapshot, alpha } of shown) {
+      context.globalAlpha = alpha;
+      context.fillText(serialText(snapshot), node.x, node.y + below);
+    }
   }
   if (labels.phase) {
     context.font = geometry.phaseFont;
     context.fillStyle = MUTED;
-    context.fillText((scene.absence(node.id) ?? snapshot?.phase ?? 'idle').toUpperCase(), node.x, node.y + r * 0.62);
+    for (const { node, snapshot, alpha, absence } of shown) {
+      context.globalAlpha = alpha;
+      context.fillText((absence ?? snapshot?.phase ?? 'idle').toUpperCase(), node.x, node.y + r * 0.62);
+    }
   }
-  drawSlots(context, scene, node, snapshot);
-  drawLog(context, scene, geometry, node, snapshot);
+  drawLogCounts(context, scene, geometry, shown);
 }
 
 function drawRing(context: CanvasRenderingContext2D, scene: NodeScene, geometry: Geometry, node: NodeLayout, snapshot: NodeSnapshot | null): void {
@@ -123,22 +158,23 @@ function drawRing(context: CanvasRenderingContext2D, scene: NodeScene, geometry:
 }
 
 /** One slot per sender, filled with its color while it holds one of its messages. */
-function drawSlots(context: CanvasRenderingContext2D, scene: NodeScene, node: NodeLayout, snapshot: NodeSnapshot | null): void {
+function drawSlots(context: CanvasRenderingContext2D, scene: NodeScene, { node, snapshot, alpha }: ShownNode): void {
   const c = scene.layout.card;
   const outlined = c.slotWidth >= 5;
+  const buffers = snapshot?.buffers ?? [];
   scene.layout.members.forEach((from, i) => {
     const slot = slotOrigin(c, i);
     const x = node.card.x + slot.x;
     const y = node.card.y + slot.y;
-    const buffer = snapshot?.buffers.find((b) => b.from === from);
+    const buffer = buffers[i]?.from === from ? buffers[i] : buffers.find((b) => b.from === from);
     const held = buffer?.buffered ?? [];
     const color = scene.colorOf(from);
     if (outlined) roundedRect(context, x, y, c.slotWidth, c.slotHeight, Math.min(3, c.slotWidth / 4));
     else rect(context, x, y, c.slotWidth, c.slotHeight);
     context.fillStyle = held.length > 0 ? color : SLOT_FILL;
-    context.globalAlpha *= held.length > 0 ? 0.9 : 1;
+    context.globalAlpha = held.length > 0 ? alpha * 0.9 : alpha;
     context.fill();
-    context.globalAlpha = scene.absence(node.id) ? ABSENT_ALPHA : 1;
+    context.globalAlpha = alpha;
     if (outlined) {
       context.strokeStyle = color;
       context.lineWidth = 1.5;
@@ -152,21 +188,29 @@ function drawSlots(context: CanvasRenderingContext2D, scene: NodeScene, node: No
   });
 }
 
-/** The committed count, where the layout has room for it (otherwise it is in the glyph's tooltip). */
-function drawLog(context: CanvasRenderingContext2D, scene: NodeScene, geometry: Geometry, node: NodeLayout, snapshot: NodeSnapshot | null): void {
+/** The box of the committed count, where the layout has room for it (otherwise the count is in the glyph's tooltip). */
+function drawLogBox(context: CanvasRenderingContext2D, scene: NodeScene, node: NodeLayout): void {
   const log = scene.layout.card.log;
   if (!log) return;
-  const x = node.card.x + log.x;
-  const y = node.card.y + log.y;
-  roundedRect(context, x, y, log.width, log.height, 3);
+  roundedRect(context, node.card.x + log.x, node.card.y + log.y, log.width, log.height, 3);
   context.fillStyle = LOG_FILL;
   context.fill();
   context.strokeStyle = LOG_STROKE;
   context.lineWidth = 1;
   context.stroke();
+}
+
+/** The committed counts in their boxes. */
+function drawLogCounts(context: CanvasRenderingContext2D, scene: NodeScene, geometry: Geometry, shown: readonly ShownNode[]): void {
+  const log = scene.layout.card.log;
+  if (!log) return;
   context.font = geometry.logFont;
   context.fillStyle = TEXT;
-  context.fillText(snapshot ? formatCount(snapshot.count) : '0', x + log.width / 2, y + log.height / 2 + (scene.layout.card.captions ? 4 : 3));
+  const dy = log.height / 2 + (scene.layout.card.captions ? 4 : 3);
+  for (const { node, snapshot, alpha } of shown) {
+    context.globalAlpha = alpha;
+    context.fillText(snapshot ? formatCount(snapshot.count) : '0', node.card.x + log.x + log.width / 2, node.card.y + log.y + dy);
+  }
 }
 
 function serialText(snapshot: NodeSnapshot | null): string {

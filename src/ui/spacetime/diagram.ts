@@ -57,30 +57,44 @@ export class SpaceTimeDiagram {
   private drawnKey = '';
   private drawnColors: ColorOf | null = null;
   private lastDrawMs = -Infinity;
+  /** The drawing was built out of view and is not on the canvas yet. */
+  private unpainted = false;
   private context: DiagramContext | null = null;
   private status: DiagramStatus = { following: true, every: 1, sampledLive: false, selected: null, highlighted: { data: 0, acks: 0, commits: 0 } };
 
   /** @param onStatus told when what the page shows about the diagram changed. */
   constructor(private readonly onStatus: (status: DiagramStatus) => void) {}
 
-  /** Redraws when something it shows changed; returns whether it redrew. */
-  draw(canvas: HTMLCanvasElement, context: DiagramContext, nowMs: number): boolean {
+  /**
+   * Redraws when something it shows changed; returns whether it redrew. Out of view (`visible`
+   * false) the drawing is built, for what the page says about it, and painted once in view.
+   */
+  draw(canvas: HTMLCanvasElement, context: DiagramContext, nowMs: number, visible = true): boolean {
     this.context = context;
     if (context.history !== this.history) this.reset(context.history);
     if (this.following) this.window = this.followed(context);
     const lastActivity = context.history.trafficLog.lastActivity;
     const nothingInView = lastActivity < this.window.start;
     const key = [context.plot.width, context.plot.height, context.members.join(','), nothingInView ? 'empty' : `${this.window.start}-${this.window.end}`, Math.min(context.playhead, this.window.end, lastActivity), this.highlightVersion].join('|');
-    if (key === this.drawnKey && context.colorOf === this.drawnColors) return false;
+    if (key === this.drawnKey && context.colorOf === this.drawnColors) return visible && this.paintPending(canvas, context);
     if (key !== this.drawnKey && this.drawnKey !== '' && nowMs - this.lastDrawMs < REDRAW_EVERY_MS) return true;
     this.drawnKey = key;
     this.drawnColors = context.colorOf;
     this.lastDrawMs = nowMs;
     if (nowMs - this.highlightMs >= HIGHLIGHT_REFRESH_MS) this.refreshHighlight(context, nowMs);
     this.drawing = this.build(context);
+    this.unpainted = true;
+    if (visible) this.paintPending(canvas, context);
+    this.publish(context);
+    return true;
+  }
+
+  /** Paints the drawing built last if it is not on the canvas yet; returns whether it painted. */
+  private paintPending(canvas: HTMLCanvasElement, context: DiagramContext): boolean {
+    if (!this.unpainted || !this.drawing) return false;
+    this.unpainted = false;
     const painter = prepareCanvas(canvas, context.plot.width, context.plot.height);
     if (painter) paintDrawing(painter, this.drawing);
-    this.publish(context);
     return true;
   }
 

@@ -18,9 +18,9 @@ const CLICK_SLOP = 4;
 /** Wheel zoom: the window scales by exp(deltaY × this). */
 const WHEEL_ZOOM = 0.0015;
 /**
- * Out of view (below the fold while the cluster runs), the diagram is drawn at most this often
- * instead of every frame: enough to keep its data attributes current, and the main thread free
- * for what is seen. Scrolled into view, it is drawn at the next frame.
+ * Out of view (below the fold while the cluster runs), the diagram is built at most this often
+ * instead of every frame, and not painted: enough to keep its data attributes current, and the
+ * main thread free for what is seen. Scrolled into view, it is painted at the next frame.
  */
 const OUT_OF_VIEW_DRAW_MS = 500;
 
@@ -61,7 +61,7 @@ export function SpaceTime() {
         lastDrawMs.current = nowMs;
         const { members: lanes, colorOf: colors, width, height: tall } = shown.current;
         const context = { history: controller.animator.history, members: lanes, colorOf: colors, plot: plotOf(width, tall), playhead: frame.time, scale: controller.animator.playhead.scale };
-        const redrew = diagram.draw(element, context, nowMs);
+        const redrew = diagram.draw(element, context, nowMs, inView.current);
         if (redrew && box.current) describeWindow(box.current, diagram);
         return redrew;
       }),

@@ -19,6 +19,8 @@ export type ToSandbox =
   | { type: 'speed'; speed: Speed }
   /** Whether frames carry the events guided scenarios follow (off by default: they cost the page). */
   | { type: 'watch'; on: boolean }
+  /** The node whose commit log the page shows (null: the first member). */
+  | { type: 'inspect'; node: MemberId | null }
   /** Asks for the run's records so far as JSON Lines (answered with `trace` and the same id). */
   | { type: 'trace'; id: number }
   | { type: 'close' };
@@ -50,6 +52,8 @@ export class SandboxDriver {
   private engine: SandboxEngine | null = null;
   private reporter: FrameReporter | null = null;
   private watching = false;
+  /** The node whose commits the page shows (see FrameReporter.inspect). */
+  private inspected: MemberId | null = null;
   private run = 0;
   private speed: Speed = 0;
   /** Real time (ms) and virtual time (µs) that correspond: virtual = virtualUs + (now - realMs) × speed. */
@@ -84,6 +88,11 @@ export class SandboxDriver {
         this.watching = message.on === true;
         if (this.reporter) this.reporter.watching = this.watching;
         break;
+      case 'inspect':
+        this.inspected = typeof message.node === 'string' ? message.node : null;
+        this.reporter?.inspect(this.inspected);
+        if (this.engine && this.timer === null) this.flush(this.engine); // paused or over: no frame is coming, so one goes now
+        break;
       case 'close':
         this.stopTimer();
         this.engine = null;
@@ -106,7 +115,7 @@ export class SandboxDriver {
     }
     this.run += 1;
     this.engine = created.engine;
-    this.reporter = new FrameReporter(created.engine.members);
+    this.reporter = new FrameReporter(created.engine.members, this.inspected);
     this.reporter.watching = this.watching;
     this.lastPostedCursor = -1;
     this.donePosted = false;
@@ -186,7 +195,7 @@ export class SandboxDriver {
     const now = this.clock();
     const withNodes = this.speed === 0 || engine.done || now - this.nodesPostedMs >= NODES_EVERY_MS;
     const moved = records.length > 0 || engine.cursor !== this.lastPostedCursor;
-    if (moved || (withNodes && reporter.nodesPending)) {
+    if (moved || (withNodes && reporter.nodesPending) || reporter.commitHistoryPending) {
       this.lastPostedCursor = engine.cursor;
       if (withNodes) this.nodesPostedMs = now;
       const frame: SandboxFrame = reporter.take(engine.cursor, (id) => engine.nodeState(id), withNodes);

@@ -1,5 +1,5 @@
 // Runs beside the sandbox engine (in its worker): folds every record into what the page draws, once
-// a frame — each node's figures, its new commits, a sample of the traffic by message, the events
+// a frame — each node's figures, the inspected node's new commits, a sample of the traffic by message, the events
 // guided scenarios wait for — so the page never re-runs the cluster itself and its frames keep their
 // budget (issue 12). It also keeps the run's records for "Download the cluster trace".
 
@@ -18,8 +18,10 @@ export const MAX_KEPT_RECORDS = 500_000;
 const TRAFFIC_PER_FRAME = 400;
 /** The sparsest sample: 1 message in this many. */
 const MAX_EVERY = 64;
-/** The newest commits per node handed over per frame, for its commit log. */
+/** The newest commits of the inspected node handed over per frame, for its commit log. */
 const LOG_PER_FRAME = 400;
+/** Commits kept per node, for the page's commit log of a node it starts inspecting (it shows 500). */
+const COMMITS_KEPT = 500;
 
 /** What the page gets each frame: everything it draws, taken at `cursorUs`. */
 export interface SandboxFrame {
@@ -27,8 +29,13 @@ export interface SandboxFrame {
   cursorUs: number;
   /** Figures of the nodes that changed since they were last handed over (every node the first time); empty in frames without nodes. */
   nodes: Record<MemberId, NodeFigures>;
-  /** Each node's commits since the last frame, numbered in its commit order (the newest LOG_PER_FRAME). */
+  /**
+   * The inspected node's commits since the last frame, numbered in its commit order (the newest
+   * LOG_PER_FRAME); or, with `commitHistory`, its newest COMMITS_KEPT commits, which replace its log.
+   * The other nodes' commits never cross: the page shows one node's log (and counts from figures).
+   */
   commits: Record<MemberId, LoggedCommit[]>;
+  commitHistory: boolean;
   /** Frames sent, received and lost, and commits, of 1 message in `every`: all records of those messages. */
   traffic: TraceRecord[];
   every: number;
@@ -46,7 +53,12 @@ export class FrameReporter {
   private readonly watch: RunWatch = createWatch();
   private readonly counters = new Map<MemberId, TrafficCounters>();
   private readonly commitCounts = new Map<MemberId, number>();
-  private commits: Record<MemberId, LoggedCommit[]> = {};
+  /** Each node's newest commits (up to twice COMMITS_KEPT between trims). */
+  private readonly recentCommits = new Map<MemberId, LoggedCommit[]>();
+  /** The node whose commits the page shows, and whether its history is still to go out. */
+  private inspected: MemberId;
+  private historyDue = true;
+  private commits: LoggedCommit[] = [];
   private traffic: TraceRecord[] = [];
   private events: WatchEvent[] = [];
   private readonly changed = new Set<MemberId>();
@@ -54,11 +66,25 @@ export class FrameReporter {
   /** Whether the page wants the events (a guided scenario plays); without it they are not sent. */
   watching = false;
 
-  constructor(private readonly members: readonly MemberId[]) {
+  constructor(
+    private readonly members: readonly MemberId[],
+    inspected: MemberId | null = null,
+  ) {
     for (const id of members) {
       this.counters.set(id, { ...ZERO_COUNTERS });
+      this.recentCommits.set(id, []);
       this.changed.add(id);
     }
+    this.inspected = this.memberOr(inspected);
+  }
+
+  /** The page inspects `node` now (null or a stranger: the first member, as the page's inspector does). */
+  inspect(node: MemberId | null): void {
+    const inspected = this.memberOr(node);
+    if (inspected === this.inspected) return;
+    this.inspected = inspected;
+    this.historyDue = true;
+    this.commits = [];
   }
 
   /** Folds the engine's newest records, in order. */
@@ -71,6 +97,11 @@ export class FrameReporter {
     this.every = 1;
   }
 
+  /** Whether the inspected node's commit history has yet to go out (the page just asked for another node). */
+  get commitHistoryPending(): boolean {
+    return this.historyDue;
+  }
+
   /** Whether some node changed since its figures were last handed over. */
   get nodesPending(): boolean {
     return this.changed.size > 0;
@@ -80,13 +111,14 @@ export class FrameReporter {
   take(cursorUs: number, stateOf: (id: MemberId) => Readonly<NodeState>, withNodes = true): SandboxFrame {
     const nodes: Record<MemberId, NodeFigures> = {};
     if (withNodes) for (const id of this.changed) nodes[id] = figuresOfState(stateOf(id) as NodeState, this.counters.get(id)!, cursorUs);
-    const commits: Record<MemberId, LoggedCommit[]> = {};
-    for (const [id, log] of Object.entries(this.commits)) commits[id] = log.length > LOG_PER_FRAME ? log.slice(-LOG_PER_FRAME) : log;
+    const commitHistory = this.historyDue;
+    const log = commitHistory ? this.recentCommits.get(this.inspected)!.slice(-COMMITS_KEPT) : this.commits.slice(-LOG_PER_FRAME);
     this.thinTraffic();
     const frame: SandboxFrame = {
       cursorUs,
       nodes,
-      commits,
+      commits: log.length > 0 || commitHistory ? { [this.inspected]: log } : {},
+      commitHistory,
       traffic: this.traffic,
       every: this.every,
       events: this.events,
@@ -95,7 +127,8 @@ export class FrameReporter {
       truncated: this.recordCount > this.kept.length,
     };
     if (withNodes) this.changed.clear();
-    this.commits = {};
+    this.historyDue = false;
+    this.commits = [];
     this.traffic = [];
     this.events = [];
     return frame;
@@ -121,8 +154,17 @@ export class FrameReporter {
   private logCommit(record: Extract<TraceRecord, { ev: 'commit' }>): void {
     const index = (this.commitCounts.get(record.node) ?? 0) + 1;
     this.commitCounts.set(record.node, index);
-    const log = (this.commits[record.node] ??= []);
-    log.push({ from: record.from, seq: record.seq, sentAt: record.sentAt, value: record.value, index, at: record.t });
+    const entry: LoggedCommit = { from: record.from, seq: record.seq, sentAt: record.sentAt, value: record.value, index, at: record.t };
+    const recent = this.recentCommits.get(record.node);
+    if (recent) {
+      recent.push(entry);
+      if (recent.length >= 2 * COMMITS_KEPT) recent.splice(0, recent.length - COMMITS_KEPT);
+    }
+    if (record.node === this.inspected) this.commits.push(entry);
+  }
+
+  private memberOr(node: MemberId | null): MemberId {
+    return node !== null && this.members.includes(node) ? node : this.members[0];
   }
 
   /**

@@ -71,6 +71,11 @@ export class SandboxPort extends Emitter<SandboxPortEvents> {
     this.post({ type: 'watch', on });
   }
 
+  /** The node whose commit log the page shows (null: the first member); its commits come with the frames. */
+  inspect(node: MemberId | null): void {
+    this.post({ type: 'inspect', node });
+  }
+
   /** The current run's records so far, as JSON Lines (docs/TRACE.md). */
   trace(): Promise<string> {
     const id = this.nextActId;

@@ -103,25 +103,58 @@ describe('sandbox driver', () => {
     expect(run.batches().length).toBeGreaterThan(expected.records.length / 540);
   });
 
-  it('hands over each node’s figures at the cursor, its commits in order, and whole messages of the traffic', () => {
+  it('hands over each node’s figures at the cursor, the inspected node’s commits in order (no other node’s), and whole messages of the traffic', () => {
     const setup = small(6);
+    const expected = runSandbox(setup);
+    const commitsOf = (id: string): string[] => expected.records.filter((r) => r.ev === 'commit' && r.node === id).map((r) => `${(r as { from: string }).from}#${(r as { seq: number }).seq}`);
+    for (const inspected of [null, 'n3']) {
+      const time = new ManualTime();
+      const posted: FromSandbox[] = [];
+      const driver = new SandboxDriver(time.clock, time, (m) => posted.push(m), 300);
+      driver.handle({ type: 'inspect', node: inspected });
+      driver.handle({ type: 'load', setup, speed: 'max' });
+      time.busyMs = 0.01;
+      for (let i = 0; i < 10_000 && !posted.some((m) => m.type === 'done'); i += 1) time.pass(FRAME_MS);
+      const frames = posted.filter((m): m is Extract<FromSandbox, { type: 'frame' }> => m.type === 'frame').map((m) => JSON.parse(m.json) as SandboxFrame);
+      for (const node of expected.results.nodes) {
+        const last = frames.findLast((frame) => frame.nodes[node.id])!.nodes[node.id];
+        expect(last.snapshot.count).toBe(node.count);
+      }
+      const shown = inspected ?? 'n1';
+      const logged = frames.flatMap((frame) => frame.commits[shown] ?? []);
+      expect(logged.map((entry) => entry.index)).toEqual(logged.map((_, i) => i + 1));
+      expect(logged.map((entry) => `${entry.from}#${entry.seq}`)).toEqual(commitsOf(shown));
+      expect(frames.flatMap((frame) => Object.keys(frame.commits)).filter((id) => id !== shown)).toEqual([]);
+      expect(frames[0].nodes).toHaveProperty(expected.results.nodes[0].id);
+      const traffic = frames.flatMap((frame) => frame.traffic).map(traceLine);
+      const sampledSend = expected.records.find((r) => r.ev === 'send' && traffic.includes(traceLine(r)) && r.frame.kind === 'data')!;
+      const receipt = expected.records.find((r) => r.ev === 'recv' && r.node === (sampledSend as { to: string }).to && r.frame.kind === 'data' && r.frame.seq === (sampledSend as { frame: { seq: number } }).frame.seq && (r as { from: string }).from === sampledSend.node);
+      expect(traffic).toContain(traceLine(receipt!));
+    }
+  });
+
+  it('a node picked for inspection gets its newest commits at once, even in a finished run, then its new ones', () => {
+    const setup = small(6);
+    const expected = runSandbox(setup);
     const run = start(setup, 'max', 300);
     run.time.busyMs = 0.01;
+    for (let i = 0; i < 40; i += 1) run.time.pass(FRAME_MS);
+    run.driver.handle({ type: 'inspect', node: 'n2' });
     for (let i = 0; i < 10_000 && !run.done(); i += 1) run.time.pass(FRAME_MS);
     const frames = run.batches();
-    const expected = runSandbox(setup);
-    for (const node of expected.results.nodes) {
-      const last = frames.findLast((frame) => frame.nodes[node.id])!.nodes[node.id];
-      expect(last.snapshot.count).toBe(node.count);
-      const logged = frames.flatMap((frame) => frame.commits[node.id] ?? []);
-      expect(logged.map((entry) => entry.index)).toEqual(logged.map((_, i) => i + 1));
-      expect(logged.map((entry) => `${entry.from}#${entry.seq}`)).toEqual(expected.records.filter((r) => r.ev === 'commit' && r.node === node.id).map((r) => `${(r as { from: string }).from}#${(r as { seq: number }).seq}`));
-    }
-    expect(frames[0].nodes).toHaveProperty(expected.results.nodes[0].id);
-    const traffic = frames.flatMap((frame) => frame.traffic).map(traceLine);
-    const sampledSend = expected.records.find((r) => r.ev === 'send' && traffic.includes(traceLine(r)) && r.frame.kind === 'data')!;
-    const receipt = expected.records.find((r) => r.ev === 'recv' && r.node === (sampledSend as { to: string }).to && r.frame.kind === 'data' && r.frame.seq === (sampledSend as { frame: { seq: number } }).frame.seq && (r as { from: string }).from === sampledSend.node);
-    expect(traffic).toContain(traceLine(receipt!));
+    const first = frames.findIndex((frame) => frame.commitHistory && frame.commits.n2 !== undefined);
+    expect(first).toBeGreaterThan(0);
+    const logged = frames.slice(first).flatMap((frame) => frame.commits.n2 ?? []);
+    const all = expected.records.filter((r) => r.ev === 'commit' && r.node === 'n2');
+    expect(logged.map((entry) => entry.index)).toEqual(logged.map((_, i) => all.length - logged.length + i + 1)); // contiguous up to the last
+    expect(logged.length).toBe(Math.min(all.length, 500 + all.length - frames[first].commits.n2.at(-1)!.index));
+    const sent = run.posted.length;
+    run.driver.handle({ type: 'inspect', node: 'n4' }); // the run is over: no frame is coming, so one goes at once
+    const after = run.posted.slice(sent).filter((m) => m.type === 'frame').map((m) => JSON.parse((m as { json: string }).json) as SandboxFrame);
+    expect(after).toHaveLength(1);
+    expect(after[0].commitHistory).toBe(true);
+    const n4 = expected.records.filter((r) => r.ev === 'commit' && r.node === 'n4').length;
+    expect(after[0].commits.n4.map((entry) => entry.index)).toEqual(Array.from({ length: Math.min(500, n4) }, (_, i) => n4 - Math.min(500, n4) + i + 1));
   });
 
   it('applies a user action at the next whole virtual millisecond and answers it; the done message carries it for the link', () => {

@@ -1,4 +1,4 @@
-// A sandbox run as the page holds it: frames folded in the worker (figures, commits, a sample of the
+// A sandbox run as the page holds it: frames folded in the worker (figures, the inspected node's commits, a sample of the
 // traffic by whole messages) give the page the same counts, commit logs and results as the run, and
 // its space-time sample holds every frame of the messages it shows.
 
@@ -10,7 +10,7 @@ import { RunHistory } from '../../src/ui/history/history';
 import { commitRowsOf, resultsOf, scene } from '../../src/ui/history/scene';
 
 /** Runs a sandbox to its end in frames of `sliceUs` of virtual time (at most `recordsPerFrame` records), appending each to a page's history. */
-function playIntoHistory(nodes: number, sliceUs: number, recordsPerFrame: number) {
+function playIntoHistory(nodes: number, sliceUs: number, recordsPerFrame: number, inspect: (frame: number) => string | null = () => null) {
   const created = createEngine(defaultSetup(nodes, 5));
   if (!created.ok) throw new Error(created.error);
   const engine = created.engine;
@@ -18,6 +18,7 @@ function playIntoHistory(nodes: number, sliceUs: number, recordsPerFrame: number
   const history = new RunHistory({ run: { runId: 'sim', run: 1, members: engine.members, params: engine.setup.params, startedAt: 0 }, trafficKept: 500_000 });
   let frames = 0;
   while (!engine.done) {
+    reporter.inspect(inspect(frames));
     engine.advance(engine.cursor + sliceUs, recordsPerFrame);
     reporter.fold(engine.takeRecords());
     // Node figures in every third frame and the last, as the driver sends them at most 20 times a second.
@@ -30,17 +31,28 @@ function playIntoHistory(nodes: number, sliceUs: number, recordsPerFrame: number
 }
 
 describe('a sandbox run appended frame by frame', () => {
-  it('shows every node’s count, commit log and result as the run ended', () => {
+  it('shows every node’s count and result as the run ended, and the commit log of the node inspected', () => {
     const { history, results } = playIntoHistory(4, 5_000, 300);
     const view = scene(history, Infinity);
     const shown = resultsOf(history, view);
     for (const node of results.nodes) {
       expect(view.nodes[node.id]!.snapshot.count).toBe(node.count);
       expect(shown[node.id]).toMatchObject({ count: node.count, checksum: node.checksum });
-      const rows = commitRowsOf(history, view, node.id)!;
-      expect(rows.size).toBe(Math.min(node.count, 10_000));
-      expect(rows.row(0)!.index).toBe(node.count);
     }
+    const first = results.nodes[0];
+    const rows = commitRowsOf(history, view, first.id)!;
+    expect(rows.size).toBe(Math.min(first.count, 10_000));
+    expect(rows.row(0)!.index).toBe(first.count);
+  });
+
+  it('a node inspected midway shows its newest 500 commits up to the end, in order, without gaps', () => {
+    const { frames } = playIntoHistory(4, 5_000, 300);
+    const { history, results } = playIntoHistory(4, 5_000, 300, (frame) => (frame < frames - 3 ? 'n1' : 'n3')); // picked in the last frames
+    const view = scene(history, Infinity);
+    const n3 = results.nodes.find((node) => node.id === 'n3')!;
+    const rows = commitRowsOf(history, view, 'n3')!;
+    expect(n3.count).toBeGreaterThan(500);
+    for (let offset = 0; offset < 500; offset += 1) expect(rows.row(offset)?.index).toBe(n3.count - offset);
   });
 
   it('at high rates hands over whole messages, 1 in k, and says k', () => {

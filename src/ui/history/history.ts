@@ -63,6 +63,8 @@ export type NodeTrack = ReplayedNode | ReportedNode;
 export interface SandboxFrameParts {
   nodes: Readonly<Record<MemberId, NodeFigures>>;
   commits: Readonly<Record<MemberId, readonly LoggedCommit[]>>;
+  /** The commits are each node's kept history, replacing its log (it was just picked for inspection). */
+  commitHistory?: boolean;
   traffic: readonly TraceRecord[];
   every: number;
 }
@@ -200,12 +202,16 @@ export class RunHistory {
 
   /**
    * One frame of a sandbox (src/sandbox/frame-report.ts), as one change: the figures of the nodes it
-   * brings, each node's new commits, and every traffic record (frames and commits) of 1 message in
+   * brings, the inspected node's new commits (or its whole kept log), and every traffic record (frames and commits) of 1 message in
    * `every`.
    */
   appendFrame(frame: SandboxFrameParts): void {
     for (const [id, figures] of Object.entries(frame.nodes)) this.addReport(id, { figures });
-    for (const [id, log] of Object.entries(frame.commits)) this.reportedTrack(id)?.addCommits(log);
+    for (const [id, log] of Object.entries(frame.commits)) {
+      const track = this.reportedTrack(id);
+      if (frame.commitHistory) track?.clearCommits();
+      track?.addCommits(log);
+    }
     for (const record of frame.traffic) {
       this.noteTime(record.t);
       this.traffic.addRecord(record);

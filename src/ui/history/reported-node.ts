@@ -38,6 +38,11 @@ export class ReportedNode {
     for (const entry of entries) this.log.add(entry);
   }
 
+  /** Forgets the commits kept (a sandbox sends a node's newest ones again when it is picked). */
+  clearCommits(): void {
+    this.log.clear();
+  }
+
   /** Whether the node reported any commits (telemetry carries counts only). */
   get keepsLog(): boolean {
     return this.log.count > 0;

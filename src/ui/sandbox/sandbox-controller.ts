@@ -55,6 +55,7 @@ export class SandboxController {
   /** Told when a new run's history replaces the previous one. */
   onHistory: (history: RunHistory) => void = () => undefined;
   private readonly batchListeners = new Set<(batch: SandboxBatch) => void>();
+  private readonly unsubscribeSelection: () => void;
 
   constructor(setup: SandboxSetup, mode: SandboxMode | null = null) {
     this.setup = setup;
@@ -64,6 +65,11 @@ export class SandboxController {
     this.port.on('done', ({ cursorUs, results }) => this.onDone(cursorUs, results));
     this.port.on('error', (message) => showBanner({ id: 'sandbox', tone: 'error', text: `The sandbox refused that: ${message}` }));
     this.port.on('failed', (reason) => showBanner({ id: 'sandbox-failed', tone: 'error', text: `The sandbox stopped: ${reason}. Reload the page.` }));
+    // Only the inspected node's commits cross from the worker: the page shows that one log.
+    this.port.inspect(useStore.getState().selectedNode);
+    this.unsubscribeSelection = useStore.subscribe((state, previous) => {
+      if (state.selectedNode !== previous.selectedNode) this.port.inspect(state.selectedNode);
+    });
     this.publish();
   }
 
@@ -155,6 +161,7 @@ export class SandboxController {
   }
 
   close(): void {
+    this.unsubscribeSelection();
     this.port.close();
   }
 

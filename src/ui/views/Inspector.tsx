@@ -123,6 +123,8 @@ function Checksum({ node, snapshot, running }: { node: MemberId; snapshot: NodeS
 
 function CommitLogSection({ node, colorOf }: { node: MemberId; colorOf: ColorOf }) {
   const rows = usePanel((view) => commitRowsOf(view.history, view.scene, node), sameRows);
+  const sandbox = useStore((s) => s.mode === 'sandbox');
+  if (!rows && sandbox) return <p className="muted">No commits yet.</p>; // the sandbox sends the log of the node inspected
   if (!rows) return <p className="muted">The commit log is kept for this tab’s own node; other nodes report their count and checksum.</p>;
   const newest = rows.row(0)?.index ?? 0;
   const shown = Math.min(rows.size, MAX_SHOWN);

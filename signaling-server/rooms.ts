@@ -8,6 +8,7 @@ import {
   MAX_RUN_MS,
   meshGaps,
   PROPOSAL_ANSWER_MS,
+  RUN_GRACE_MS,
   shortFingerprint,
   sortedMembers,
   type CancelledNotice,
@@ -25,8 +26,6 @@ import {
   type StartMessage,
 } from '../src/signaling';
 
-/** Grace added to a run's send and wait phases before the server considers it over. */
-export const RUN_GRACE_MS = 10_000;
 /** Link settings a room remembers at most (neutral settings are forgotten, not stored). */
 export const MAX_LINKS_PER_ROOM = 512;
 const MAX_LISTED_GAPS = 10;

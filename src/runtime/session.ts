@@ -196,16 +196,19 @@ export class Session extends Emitter<SessionEvents> {
    */
   async leaveBeforeExit(): Promise<void> {
     await this.host.drain();
-    if (this.peersTimer) this.timers.clear(this.peersTimer);
-    this.traceServer?.close();
-    this.signaling.close();
+    this.leaveRoom();
   }
 
   close(): void {
-    if (this.peersTimer) this.timers.clear(this.peersTimer);
-    this.traceServer?.close();
     this.host.close();
     this.mesh?.destroy();
+    this.leaveRoom();
+  }
+
+  /** Stops what this session does through the server: peers reports, trace answers, the socket. */
+  private leaveRoom(): void {
+    if (this.peersTimer) this.timers.clear(this.peersTimer);
+    this.traceServer?.close();
     this.signaling.close();
   }
 

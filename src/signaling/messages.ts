@@ -23,6 +23,8 @@ export const MAX_FRAME_BYTES: Readonly<Partial<Record<ClientMessage['type'], num
 };
 /** The longest run a server starts: sendForMs + waitForMs at most 10 minutes (run-too-long). */
 export const MAX_RUN_MS = 10 * 60 * 1000;
+/** Grace added to a run's send and wait phases before the server considers it over. */
+export const RUN_GRACE_MS = 10_000;
 /** How long the members named in a proposal have to accept it. */
 export const PROPOSAL_ANSWER_MS = 5000;
 export const MAX_LOSS_PERCENT = LIMITS.maxLossPercent;

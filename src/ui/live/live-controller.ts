@@ -15,7 +15,7 @@ import type { RunStart } from '../../runtime/runtime';
 import { Session } from '../../runtime/session';
 import type { NodeSnapshot } from '../../runtime/snapshot';
 import { createWorkerTimers } from '../../runtime/worker-timers';
-import type { CancelledNotice, ProposeNotice, RosterLink, RosterMessage, StartNotice } from '../../signaling';
+import { RUN_GRACE_MS, type CancelledNotice, type ProposeNotice, type RosterLink, type RosterMessage, type StartNotice } from '../../signaling';
 import type { PageConfig } from '../config';
 import { RunHistory } from '../history/history';
 import { dismissBanner, linkKey, pairs, showBanner, useStore } from '../store';
@@ -27,8 +27,6 @@ import { tabIdentity } from './tab-identity';
 const LIVE_LAG_MARGIN_US = 30_000;
 const MAX_LIVE_LAG_US = 3_000_000;
 const SLOW_NETWORK_DELAY_MS = 400;
-/** The server ends a run this long after its deadline at the latest (docs/SIGNALING.md). */
-const RUN_END_GRACE_MS = 10_000;
 
 /** The fetch of one run's traces from its members, shared by everyone who asks for it. */
 interface TraceCollection {
@@ -135,7 +133,7 @@ export class LiveController {
   private startCollection(history: RunHistory): TraceCollection {
     const run = history.run!;
     this.session.abandonTraceCollection(`a newer run (${run.runId}) started before its trace was in`);
-    const runEndsInMs = (run.startedAt - this.clock()) / 1000 + run.params.sendForMs + run.params.waitForMs + RUN_END_GRACE_MS;
+    const runEndsInMs = (run.startedAt - this.clock()) / 1000 + run.params.sendForMs + run.params.waitForMs + RUN_GRACE_MS; // the server ends it by then
     const others = run.members.filter((id) => id !== history.self);
     const collection: TraceCollection = { runId: run.runId, progress: null, watchers: new Set(), settled: null, result: Promise.resolve([]) };
     const onProgress = (progress: CollectionProgress): void => {

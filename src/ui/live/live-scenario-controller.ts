@@ -2,8 +2,10 @@
 // through the live controller (a run proposed to every member, a link cut or restored) and moves
 // on when the room's run gets where the step waits. The step showing is published to the store.
 
-import { compareIds, type MemberId, type RunParams } from '../../core';
+import { compareIds, DEFAULT_PARAMS, type MemberId, type RunParams } from '../../core';
 import { HEALTHY_LINK } from '../../net/link-shaper';
+import { judgeAgreement } from '../../runtime/agreement';
+import type { MemberResult } from '../history/figures';
 import { meshStatus } from '../mesh-status';
 import { paramsFromDraft, useStore, type LiveScenarioRun } from '../store';
 import type { LiveController } from './live-controller';
@@ -87,7 +89,7 @@ export class LiveScenarioController {
   /** The page's parameters (or the defaults, if the fields hold something invalid). */
   private draftParams(): RunParams {
     const parsed = paramsFromDraft(useStore.getState().paramsDraft);
-    return typeof parsed === 'string' ? { sendForMs: 3000, waitForMs: 3000, seed: 0, tickMs: 100, window: 1 } : parsed;
+    return typeof parsed === 'string' ? DEFAULT_PARAMS : parsed;
   }
 
   private cutLink([i, j]: [number, number]): void {
@@ -133,16 +135,20 @@ export class LiveScenarioController {
   private runOver(): boolean {
     const history = this.live.history;
     const members = history.run?.members ?? [];
-    return members.every((id) => history.doneTime(id) !== null) && useStore.getState().roster?.run == null;
+    return members.every((id) => history.doneTime(id) !== null) && (useStore.getState().roster?.run ?? null) === null;
   }
 
   private noteRun(): void {
     const history = this.live.history;
     const run = history.run!;
-    const results = run.members.map((id) => history.resultAt(id, Infinity));
-    const first = results[0];
-    const agreed = first != null && results.every((r) => r !== null && r.count === first.count && r.checksum === first.checksum);
-    this.runs = [...this.runs, { window: run.params.window, count: agreed ? first.count : null }];
+    const results: Record<MemberId, MemberResult> = {};
+    for (const id of run.members) {
+      const result = history.resultAt(id, Infinity);
+      if (result) results[id] = result;
+    }
+    const agreement = judgeAgreement(run.members, results, true);
+    const agreed = agreement.kind === 'agree' && agreement.missing.length === 0;
+    this.runs = [...this.runs, { window: run.params.window, count: agreed ? agreement.reference.count : null }];
   }
 
   private publish(): void {

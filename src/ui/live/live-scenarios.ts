@@ -84,6 +84,11 @@ const cutLink: LiveScenario = {
   ],
 };
 
+/** The window scenario's runs: the same 3 s, with the window alone changing. */
+function windowRun(window: number): LiveAction {
+  return { type: 'start', params: { sendForMs: 3000, waitForMs: 3000, window } };
+}
+
 const windowed: LiveScenario = {
   id: 'live-window',
   title: 'What a window buys, on your network',
@@ -100,7 +105,7 @@ const windowed: LiveScenario = {
     {
       title: 'Window 1',
       text: 'Each message costs a round trip to the slowest member. The count each member reaches is about 3 s divided by that round trip.',
-      actions: [{ type: 'start', params: { sendForMs: 3000, waitForMs: 3000, window: 1 } }],
+      actions: [windowRun(1)],
       advance: { on: 'end' },
     },
     {
@@ -113,7 +118,7 @@ const windowed: LiveScenario = {
     {
       title: 'Window 16',
       text: 'The same links, the same rules for committing, 16 messages per round trip instead of one.',
-      actions: [{ type: 'start', params: { sendForMs: 3000, waitForMs: 3000, window: 16 } }],
+      actions: [windowRun(16)],
       advance: { on: 'end' },
     },
     {

@@ -1,7 +1,8 @@
 // The page: top bar, run, sandbox or replay controls, banners, the cluster view with its side
-// panels (and guided scenarios, in the sandbox or on a live room), the charts, and traces. A tab alone in its room is
-// offered the sandbox beside the invitation to real tabs.
+// panels (and guided scenarios, in the sandbox or on a live room), the charts, and traces. A tab
+// alone in its room is offered the sandbox beside the invitation to real tabs.
 
+import type { ReactNode } from 'react';
 import { randomRoomName, roomUrl, sandboxUrl, type PageConfig } from '../config';
 import { ClusterView } from '../cluster/ClusterView';
 import { useStore } from '../store';
@@ -51,48 +52,30 @@ export function App({ config, configProblem }: Props) {
         </section>
         <aside className="side">
           {mode === 'sandbox' && (
-            <section className="panel" aria-label="Guided scenarios">
-              <h2>Guided scenarios</h2>
-              <ErrorBoundary area="the guided scenarios">
-                <ScenarioPanel />
-              </ErrorBoundary>
-            </section>
+            <Panel label="Guided scenarios" title="Guided scenarios" area="the guided scenarios">
+              <ScenarioPanel />
+            </Panel>
           )}
-          <section className="panel" aria-label="Results">
-            <h2>Results</h2>
-            <ErrorBoundary area="the results">
-              <Results />
-            </ErrorBoundary>
-          </section>
+          <Panel label="Results" title="Results" area="the results">
+            <Results />
+          </Panel>
           {mode === 'live' && config?.role === 'member' && (
-            <section className="panel" aria-label="Guided scenarios on this room">
-              <h2>Guided scenarios</h2>
-              <ErrorBoundary area="the guided scenarios">
-                <LiveScenarioPanel />
-              </ErrorBoundary>
-            </section>
+            <Panel label="Guided scenarios on this room" title="Guided scenarios" area="the guided scenarios">
+              <LiveScenarioPanel />
+            </Panel>
           )}
-          <section className="panel" aria-label="Inspector">
-            <h2>Node</h2>
-            <ErrorBoundary area="the node panel">
-              <LinkPanel />
-              <RoundTrips />
-              <Inspector />
-            </ErrorBoundary>
-          </section>
+          <Panel label="Inspector" title="Node" area="the node panel">
+            <LinkPanel />
+            <RoundTrips />
+            <Inspector />
+          </Panel>
         </aside>
-        <section className="panel" aria-label="Throughput">
-          <h2>Throughput (commits per second)</h2>
-          <ErrorBoundary area="the throughput chart">
-            <ThroughputChart />
-          </ErrorBoundary>
-        </section>
-        <section className="panel" aria-label="Space-time diagram">
-          <h2>Space-time diagram</h2>
-          <ErrorBoundary area="the space-time diagram">
-            <SpaceTime />
-          </ErrorBoundary>
-        </section>
+        <Panel label="Throughput" title="Throughput (commits per second)" area="the throughput chart">
+          <ThroughputChart />
+        </Panel>
+        <Panel label="Space-time diagram" title="Space-time diagram" area="the space-time diagram">
+          <SpaceTime />
+        </Panel>
         <section className="panel" aria-label="Help">
           <Legend />
         </section>
@@ -102,6 +85,16 @@ export function App({ config, configProblem }: Props) {
         </section>
       </main>
     </div>
+  );
+}
+
+/** A titled panel of the page whose contents fail on their own (an error there leaves the rest drawn). */
+function Panel({ label, title, area, children }: { label: string; title: string; area: string; children: ReactNode }) {
+  return (
+    <section className="panel" aria-label={label}>
+      <h2>{title}</h2>
+      <ErrorBoundary area={area}>{children}</ErrorBoundary>
+    </section>
   );
 }
 
